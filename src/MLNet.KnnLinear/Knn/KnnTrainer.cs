@@ -1,0 +1,170 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+using MLNet.KnnLinear.MlNetInterop;
+using MLNet.KnnLinear.Pipeline;
+using MLNet.KnnLinear.Search;
+
+namespace MLNet.KnnLinear;
+
+/// <summary>
+/// The k-nearest-neighbours multiclass trainer: memorises the training rows and predicts the majority class of the
+/// k rows nearest to each query.
+/// </summary>
+/// <remarks>
+/// <list type="table">
+/// <item><term>Input</term><description>Label: key (use <c>MapValueToKey</c>); Features: known-size vector of Single, finite values.</description></item>
+/// <item><term>Output</term><description><c>Score</c>: vote fractions, one slot per label key value; <c>PredictedLabel</c>: key with the label's <c>KeyValues</c>.</description></item>
+/// <item><term>Fit</term><description>One pass over the data, O(rows × features); no normalisation is applied (add <c>NormalizeMeanVariance</c> when features have different scales).</description></item>
+/// <item><term>Prediction</term><description>Exact search, O(training rows × features) per query, queries in blocks over <see cref="Options.NumberOfThreads"/> threads.</description></item>
+/// <item><term>Ties</term><description>Equal distances: the lower training row number is nearer. Equal votes: the tied class that holds the nearest neighbour wins.</description></item>
+/// </list>
+/// Rows whose label is missing (key value 0) are skipped, as ML.NET's trainers do. k larger than the number of
+/// training rows is an error, as in scikit-learn (not silently clamped).
+/// Reference: Cover and Hart, "Nearest neighbor pattern classification", IEEE Trans. Inf. Theory, 1967.
+/// </remarks>
+public sealed class KnnTrainer : IEstimator<KnnPredictionTransformer>
+{
+    private readonly IHostEnvironment _env;
+    private readonly string _label;
+    private readonly string _features;
+    private readonly int _k;
+    private readonly KnnDistance _distance;
+    private readonly KnnWeighting _weighting;
+    private readonly int _threads;
+
+    internal KnnTrainer(IHostEnvironment env, Options options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _env = env;
+        _label = options.LabelColumnName;
+        _features = options.FeatureColumnName;
+        _k = options.NumberOfNeighbors;
+        _distance = options.Distance;
+        _weighting = options.Weighting;
+        _threads = options.NumberOfThreads ?? 0;
+    }
+
+    /// <summary>Memorises the labelled rows of <paramref name="input"/> in one pass.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A column is missing or of the wrong type, or k exceeds the number of training rows.</exception>
+    /// <exception cref="InvalidOperationException">No labelled rows, or a feature value that is NaN or infinite.</exception>
+    public KnnPredictionTransformer Fit(IDataView input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var label = ColumnChecks.Require(input.Schema, _label, "Label");
+        int classCount = ColumnChecks.RequireKey(label, "Label");
+        var features = ColumnChecks.Require(input.Schema, _features, "Feature");
+        int dimension = ColumnChecks.RequireFloatVector(features, "Feature");
+
+        using var channel = _env.Start(nameof(KnnTrainer));
+        var rows = new GrowableArray<float>();
+        var classes = new GrowableArray<int>();
+        long skipped = 0;
+        using (var cursor = input.GetRowCursor([label, features]))
+        {
+            var labelGetter = cursor.GetGetter<uint>(label);
+            var featureGetter = cursor.GetGetter<VBuffer<float>>(features);
+            uint key = 0;
+            VBuffer<float> vector = default;
+            while (cursor.MoveNext())
+            {
+                labelGetter(ref key);
+                if (key == 0)
+                {
+                    skipped++;
+                    continue;
+                }
+
+                featureGetter(ref vector);
+                FeatureVectors.CopyFinite(vector, rows.Append(dimension), _features);
+                classes.Append(1)[0] = (int)key - 1;
+            }
+        }
+
+        if (classes.Count == 0)
+        {
+            throw new InvalidOperationException($"The training data has no rows with a label (column '{_label}'{(skipped > 0 ? $"; {skipped} rows had a missing label" : string.Empty)}). k-NN needs at least one labelled row.");
+        }
+
+        if (_k > classes.Count)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Options.NumberOfNeighbors), _k, $"NumberOfNeighbors (k = {_k}) must not exceed the number of training rows ({classes.Count}).");
+        }
+
+        channel.Info($"k-NN memorised {classes.Count} rows of {dimension} features ({skipped} rows with a missing label skipped).");
+        var index = new FlatIndex(rows.ToArray(), dimension, _distance, _threads);
+        var model = new KnnModelParameters(index, classes.ToArray(), classCount, _k, _weighting);
+        return new KnnPredictionTransformer(model, _features, LabelKeyValues.From(label), _threads);
+    }
+
+    /// <summary>The input schema plus <c>Score</c> and <c>PredictedLabel</c>.</summary>
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        var label = ColumnChecks.Require(inputSchema, _label, "Label");
+        ColumnChecks.RequireKey(label, "Label");
+        ColumnChecks.RequireFloatVector(ColumnChecks.Require(inputSchema, _features, "Feature"), "Feature");
+        var keyValues = SchemaShapes.AnnotationsOf(label, "KeyValues");
+        var slotNames = keyValues.Where(k => k.ItemType is TextDataViewType).Select(k => SchemaShapes.Vector("SlotNames", k.ItemType)).ToArray();
+        return SchemaShapes.Append(
+            inputSchema,
+            SchemaShapes.Vector(PredictionColumns.ScoreName, NumberDataViewType.Single, false, slotNames),
+            SchemaShapes.Scalar(PredictionColumns.PredictedLabelName, NumberDataViewType.UInt32, true, keyValues));
+    }
+
+    /// <summary>Options of <see cref="KnnTrainer"/>.</summary>
+    public sealed class Options
+    {
+        /// <summary>The key-typed label column. Default "Label".</summary>
+        public string LabelColumnName { get; set; } = "Label";
+
+        /// <summary>The feature vector column (known size, Single). Default "Features".</summary>
+        public string FeatureColumnName { get; set; } = "Features";
+
+        /// <summary>k, the number of neighbours that vote; at least 1 and at most the number of training rows. Default 5.</summary>
+        public int NumberOfNeighbors { get; set; } = 5;
+
+        /// <summary>The distance neighbours are found by. Default <see cref="KnnDistance.L2"/>.</summary>
+        public KnnDistance Distance { get; set; } = KnnDistance.L2;
+
+        /// <summary>How votes are weighted. Default <see cref="KnnWeighting.Uniform"/>.</summary>
+        public KnnWeighting Weighting { get; set; } = KnnWeighting.Uniform;
+
+        /// <summary>Threads used for prediction; null uses every core. Results do not depend on it.</summary>
+        public int? NumberOfThreads { get; set; }
+
+        internal void Validate()
+        {
+            if (string.IsNullOrWhiteSpace(LabelColumnName))
+            {
+                throw new ArgumentOutOfRangeException(nameof(LabelColumnName), LabelColumnName, "LabelColumnName must name a column.");
+            }
+
+            if (string.IsNullOrWhiteSpace(FeatureColumnName))
+            {
+                throw new ArgumentOutOfRangeException(nameof(FeatureColumnName), FeatureColumnName, "FeatureColumnName must name a column.");
+            }
+
+            if (NumberOfNeighbors < 1)
+            {
+                throw new ArgumentOutOfRangeException(nameof(NumberOfNeighbors), NumberOfNeighbors, "NumberOfNeighbors (k) must be at least 1.");
+            }
+
+            if (!Enum.IsDefined(Distance))
+            {
+                throw new ArgumentOutOfRangeException(nameof(Distance), Distance, $"Distance must be one of {string.Join(", ", Enum.GetNames<KnnDistance>())}.");
+            }
+
+            if (!Enum.IsDefined(Weighting))
+            {
+                throw new ArgumentOutOfRangeException(nameof(Weighting), Weighting, $"Weighting must be one of {string.Join(", ", Enum.GetNames<KnnWeighting>())}.");
+            }
+
+            if (NumberOfThreads is < 1)
+            {
+                throw new ArgumentOutOfRangeException(nameof(NumberOfThreads), NumberOfThreads, "NumberOfThreads must be at least 1, or null for every core.");
+            }
+        }
+    }
+}

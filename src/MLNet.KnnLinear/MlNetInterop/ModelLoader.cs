@@ -1,0 +1,22 @@
+using Microsoft.ML;
+using Microsoft.ML.Runtime;
+using MLNet.KnnLinear;
+using MLNet.KnnLinear.MlNetInterop;
+using MLNet.KnnLinear.Pipeline;
+
+// ML.NET finds loaders by these registrations: the model file names our assembly and the loader signature
+// (PersistenceInfo.Kind), ML.NET loads the assembly and calls ModelLoader<T>.Create.
+[assembly: LoadableClass(typeof(KnnPredictionTransformer), typeof(ModelLoader<KnnPredictionTransformer>), null, typeof(SignatureLoadModel), "k-NN prediction transformer", KnnPredictionTransformer.LoaderSignature)]
+
+namespace MLNet.KnnLinear.MlNetInterop;
+
+/// <summary>The loader ML.NET calls (by reflection: a static <c>Create(IHostEnvironment, ModelLoadContext)</c> returning <typeparamref name="T"/>).</summary>
+internal static class ModelLoader<T>
+    where T : class, IPersistentTransformer<T>
+{
+    private static T Create(IHostEnvironment env, ModelLoadContext ctx)
+    {
+        ArgumentNullException.ThrowIfNull(env);
+        return ModelPersistence.Load<T>(ctx);
+    }
+}

@@ -1,0 +1,26 @@
+namespace MLNet.KnnLinear.Pipeline;
+
+/// <summary>An append-only buffer that doubles as it grows, for reading a data view of unknown length in one pass.</summary>
+internal sealed class GrowableArray<T>
+{
+    private T[] _items = new T[256];
+
+    public int Count { get; private set; }
+
+    /// <summary>Reserves <paramref name="count"/> items at the end and returns them to be filled.</summary>
+    public Span<T> Append(int count)
+    {
+        int needed = checked(Count + count);
+        if (needed > _items.Length)
+        {
+            Array.Resize(ref _items, (int)Math.Min(Array.MaxLength, Math.Max(needed, 2L * _items.Length)));
+        }
+
+        var slice = _items.AsSpan(Count, count);
+        Count = needed;
+        return slice;
+    }
+
+    /// <summary>The items, trimmed to <see cref="Count"/> (the buffer itself when it fits exactly).</summary>
+    public T[] ToArray() => Count == _items.Length ? _items : _items.AsSpan(0, Count).ToArray();
+}

@@ -1,0 +1,25 @@
+using Microsoft.ML;
+
+namespace MLNet.KnnLinear.Pipeline;
+
+/// <summary>
+/// The per-cursor working set of a <see cref="RowMapping"/>: input values of up to
+/// <see cref="RowMapping.BlockSize"/> rows, and the outputs computed from them.
+/// </summary>
+internal abstract class RowBlock
+{
+    /// <summary>Creates the input getters on <paramref name="source"/>; later <see cref="Append"/> calls read its current row.</summary>
+    public abstract void Bind(DataViewRow source);
+
+    /// <summary>Copies the inputs of the bound source's current row into <paramref name="slot"/>, validating them.</summary>
+    public abstract void Append(int slot);
+
+    /// <summary>Computes the outputs of slots 0 .. <paramref name="count"/> − 1.</summary>
+    public abstract void Compute(int count);
+
+    /// <summary>
+    /// A getter of appended column <paramref name="column"/> (an index into <see cref="RowMapping.Columns"/>), of
+    /// the column's type, reading slot <paramref name="slot"/>(), which computes the slot if needed.
+    /// </summary>
+    public abstract Delegate CreateGetter(int column, Func<int> slot);
+}

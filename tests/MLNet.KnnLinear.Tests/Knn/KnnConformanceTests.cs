@@ -1,0 +1,71 @@
+using Microsoft.ML;
+using MLNet.KnnLinear.Tests.Conformance;
+using MLNet.KnnLinear.Tests.Support;
+
+namespace MLNet.KnnLinear.Tests.Knn;
+
+public sealed class KnnConformanceTests : EstimatorConformanceTests
+{
+    private const int Dimension = 6;
+
+    private readonly KnnTrainer.Options _options = new() { NumberOfNeighbors = 3, Distance = KnnDistance.L1, Weighting = KnnWeighting.InverseDistance };
+
+    protected override object? Options => _options;
+
+    protected override string[] OutputColumns => ["Score", "PredictedLabel"];
+
+    protected override IEstimator<ITransformer> CreateEstimator(MLContext ml) => ml.MulticlassClassification.Trainers.Knn(_options);
+
+    protected override IDataView TrainData(MLContext ml) => SyntheticData.Keyed(ml, SyntheticData.Rows(120, Dimension, seed: 1), Dimension);
+
+    protected override IDataView TestData(MLContext ml) => SyntheticData.Keyed(ml, SyntheticData.Rows(40, Dimension, seed: 2), Dimension);
+
+    protected override IEnumerable<BadInput> BadFitInputs =>
+    [
+        new("label not a key", ml => SyntheticData.ToDataView(ml, SyntheticData.Rows(10, Dimension, 1), Dimension), typeof(ArgumentOutOfRangeException), "'Label'", "MapValueToKey"),
+        new("features missing", ml => ml.Transforms.DropColumns("Features").Fit(TrainData(ml)).Transform(TrainData(ml)), typeof(ArgumentOutOfRangeException), "'Features'", "not found"),
+        new("features not Single", ml => ml.Transforms.Conversion.ConvertType("Features", outputKind: Microsoft.ML.Data.DataKind.Double).Fit(TrainData(ml)).Transform(TrainData(ml)), typeof(ArgumentOutOfRangeException), "'Features'", "vector of Single"),
+        new("empty data", ml => SyntheticData.Keyed(ml, [], Dimension), typeof(InvalidOperationException), "no rows"),
+        new("fewer rows than k", ml => SyntheticData.Keyed(ml, SyntheticData.Rows(2, Dimension, 1), Dimension), typeof(ArgumentOutOfRangeException), "NumberOfNeighbors", "3", "2"),
+        new("NaN feature", ml => SyntheticData.Keyed(ml, WithValue(SyntheticData.Rows(10, Dimension, 1), float.NaN), Dimension), typeof(InvalidOperationException), "'Features'", "NaN"),
+        new("infinite feature", ml => SyntheticData.Keyed(ml, WithValue(SyntheticData.Rows(10, Dimension, 1), float.PositiveInfinity), Dimension), typeof(InvalidOperationException), "'Features'", "Infinity"),
+    ];
+
+    protected override IEnumerable<BadInput> BadTransformInputs =>
+    [
+        new("features missing", ml => ml.Transforms.DropColumns("Features").Fit(TestData(ml)).Transform(TestData(ml)), typeof(ArgumentOutOfRangeException), "'Features'", "not found"),
+        new("feature vector of another size", ml => SyntheticData.Keyed(ml, SyntheticData.Rows(5, Dimension + 1, 1), Dimension + 1), typeof(ArgumentOutOfRangeException), "'Features'", "7", "6"),
+        new("NaN feature", ml => SyntheticData.Keyed(ml, WithValue(SyntheticData.Rows(10, Dimension, 1), float.NaN), Dimension), typeof(InvalidOperationException), "'Features'", "NaN"),
+    ];
+
+    [Fact]
+    public void Knn_Fit_SingleClass_PredictsThatClass()
+    {
+        var ml = NewContext();
+        var rows = SyntheticData.Rows(20, Dimension, 1);
+        foreach (var row in rows)
+        {
+            row.Label = "bee";
+        }
+
+        var transformer = CreateEstimator(ml).Fit(SyntheticData.Keyed(ml, rows, Dimension));
+        var predicted = ml.Data.CreateEnumerable<Prediction>(
+            ml.Transforms.Conversion.MapKeyToValue("PredictedLabel").Fit(transformer.Transform(TestData(ml))).Transform(transformer.Transform(TestData(ml))),
+            reuseRowObject: false).ToList();
+
+        predicted.Should().OnlyContain(p => p.PredictedLabel == "bee" && p.Score[1] == 1f);
+    }
+
+    private static LabelledRow[] WithValue(LabelledRow[] rows, float value)
+    {
+        rows[^1].Features[2] = value;
+        return rows;
+    }
+
+    private sealed class Prediction
+    {
+        public string PredictedLabel { get; set; } = string.Empty;
+
+        public float[] Score { get; set; } = [];
+    }
+}

@@ -1,0 +1,46 @@
+using MLNet.KnnLinear.Search;
+
+namespace MLNet.KnnLinear.Tests.Search;
+
+public sealed class TopKSelectorTests
+{
+    [Theory]
+    [InlineData(1, 50)]
+    [InlineData(3, 50)]
+    [InlineData(7, 1000)]
+    [InlineData(10, 5)]
+    public void TopKSelector_RandomStreamWithTies_EqualsSortedReference(int k, int count)
+    {
+        var random = new Random(k * count);
+        var candidates = Enumerable.Range(0, count).Select(row => (Distance: (float)random.Next(20), Row: row)).ToArray();
+        random.Shuffle(candidates);
+        var selector = new TopKSelector(k);
+        foreach (var (distance, row) in candidates)
+        {
+            selector.Add(distance, row);
+        }
+
+        var distances = new float[k];
+        var rows = new int[k];
+        int n = selector.CopySorted(distances, rows);
+
+        var expected = candidates.OrderBy(c => c.Distance).ThenBy(c => c.Row).Take(k).ToArray();
+        n.Should().Be(expected.Length);
+        rows.Take(n).Should().Equal(expected.Select(e => e.Row));
+        distances.Take(n).Should().Equal(expected.Select(e => e.Distance));
+    }
+
+    [Fact]
+    public void TopKSelector_Reset_ForgetsEarlierCandidates()
+    {
+        var selector = new TopKSelector(2);
+        selector.Add(0f, 1);
+        selector.Add(0f, 2);
+        selector.Reset();
+        selector.Add(5f, 9);
+        var rows = new int[2];
+        selector.CopySorted(new float[2], rows).Should().Be(1);
+        rows[0].Should().Be(9);
+        selector.Threshold.Should().Be(float.PositiveInfinity, "the selector is not full yet");
+    }
+}

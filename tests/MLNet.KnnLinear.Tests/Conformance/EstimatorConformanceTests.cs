@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -102,23 +101,12 @@ public abstract class EstimatorConformanceTests
         var train = TrainData(ml);
         var test = TestData(ml);
         var transformer = CreateEstimator(ml).Fit(train);
-        string dir = RepoPaths.NewTempDirectory();
-        string model = Path.Combine(dir, "model.zip");
-        string data = Path.Combine(dir, "test.idv");
-        string output = Path.Combine(dir, "outputs.bin");
+        string model = Path.Combine(RepoPaths.NewTempDirectory(), "model.zip");
         ml.Model.Save(transformer, train.Schema, model);
-        using (var stream = File.Create(data))
-        {
-            ml.Data.SaveAsBinary(test, stream);
-        }
 
-        RunModelRunner(model, data, output, OutputColumns);
+        var fresh = ModelRunnerProcess.Run(ml, model, test, OutputColumns);
 
-        var expected = Outputs(transformer.Transform(test));
-        using var reader = new BinaryReader(File.OpenRead(output));
-        int rows = reader.ReadInt32();
-        var actual = Enumerable.Range(0, rows).Select(_ => Convert.ToHexString(reader.ReadBytes(reader.ReadInt32()))).ToList();
-        actual.Should().Equal(expected);
+        fresh.Should().Equal(Outputs(transformer.Transform(test)));
     }
 
     [Fact]
@@ -229,20 +217,5 @@ public abstract class EstimatorConformanceTests
         {
             caught!.Message.Should().Contain(fragment, $"the message for '{bad.Name}' should say so");
         }
-    }
-
-    private static void RunModelRunner(string model, string data, string output, string[] columns)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string arg in new[] { "exec", RepoPaths.ModelRunner, model, data, output }.Concat(columns))
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        string stderr = process.StandardError.ReadToEnd();
-        process.WaitForExit(TimeSpan.FromMinutes(5)).Should().BeTrue("the model runner must finish");
-        process.ExitCode.Should().Be(0, $"the model runner failed:\n{stdout.Result}\n{stderr}");
     }
 }

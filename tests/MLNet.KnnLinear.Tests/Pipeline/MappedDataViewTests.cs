@@ -1,0 +1,71 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using MLNet.KnnLinear.ModelRunner;
+using MLNet.KnnLinear.Tests.Support;
+
+namespace MLNet.KnnLinear.Tests.Pipeline;
+
+public sealed class MappedDataViewTests
+{
+    [Fact]
+    public void MappedCursor_SourceWithDifferentOrderPerCursor_FallsBackAndStaysCorrect()
+    {
+        var ml = new MLContext(seed: 1);
+        var train = SyntheticData.Keyed(ml, SyntheticData.Rows(100, 5, seed: 1), 5);
+        var test = SyntheticData.Keyed(ml, SyntheticData.Rows(600, 5, seed: 2), 5);
+        var model = ml.MulticlassClassification.Trainers.Knn(numberOfNeighbors: 3).Fit(train);
+        var expected = ColumnDump.Rows(model.Transform(test), "Score", "PredictedLabel").ToDictionary(r => r.Id, r => Convert.ToHexString(r.Bytes));
+
+        // Every cursor of this source visits the rows in a new order, so the read-ahead cursor disagrees with the main one.
+        var unstable = ml.Data.ShuffleRows(test, seed: 3, shufflePoolSize: 1000);
+        var actual = ColumnDump.Rows(model.Transform(new ReshufflingDataView(unstable)), "Score", "PredictedLabel");
+
+        actual.Should().HaveCount(600);
+        actual.Should().OnlyContain(r => Convert.ToHexString(r.Bytes) == expected[r.Id]);
+    }
+
+    [Fact]
+    public void MappedDataView_CursorSet_ReturnsEveryRowOnce()
+    {
+        var ml = new MLContext(seed: 1);
+        var train = SyntheticData.Keyed(ml, SyntheticData.Rows(100, 5, seed: 1), 5);
+        var test = SyntheticData.Keyed(ml, SyntheticData.Rows(700, 5, seed: 2), 5);
+        var scored = ml.MulticlassClassification.Trainers.Knn(numberOfNeighbors: 3).Fit(train).Transform(test);
+
+        var cursors = scored.GetRowCursorSet(scored.Schema, 2);
+        long rows = 0;
+        foreach (var cursor in cursors)
+        {
+            var getter = cursor.GetGetter<uint>(scored.Schema["PredictedLabel"]);
+            uint value = 0;
+            while (cursor.MoveNext())
+            {
+                getter(ref value);
+                value.Should().BeInRange(1u, 4u);
+                rows++;
+            }
+
+            cursor.Dispose();
+        }
+
+        rows.Should().Be(700);
+    }
+
+    /// <summary>Hands out cursors whose row order differs each time (a new shuffle seed per cursor), keeping row ids.</summary>
+    private sealed class ReshufflingDataView(IDataView shuffled) : IDataView
+    {
+        private int _cursors;
+
+        public bool CanShuffle => false;
+
+        public DataViewSchema Schema => shuffled.Schema;
+
+        public long? GetRowCount() => shuffled.GetRowCount();
+
+        public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null)
+            => shuffled.GetRowCursor(columnsNeeded, new Random(++_cursors));
+
+        public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null)
+            => [GetRowCursor(columnsNeeded, rand)];
+    }
+}

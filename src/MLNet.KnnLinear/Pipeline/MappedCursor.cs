@@ -13,9 +13,8 @@ internal sealed class MappedCursor : DataViewRowCursor
 {
     private readonly MappedSchema _schema;
     private readonly DataViewRowCursor _input;
-    private readonly bool[] _activeMapped;
+    private readonly MappedGetters _getters;
     private readonly RowBlock? _block;
-    private readonly Delegate?[] _getters;
     private readonly ValueGetter<DataViewRowId> _inputId;
     private DataViewRowCursor? _ahead;
     private ValueGetter<DataViewRowId>? _aheadId;
@@ -28,16 +27,15 @@ internal sealed class MappedCursor : DataViewRowCursor
     {
         _schema = schema;
         _input = input;
-        _activeMapped = activeMapped;
         _inputId = input.GetIdGetter();
-        _getters = new Delegate?[activeMapped.Length];
-        if (!activeMapped.Any(a => a))
+        _getters = new MappedGetters(schema, input, activeMapped, CurrentSlot);
+        _block = _getters.Block;
+        if (_block is null)
         {
             ahead?.Dispose();
             return;
         }
 
-        _block = schema.Mapping.CreateBlock();
         if (ahead is null)
         {
             _block.Bind(input);
@@ -49,14 +47,6 @@ internal sealed class MappedCursor : DataViewRowCursor
             _blockIds = new DataViewRowId[schema.Mapping.BlockSize];
             _block.Bind(ahead);
         }
-
-        for (int j = 0; j < activeMapped.Length; j++)
-        {
-            if (activeMapped[j])
-            {
-                _getters[j] = _block.CreateGetter(j, CurrentSlot);
-            }
-        }
     }
 
     public override DataViewSchema Schema => _schema.OutputSchema;
@@ -67,23 +57,9 @@ internal sealed class MappedCursor : DataViewRowCursor
 
     public override ValueGetter<DataViewRowId> GetIdGetter() => _inputId;
 
-    public override bool IsColumnActive(DataViewSchema.Column column)
-        => _schema.IsMapped(column.Index)
-            ? _activeMapped[column.Index - _schema.InputCount]
-            : _input.IsColumnActive(_input.Schema[column.Index]);
+    public override bool IsColumnActive(DataViewSchema.Column column) => _getters.IsColumnActive(column);
 
-    public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)
-    {
-        if (!_schema.IsMapped(column.Index))
-        {
-            return _input.GetGetter<TValue>(_input.Schema[column.Index]);
-        }
-
-        int j = column.Index - _schema.InputCount;
-        var getter = _getters[j] ?? throw new InvalidOperationException($"Column '{column.Name}' is not active in this cursor; request it when creating the cursor.");
-        return getter as ValueGetter<TValue>
-            ?? throw new InvalidOperationException($"Column '{column.Name}' holds {column.Type}; it cannot be read as {typeof(TValue).Name}.");
-    }
+    public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column) => _getters.GetGetter<TValue>(column);
 
     public override bool MoveNext()
     {

@@ -35,31 +35,15 @@ internal sealed class MappedRowToRowMapper : IRowToRowMapper
     {
         private readonly MappedSchema _schema;
         private readonly DataViewRow _input;
-        private readonly bool[] _activeMapped;
-        private readonly Delegate?[] _getters;
-        private readonly RowBlock? _block;
+        private readonly MappedGetters _getters;
         private long _computedPosition = -1;
 
         public MappedRow(MappedSchema schema, DataViewRow input, bool[] activeMapped)
         {
             _schema = schema;
             _input = input;
-            _activeMapped = activeMapped;
-            _getters = new Delegate?[activeMapped.Length];
-            if (!activeMapped.Any(a => a))
-            {
-                return;
-            }
-
-            _block = schema.Mapping.CreateBlock();
-            _block.Bind(input);
-            for (int j = 0; j < activeMapped.Length; j++)
-            {
-                if (activeMapped[j])
-                {
-                    _getters[j] = _block.CreateGetter(j, CurrentSlot);
-                }
-            }
+            _getters = new MappedGetters(schema, input, activeMapped, CurrentSlot);
+            _getters.Block?.Bind(input);
         }
 
         public override DataViewSchema Schema => _schema.OutputSchema;
@@ -70,30 +54,16 @@ internal sealed class MappedRowToRowMapper : IRowToRowMapper
 
         public override ValueGetter<DataViewRowId> GetIdGetter() => _input.GetIdGetter();
 
-        public override bool IsColumnActive(DataViewSchema.Column column)
-            => _schema.IsMapped(column.Index)
-                ? _activeMapped[column.Index - _schema.InputCount]
-                : _input.IsColumnActive(_input.Schema[column.Index]);
+        public override bool IsColumnActive(DataViewSchema.Column column) => _getters.IsColumnActive(column);
 
-        public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)
-        {
-            if (!_schema.IsMapped(column.Index))
-            {
-                return _input.GetGetter<TValue>(_input.Schema[column.Index]);
-            }
-
-            var getter = _getters[column.Index - _schema.InputCount]
-                ?? throw new InvalidOperationException($"Column '{column.Name}' is not active in this row.");
-            return getter as ValueGetter<TValue>
-                ?? throw new InvalidOperationException($"Column '{column.Name}' holds {column.Type}; it cannot be read as {typeof(TValue).Name}.");
-        }
+        public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column) => _getters.GetGetter<TValue>(column);
 
         private int CurrentSlot()
         {
             if (_computedPosition != _input.Position || _input.Position < 0)
             {
-                _block!.Append(0);
-                _block.Compute(1);
+                _getters.Block!.Append(0);
+                _getters.Block.Compute(1);
                 _computedPosition = _input.Position;
             }
 

@@ -51,12 +51,14 @@ public sealed class KnnModelParameters
     /// <summary>The 0-based class of each training row.</summary>
     public IReadOnlyList<int> TrainingClasses => _classes;
 
-    /// <summary>The features of training row <paramref name="row"/>.</summary>
-    public ReadOnlySpan<float> GetTrainingRow(int row)
+    /// <summary>The features of training row <paramref name="row"/> (a copy).</summary>
+    public float[] GetTrainingRow(int row)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(row);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(row, TrainingRowCount);
-        return _index.Rows.Slice(row * FeatureCount, FeatureCount);
+        var features = new float[FeatureCount];
+        _index.CopyRow(row, features);
+        return features;
     }
 
     /// <summary>
@@ -120,7 +122,12 @@ public sealed class KnnModelParameters
         writer.Write((int)Distance);
         writer.Write((int)Weighting);
         writer.WriteArray<int>(_classes);
-        writer.WriteArray(_index.Rows);
+        var row = new float[FeatureCount];
+        for (int r = 0; r < TrainingRowCount; r++)
+        {
+            _index.CopyRow(r, row);
+            writer.WriteArray<float>(row);
+        }
     }
 
     internal static KnnModelParameters Read(ModelStateReader reader, int maxThreads)

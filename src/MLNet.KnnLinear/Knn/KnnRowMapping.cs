@@ -11,7 +11,8 @@ namespace MLNet.KnnLinear.Knn;
 /// </summary>
 internal sealed class KnnRowMapping : RowMapping
 {
-    private const int QueriesPerBlock = 256;
+    // Large blocks let the GEMM-shaped search reuse each database row for many queries.
+    private const int QueriesPerBlock = 1024;
 
     private readonly KnnModelParameters _model;
     private readonly DataViewSchema.Column _features;

@@ -1,27 +1,27 @@
-using MLNet.KnnLinear.Kernels;
+using MLNet.KnnLinear.Pipeline;
 
 namespace MLNet.KnnLinear.Search;
 
 /// <summary>
-/// Exact search by comparing each query with every row (faiss's <c>IndexFlat</c>). Rows are stored contiguously in
-/// one float array. Queries are processed in blocks, each block against tiles of rows small enough to stay in cache,
-/// with one thread per block; with fewer blocks than threads (e.g. one <c>PredictionEngine</c> query), the rows are
-/// split between threads instead and the partial top-k lists merged. Results do not depend on the thread count:
-/// ties are ordered by row number.
+/// Exact search by comparing each query with every row (faiss's <c>IndexFlat</c>). The rows are laid out for the
+/// metric when the first search needs them: L2 and cosine as GEMM panels (<see cref="GemmScan"/>), L1 as bytes when
+/// every value is a whole number in [0, 255] (<see cref="ByteL1Scan"/>), else as floats (<see cref="FloatL1Scan"/>).
+/// Work is split over threads by rows when there are many (each thread keeps its own top-k lists, merged at the
+/// end; this is what lets a single query use every core), else by queries. Results do not depend on the split:
+/// candidates are ranked by (distance, row number).
 /// </summary>
 /// <remarks>
-/// Cost: O(queries × rows × dimension) time, rows × dimension × 4 bytes of memory. Adding rows is not
-/// thread-safe; searching is, once all rows are added.
+/// Cost: O(queries × rows × dimension). Adding rows is not thread-safe; searching is, once all rows are added.
+/// L2 distances are ranked as squared distances and reported as their square roots.
 /// </remarks>
 internal sealed class FlatIndex : INeighborIndex
 {
-    private const int QueryBlock = 16;
-    private const int RowTile = 32;
-    private const int MinRowsPerThread = 1024;
+    private const int MinRowsPerThread = 4096;
 
-    private float[] _rows;
-    private float[] _norms;
     private readonly int _maxThreads;
+    private readonly object _layoutLock = new();
+    private GrowableArray<float>? _pending = new();
+    private DistanceScan? _scan;
 
     public FlatIndex(int dimension, KnnDistance distance, int maxThreads = 0)
     {
@@ -34,26 +34,14 @@ internal sealed class FlatIndex : INeighborIndex
         Dimension = dimension;
         Distance = distance;
         _maxThreads = maxThreads > 0 ? maxThreads : Environment.ProcessorCount;
-        _rows = [];
-        _norms = [];
     }
 
-    /// <summary>An index over <paramref name="rows"/> (row-major), which it takes ownership of without copying.</summary>
+    /// <summary>An index over <paramref name="rows"/> (row-major), laid out at once.</summary>
     public FlatIndex(float[] rows, int dimension, KnnDistance distance, int maxThreads = 0)
         : this(dimension, distance, maxThreads)
     {
-        if (rows.Length % dimension != 0)
-        {
-            throw new ArgumentException($"Row data length {rows.Length} is not a multiple of the dimension {dimension}.", nameof(rows));
-        }
-
-        _rows = rows;
-        Count = rows.Length / dimension;
-        _norms = new float[Count];
-        for (int i = 0; i < Count; i++)
-        {
-            _norms[i] = CosineDistance.Norm(rows.AsSpan(i * dimension, dimension));
-        }
+        Add(rows);
+        EnsureLayout();
     }
 
     public int Dimension { get; }
@@ -62,8 +50,8 @@ internal sealed class FlatIndex : INeighborIndex
 
     public KnnDistance Distance { get; }
 
-    /// <summary>The rows held, row-major (<see cref="Count"/> × <see cref="Dimension"/>).</summary>
-    public ReadOnlySpan<float> Rows => _rows.AsSpan(0, Count * Dimension);
+    /// <summary>Whether L1 rows are held as bytes (raw pixel data detected at layout).</summary>
+    public bool StoresBytes => EnsureLayout() is ByteL1Scan;
 
     /// <summary>Appends rows (a multiple of <see cref="Dimension"/> values, row-major).</summary>
     public void Add(ReadOnlySpan<float> rows)
@@ -73,22 +61,27 @@ internal sealed class FlatIndex : INeighborIndex
             throw new ArgumentException($"Row data length {rows.Length} is not a multiple of the dimension {Dimension}.", nameof(rows));
         }
 
-        int added = rows.Length / Dimension;
-        int needed = checked((Count + added) * Dimension);
-        if (needed > _rows.Length)
+        lock (_layoutLock)
         {
-            Array.Resize(ref _rows, Math.Max(needed, checked(_rows.Length * 2)));
-            Array.Resize(ref _norms, Math.Max(Count + added, _norms.Length * 2));
-        }
+            if (_pending is null)
+            {
+                // Rare: rows added after a search. Rebuild from the laid-out rows plus the new ones.
+                _pending = new GrowableArray<float>();
+                for (int r = 0; r < Count; r++)
+                {
+                    _scan!.CopyRow(r, _pending.Append(Dimension));
+                }
 
-        rows.CopyTo(_rows.AsSpan(Count * Dimension));
-        for (int i = 0; i < added; i++)
-        {
-            _norms[Count + i] = CosineDistance.Norm(rows.Slice(i * Dimension, Dimension));
-        }
+                _scan = null;
+            }
 
-        Count += added;
+            rows.CopyTo(_pending.Append(rows.Length));
+            Count += rows.Length / Dimension;
+        }
     }
+
+    /// <summary>Row <paramref name="row"/> as floats.</summary>
+    public void CopyRow(int row, Span<float> destination) => EnsureLayout().CopyRow(row, destination);
 
     public void Search(ReadOnlySpan<float> queries, int k, Span<float> distances, Span<int> rows)
     {
@@ -109,134 +102,114 @@ internal sealed class FlatIndex : INeighborIndex
             throw new ArgumentException($"Result buffers must hold {queryCount * k} values.");
         }
 
-        switch (Distance)
-        {
-            case KnnDistance.L1:
-                Search<L1PairDistance>(queries, queryCount, k, distances, rows);
-                break;
-            case KnnDistance.L2:
-                Search<L2PairDistance>(queries, queryCount, k, distances, rows);
-                break;
-            default:
-                Search<CosinePairDistance>(queries, queryCount, k, distances, rows);
-                break;
-        }
-    }
-
-    private void Search<TDistance>(ReadOnlySpan<float> queries, int queryCount, int k, Span<float> distances, Span<int> rows)
-        where TDistance : struct, IPairDistance
-    {
-        // Spans cannot cross into the parallel lambdas; the arrays they view can.
-        float[] queryArray = queries.ToArray();
-        var distanceResults = new float[queryCount * k];
-        var rowResults = new int[queryCount * k];
-        int blocks = (queryCount + QueryBlock - 1) / QueryBlock;
+        var scan = EnsureLayout();
+        var prepared = scan.Prepare(queries.ToArray(), queryCount);
         int rowSplits = Math.Clamp(Count / MinRowsPerThread, 1, _maxThreads);
-        if (blocks >= _maxThreads || rowSplits == 1)
-        {
-            var options = new ParallelOptions { MaxDegreeOfParallelism = _maxThreads };
-            Parallel.For(0, blocks, options, () => NewSelectors(k), (block, _, selectors) =>
-            {
-                int first = block * QueryBlock;
-                int count = Math.Min(QueryBlock, queryCount - first);
-                SearchBlock<TDistance>(queryArray, first, count, 0, Count, selectors);
-                for (int q = 0; q < count; q++)
-                {
-                    int at = (first + q) * k;
-                    selectors[q].CopySorted(distanceResults.AsSpan(at, k), rowResults.AsSpan(at, k));
-                }
+        var results = rowSplits > 1
+            ? SearchSplittingRows(scan, prepared, k, rowSplits)
+            : SearchSplittingQueries(scan, prepared, k);
 
-                return selectors;
-            }, _ => { });
-        }
-        else
+        for (int q = 0; q < queryCount; q++)
         {
-            SearchSplittingRows<TDistance>(queryArray, queryCount, k, rowSplits, distanceResults, rowResults);
+            results[q].CopySorted(distances.Slice(q * k, k), rows.Slice(q * k, k));
         }
 
-        distanceResults.CopyTo(distances);
-        rowResults.CopyTo(rows);
+        if (Distance == KnnDistance.L2)
+        {
+            var found = distances[..(queryCount * k)];
+            System.Numerics.Tensors.TensorPrimitives.Sqrt(found, found);
+        }
     }
 
-    /// <summary>Few queries: every thread scans a share of the rows for all queries; the shares' top-k lists are merged.</summary>
-    private void SearchSplittingRows<TDistance>(float[] queries, int queryCount, int k, int splits, float[] distanceResults, int[] rowResults)
-        where TDistance : struct, IPairDistance
+    private TopKSelector[] SearchSplittingQueries(DistanceScan scan, PreparedQueries queries, int k)
     {
-        var partial = new TopKSelector[splits][];
+        var selectors = NewSelectors(queries.Count, k);
+        int splits = Math.Clamp(queries.Count / 8, 1, _maxThreads);
         Parallel.For(0, splits, new ParallelOptions { MaxDegreeOfParallelism = splits }, split =>
         {
-            int begin = (int)((long)Count * split / splits);
-            int end = (int)((long)Count * (split + 1) / splits);
-            var selectors = new TopKSelector[queryCount];
-            for (int q = 0; q < queryCount; q++)
-            {
-                selectors[q] = new TopKSelector(k);
-            }
+            int begin = (int)((long)queries.Count * split / splits);
+            int end = (int)((long)queries.Count * (split + 1) / splits);
+            scan.Scan(queries, begin, end, 0, Count, selectors.AsSpan(begin, end - begin).ToArray());
+        });
+        return selectors;
+    }
 
-            for (int first = 0; first < queryCount; first += QueryBlock)
-            {
-                SearchBlock<TDistance>(queries, first, Math.Min(QueryBlock, queryCount - first), begin, end, selectors.AsSpan(first));
-            }
-
+    private TopKSelector[] SearchSplittingRows(DistanceScan scan, PreparedQueries queries, int k, int splits)
+    {
+        var partial = new TopKSelector[splits][];
+        int alignment = scan.RowAlignment;
+        Parallel.For(0, splits, new ParallelOptions { MaxDegreeOfParallelism = splits }, split =>
+        {
+            int begin = AlignedBoundary(split, splits, alignment);
+            int end = AlignedBoundary(split + 1, splits, alignment);
+            var selectors = NewSelectors(queries.Count, k);
+            scan.Scan(queries, 0, queries.Count, begin, end, selectors);
             partial[split] = selectors;
         });
 
-        var merged = new TopKSelector(k);
+        var merged = partial[0];
         var d = new float[k];
         var r = new int[k];
-        for (int q = 0; q < queryCount; q++)
+        for (int split = 1; split < splits; split++)
         {
-            merged.Reset();
-            foreach (var selectors in partial)
+            for (int q = 0; q < queries.Count; q++)
             {
-                int n = selectors[q].CopySorted(d, r);
+                int n = partial[split][q].CopySorted(d, r);
                 for (int i = 0; i < n; i++)
                 {
-                    merged.Add(d[i], r[i]);
-                }
-            }
-
-            merged.CopySorted(distanceResults.AsSpan(q * k, k), rowResults.AsSpan(q * k, k));
-        }
-    }
-
-    private void SearchBlock<TDistance>(float[] queries, int first, int count, int rowBegin, int rowEnd, Span<TopKSelector> selectors)
-        where TDistance : struct, IPairDistance
-    {
-        var distance = default(TDistance);
-        int dim = Dimension;
-        Span<float> queryNorms = stackalloc float[QueryBlock];
-        for (int q = 0; q < count; q++)
-        {
-            selectors[q].Reset();
-            queryNorms[q] = CosineDistance.Norm(queries.AsSpan((first + q) * dim, dim));
-        }
-
-        // Tiles of rows stay in cache while every query of the block is compared with them.
-        for (int tile = rowBegin; tile < rowEnd; tile += RowTile)
-        {
-            int tileEnd = Math.Min(tile + RowTile, rowEnd);
-            for (int q = 0; q < count; q++)
-            {
-                var query = new ReadOnlySpan<float>(queries, (first + q) * dim, dim);
-                var selector = selectors[q];
-                for (int row = tile; row < tileEnd; row++)
-                {
-                    float d = distance.Compute(query, queryNorms[q], new ReadOnlySpan<float>(_rows, row * dim, dim), _norms[row]);
-                    selector.Add(d, row);
+                    merged[q].Add(d[i], r[i]);
                 }
             }
         }
+
+        return merged;
     }
 
-    private static TopKSelector[] NewSelectors(int k)
+    private int AlignedBoundary(int split, int splits, int alignment)
     {
-        var selectors = new TopKSelector[QueryBlock];
-        for (int i = 0; i < selectors.Length; i++)
+        if (split == splits)
+        {
+            return Count;
+        }
+
+        long boundary = (long)Count * split / splits;
+        return (int)Math.Min(Count, boundary / alignment * alignment);
+    }
+
+    private static TopKSelector[] NewSelectors(int count, int k)
+    {
+        var selectors = new TopKSelector[count];
+        for (int i = 0; i < count; i++)
         {
             selectors[i] = new TopKSelector(k);
         }
 
         return selectors;
+    }
+
+    private DistanceScan EnsureLayout()
+    {
+        lock (_layoutLock)
+        {
+            if (_scan is not null)
+            {
+                return _scan;
+            }
+
+            if (Count == 0)
+            {
+                throw new InvalidOperationException("The index holds no rows.");
+            }
+
+            float[] rows = _pending!.ToArray();
+            _scan = Distance switch
+            {
+                KnnDistance.L1 when ByteL1Scan.IsByteValued(rows) => new ByteL1Scan(rows, Count, Dimension),
+                KnnDistance.L1 => new FloatL1Scan(rows, Dimension),
+                _ => new GemmScan(rows, Count, Dimension, cosine: Distance == KnnDistance.Cosine),
+            };
+            _pending = null;
+            return _scan;
+        }
     }
 }

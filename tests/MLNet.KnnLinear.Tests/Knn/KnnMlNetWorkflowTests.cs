@@ -103,7 +103,7 @@ public sealed class KnnMlNetWorkflowTests
         var neighbours = model.FindNearestNeighbors([0f, 0f], count: 3);
 
         neighbours.Should().Equal(new KnnNeighbor(0, 0f, 0), new KnnNeighbor(2, 1f, 2), new KnnNeighbor(1, 5f, 1));
-        model.GetTrainingRow(1).ToArray().Should().Equal(3f, 4f);
+        model.GetTrainingRow(1).Should().Equal(3f, 4f);
         model.TrainingClasses.Should().Equal(0, 1, 2);
     }
 

@@ -56,7 +56,7 @@ public sealed class FlatIndexTests
     public void FlatIndex_ThreadCountAndFewQueries_GiveIdenticalResults(KnnDistance distance)
     {
         const int dim = 8;
-        var rows = WholeNumbers(5000 * dim, seed: 3, range: 4);
+        var rows = WholeNumbers(9000 * dim, seed: 3, range: 4);
         var queries = WholeNumbers(3 * dim, seed: 4, range: 4);
         var single = new FlatIndex(rows.ToArray(), dim, distance, maxThreads: 1);
         var dual = new FlatIndex(rows.ToArray(), dim, distance, maxThreads: 2);

@@ -1,0 +1,112 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace MLNet.KnnLinear.Kernels;
+
+/// <summary>
+/// The GEMM micro-kernel behind exact L2 and cosine search: C[6×16] += A[6×kc] · Bᵀ, where A is 6 query rows
+/// (row stride <c>lda</c>) and B is one packed panel of 16 database rows, stored k-major (16 consecutive floats per
+/// k, see <c>PanelPacking</c>). Twelve Vector256 accumulators stay in registers; per k it loads two B vectors,
+/// broadcasts six A values and issues twelve FMAs, which keeps both FMA pipes busy from L1/L2.
+/// Every dot product is one FMA chain over k in order, so the scalar twin (MathF.FusedMultiplyAdd in the same
+/// order) gives bit-identical results, and so does any blocking of k that carries C between blocks.
+/// </summary>
+internal static unsafe class DotTile
+{
+    public const int Rows = 6;
+    public const int Columns = 16;
+
+    public static bool IsAccelerated => Fma.IsSupported && Avx.IsSupported;
+
+    /// <summary>C[i, j] = fma-chain of A[i, k] · B[k, j] over k, continuing from the C given. C has row stride <paramref name="ldc"/>.</summary>
+    public static void Accumulate(float* a, int lda, float* b, int kc, float* c, int ldc)
+    {
+        if (IsAccelerated)
+        {
+            AccumulateFma(a, lda, b, kc, c, ldc);
+        }
+        else
+        {
+            AccumulateScalar(a, lda, b, kc, c, ldc);
+        }
+    }
+
+    /// <summary>The reference twin: the same FMA chains, one value at a time.</summary>
+    public static void AccumulateScalar(float* a, int lda, float* b, int kc, float* c, int ldc)
+    {
+        for (int i = 0; i < Rows; i++)
+        {
+            for (int j = 0; j < Columns; j++)
+            {
+                float sum = c[(i * ldc) + j];
+                for (int k = 0; k < kc; k++)
+                {
+                    sum = MathF.FusedMultiplyAdd(a[(i * lda) + k], b[(k * Columns) + j], sum);
+                }
+
+                c[(i * ldc) + j] = sum;
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void AccumulateFma(float* a, int lda, float* b, int kc, float* c, int ldc)
+    {
+        float* a0 = a;
+        float* a1 = a + lda;
+        float* a2 = a + (2 * lda);
+        float* a3 = a + (3 * lda);
+        float* a4 = a + (4 * lda);
+        float* a5 = a + (5 * lda);
+        var c00 = Avx.LoadVector256(c);
+        var c01 = Avx.LoadVector256(c + 8);
+        var c10 = Avx.LoadVector256(c + ldc);
+        var c11 = Avx.LoadVector256(c + ldc + 8);
+        var c20 = Avx.LoadVector256(c + (2 * ldc));
+        var c21 = Avx.LoadVector256(c + (2 * ldc) + 8);
+        var c30 = Avx.LoadVector256(c + (3 * ldc));
+        var c31 = Avx.LoadVector256(c + (3 * ldc) + 8);
+        var c40 = Avx.LoadVector256(c + (4 * ldc));
+        var c41 = Avx.LoadVector256(c + (4 * ldc) + 8);
+        var c50 = Avx.LoadVector256(c + (5 * ldc));
+        var c51 = Avx.LoadVector256(c + (5 * ldc) + 8);
+        for (int k = 0; k < kc; k++)
+        {
+            var b0 = Avx.LoadVector256(b);
+            var b1 = Avx.LoadVector256(b + 8);
+            b += Columns;
+            var x = Vector256.Create(a0[k]);
+            c00 = Fma.MultiplyAdd(x, b0, c00);
+            c01 = Fma.MultiplyAdd(x, b1, c01);
+            x = Vector256.Create(a1[k]);
+            c10 = Fma.MultiplyAdd(x, b0, c10);
+            c11 = Fma.MultiplyAdd(x, b1, c11);
+            x = Vector256.Create(a2[k]);
+            c20 = Fma.MultiplyAdd(x, b0, c20);
+            c21 = Fma.MultiplyAdd(x, b1, c21);
+            x = Vector256.Create(a3[k]);
+            c30 = Fma.MultiplyAdd(x, b0, c30);
+            c31 = Fma.MultiplyAdd(x, b1, c31);
+            x = Vector256.Create(a4[k]);
+            c40 = Fma.MultiplyAdd(x, b0, c40);
+            c41 = Fma.MultiplyAdd(x, b1, c41);
+            x = Vector256.Create(a5[k]);
+            c50 = Fma.MultiplyAdd(x, b0, c50);
+            c51 = Fma.MultiplyAdd(x, b1, c51);
+        }
+
+        Avx.Store(c, c00);
+        Avx.Store(c + 8, c01);
+        Avx.Store(c + ldc, c10);
+        Avx.Store(c + ldc + 8, c11);
+        Avx.Store(c + (2 * ldc), c20);
+        Avx.Store(c + (2 * ldc) + 8, c21);
+        Avx.Store(c + (3 * ldc), c30);
+        Avx.Store(c + (3 * ldc) + 8, c31);
+        Avx.Store(c + (4 * ldc), c40);
+        Avx.Store(c + (4 * ldc) + 8, c41);
+        Avx.Store(c + (5 * ldc), c50);
+        Avx.Store(c + (5 * ldc) + 8, c51);
+    }
+}

@@ -1,0 +1,31 @@
+namespace MLNet.KnnLinear.Search;
+
+/// <summary>
+/// One way of computing query-to-row distances over a fixed set of rows (a storage layout plus kernels). The flat
+/// index splits the work into (query range × row range) pieces, possibly on several threads, and each piece feeds
+/// every distance it computes into the top-k selector of its query. Distance computation is all a scan does:
+/// selection and merging live in <see cref="FlatIndex"/> and <see cref="TopKSelector"/>.
+/// </summary>
+internal abstract class DistanceScan
+{
+    /// <summary>Row ranges given to <see cref="Scan"/> start at multiples of this (a storage panel).</summary>
+    public virtual int RowAlignment => 1;
+
+    /// <summary>Converts queries (row-major, <paramref name="count"/> of them) into what <see cref="Scan"/> reads.</summary>
+    public abstract PreparedQueries Prepare(float[] queries, int count);
+
+    /// <summary>
+    /// Distances of queries [<paramref name="queryBegin"/>, <paramref name="queryEnd"/>) to rows
+    /// [<paramref name="rowBegin"/>, <paramref name="rowEnd"/>), each offered to <c>selectors[query − queryBegin]</c>.
+    /// </summary>
+    public abstract void Scan(PreparedQueries queries, int queryBegin, int queryEnd, int rowBegin, int rowEnd, TopKSelector[] selectors);
+
+    /// <summary>Row <paramref name="row"/> as floats.</summary>
+    public abstract void CopyRow(int row, Span<float> destination);
+}
+
+/// <summary>Queries in the form a scan reads them.</summary>
+internal class PreparedQueries(int count)
+{
+    public int Count { get; } = count;
+}

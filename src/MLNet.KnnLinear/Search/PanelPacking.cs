@@ -1,0 +1,40 @@
+namespace MLNet.KnnLinear.Search;
+
+/// <summary>
+/// Lays database rows out as the GEMM micro-kernel reads them: panels of 16 rows, each panel k-major
+/// (the 16 rows' values at k = 0, then at k = 1, …), the last panel padded with zero rows. Done once at fit.
+/// </summary>
+internal static class PanelPacking
+{
+    public const int PanelRows = Kernels.DotTile.Columns;
+
+    public static int PanelCount(int rows) => (rows + PanelRows - 1) / PanelRows;
+
+    public static float[] Pack(ReadOnlySpan<float> rows, int count, int dimension)
+    {
+        var packed = new float[(long)PanelCount(count) * PanelRows * dimension];
+        for (int r = 0; r < count; r++)
+        {
+            int panel = r / PanelRows;
+            int lane = r % PanelRows;
+            long panelStart = (long)panel * PanelRows * dimension;
+            var row = rows.Slice(r * dimension, dimension);
+            for (int k = 0; k < dimension; k++)
+            {
+                packed[panelStart + ((long)k * PanelRows) + lane] = row[k];
+            }
+        }
+
+        return packed;
+    }
+
+    public static void Unpack(float[] packed, int row, int dimension, Span<float> destination)
+    {
+        long panelStart = (long)(row / PanelRows) * PanelRows * dimension;
+        int lane = row % PanelRows;
+        for (int k = 0; k < dimension; k++)
+        {
+            destination[k] = packed[panelStart + ((long)k * PanelRows) + lane];
+        }
+    }
+}

@@ -66,6 +66,42 @@ public sealed class FlatIndexTests
     }
 
     [Fact]
+    public void FlatIndex_PixelRowsWithL1_StoredAsBytesAndNonByteQueriesStillExact()
+    {
+        const int dim = 70;
+        var rows = WholeNumbers(500 * dim, seed: 5, range: 256);
+        var index = new FlatIndex(rows, dim, KnnDistance.L1);
+        index.StoresBytes.Should().BeTrue("every value is a whole number in [0, 255]");
+
+        var queries = WholeNumbers(9 * dim, seed: 6, range: 256);
+        queries[3] = 0.5f; // one non-byte value sends this batch down the float fallback
+        var (_, found) = Search(index, queries, 3);
+        var (_, foundAsBytes) = Search(index, queries.Select(v => MathF.Round(v)).ToArray(), 3);
+
+        for (int q = 0; q < 9; q++)
+        {
+            var query = queries.AsSpan(q * dim, dim).ToArray();
+            var expected = Enumerable.Range(0, 500)
+                .Select(r => (Distance: ScalarDistances.L1(query, rows.AsSpan(r * dim, dim).ToArray()), Row: r))
+                .OrderBy(p => p.Distance).ThenBy(p => p.Row).Take(3).Select(p => p.Row);
+            found.AsSpan(q * 3, 3).ToArray().Should().Equal(expected, $"query {q}");
+        }
+
+        foundAsBytes.Length.Should().Be(27);
+    }
+
+    [Fact]
+    public void FlatIndex_RowsAddedAfterSearch_AreFound()
+    {
+        var index = new FlatIndex(2, KnnDistance.L2);
+        index.Add([0f, 0f, 10f, 10f]);
+        Search(index, [9f, 9f], 1).Rows.Should().Equal(1);
+        index.Add([9f, 9f]);
+        Search(index, [9f, 9f], 1).Rows.Should().Equal(2);
+        index.Count.Should().Be(3);
+    }
+
+    [Fact]
     public void FlatIndex_KLargerThanRows_Throws()
     {
         var index = new FlatIndex(new float[6], 2, KnnDistance.L2);

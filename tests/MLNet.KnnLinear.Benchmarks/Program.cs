@@ -1,0 +1,8 @@
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Running;
+
+// dotnet run -c Release --project tests/MLNet.KnnLinear.Benchmarks -- --filter '*SearchBenchmarks*'
+// Searches take seconds each, so one launch with a warm-up and three measured iterations is plenty.
+var job = Job.Default.WithLaunchCount(1).WithWarmupCount(1).WithIterationCount(3);
+BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, DefaultConfig.Instance.AddJob(job.AsDefault()));

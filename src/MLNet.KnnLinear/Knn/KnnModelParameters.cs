@@ -48,6 +48,12 @@ public sealed class KnnModelParameters
     /// <summary>How votes are weighted.</summary>
     public KnnWeighting Weighting { get; }
 
+    /// <summary>
+    /// Memory held for the training rows, in bytes: 4 per value (padded to panels of 16 rows) for L2 and cosine; for
+    /// L1 on raw pixels (whole numbers 0..255), 1 per value.
+    /// </summary>
+    public long IndexSizeInBytes => _index.MemoryBytes;
+
     /// <summary>The 0-based class of each training row.</summary>
     public IReadOnlyList<int> TrainingClasses => _classes;
 
@@ -122,6 +128,13 @@ public sealed class KnnModelParameters
         writer.Write((int)Distance);
         writer.Write((int)Weighting);
         writer.WriteArray<int>(_classes);
+        writer.Write(_index.StoresBytes);
+        if (_index.StoresBytes)
+        {
+            writer.WriteArray(_index.ByteRows);
+            return;
+        }
+
         var row = new float[FeatureCount];
         for (int r = 0; r < TrainingRowCount; r++)
         {
@@ -147,7 +160,15 @@ public sealed class KnnModelParameters
             }
         }
 
-        float[] data = reader.ReadArray<float>((long)rows * features, "training rows");
-        return new KnnModelParameters(new FlatIndex(data, features, distance, maxThreads), classes, classCount, k, weighting);
+        bool bytes = reader.ReadBoolean("rows stored as bytes");
+        if (bytes && distance != KnnDistance.L1)
+        {
+            throw reader.Invalid($"byte rows are only stored for L1, but the distance is {distance}");
+        }
+
+        var index = bytes
+            ? new FlatIndex(reader.ReadArray<byte>((long)rows * features, "training rows"), features, maxThreads)
+            : new FlatIndex(reader.ReadArray<float>((long)rows * features, "training rows"), features, distance, maxThreads);
+        return new KnnModelParameters(index, classes, classCount, k, weighting);
     }
 }

@@ -14,22 +14,24 @@ internal sealed unsafe class ByteL1Scan : DistanceScan
     private const int RowBlock = 16;
 
     private readonly byte[] _rows;
-    private readonly int _count;
     private readonly int _dimension;
 
     public ByteL1Scan(ReadOnlySpan<float> rows, int count, int dimension)
+        : this(ToBytes(rows[..(count * dimension)]), dimension)
     {
-        _count = count;
-        _dimension = dimension;
-        _rows = new byte[(long)count * dimension];
-        for (int i = 0; i < _rows.Length; i++)
-        {
-            _rows[i] = (byte)rows[i];
-        }
     }
 
-    /// <summary>Memory held by the rows, in bytes.</summary>
-    public long RowBytes => _rows.LongLength;
+    /// <summary>A scan over <paramref name="rows"/> (row-major bytes), which it takes ownership of.</summary>
+    public ByteL1Scan(byte[] rows, int dimension)
+    {
+        _rows = rows;
+        _dimension = dimension;
+    }
+
+    public override long MemoryBytes => _rows.LongLength;
+
+    /// <summary>The rows as stored (row-major bytes).</summary>
+    public ReadOnlySpan<byte> Rows => _rows;
 
     /// <summary>True when every value is a whole number in [0, 255], so a byte holds it exactly.</summary>
     public static bool IsByteValued(ReadOnlySpan<float> values)
@@ -82,6 +84,17 @@ internal sealed unsafe class ByteL1Scan : DistanceScan
         {
             destination[k] = source[k];
         }
+    }
+
+    private static byte[] ToBytes(ReadOnlySpan<float> values)
+    {
+        var bytes = new byte[values.Length];
+        for (int i = 0; i < bytes.Length; i++)
+        {
+            bytes[i] = (byte)values[i];
+        }
+
+        return bytes;
     }
 
     private void ScanBytes(byte[] queries, int queryBegin, int queryEnd, int rowBegin, int rowEnd, TopKSelector[] selectors)

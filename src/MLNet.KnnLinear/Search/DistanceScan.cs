@@ -22,6 +22,9 @@ internal abstract class DistanceScan
 
     /// <summary>Row <paramref name="row"/> as floats.</summary>
     public abstract void CopyRow(int row, Span<float> destination);
+
+    /// <summary>Bytes of memory held for the rows (layout, padding and cached norms).</summary>
+    public abstract long MemoryBytes { get; }
 }
 
 /// <summary>Queries in the form a scan reads them.</summary>

@@ -44,14 +44,34 @@ internal sealed class FlatIndex : INeighborIndex
         EnsureLayout();
     }
 
+    /// <summary>An L1 index over pixel rows already held as bytes (row-major), which it takes ownership of.</summary>
+    public FlatIndex(byte[] rows, int dimension, int maxThreads = 0)
+        : this(dimension, KnnDistance.L1, maxThreads)
+    {
+        if (rows.Length % dimension != 0)
+        {
+            throw new ArgumentException($"Row data length {rows.Length} is not a multiple of the dimension {dimension}.", nameof(rows));
+        }
+
+        Count = rows.Length / dimension;
+        _scan = new ByteL1Scan(rows, dimension);
+        _pending = null;
+    }
+
     public int Dimension { get; }
 
     public int Count { get; private set; }
 
     public KnnDistance Distance { get; }
 
+    /// <summary>The rows as bytes when they are held so (L1 over raw pixel data, detected at layout), else null.</summary>
+    public ReadOnlySpan<byte> ByteRows => EnsureLayout() is ByteL1Scan bytes ? bytes.Rows : default;
+
     /// <summary>Whether L1 rows are held as bytes (raw pixel data detected at layout).</summary>
     public bool StoresBytes => EnsureLayout() is ByteL1Scan;
+
+    /// <summary>Bytes of memory held for the rows.</summary>
+    public long MemoryBytes => EnsureLayout().MemoryBytes;
 
     /// <summary>Appends rows (a multiple of <see cref="Dimension"/> values, row-major).</summary>
     public void Add(ReadOnlySpan<float> rows)

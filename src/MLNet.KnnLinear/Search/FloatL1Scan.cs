@@ -20,6 +20,8 @@ internal sealed class FloatL1Scan : DistanceScan
         _dimension = dimension;
     }
 
+    public override long MemoryBytes => _rows.LongLength * sizeof(float);
+
     public override PreparedQueries Prepare(float[] queries, int count) => new FloatQueries(count, queries);
 
     public override void Scan(PreparedQueries queries, int queryBegin, int queryEnd, int rowBegin, int rowEnd, TopKSelector[] selectors)

@@ -40,6 +40,8 @@ internal sealed unsafe class GemmScan : DistanceScan
 
     public override int RowAlignment => PanelPacking.PanelRows;
 
+    public override long MemoryBytes => (_panels.LongLength + _rowNorms.LongLength) * sizeof(float);
+
     public override PreparedQueries Prepare(float[] queries, int count)
     {
         // Zero rows after the last query: a micro-tile of 6 starting at any query stays inside the buffer.

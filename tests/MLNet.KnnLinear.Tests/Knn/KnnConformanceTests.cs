@@ -4,11 +4,45 @@ using MLNet.KnnLinear.Tests.Support;
 
 namespace MLNet.KnnLinear.Tests.Knn;
 
-public sealed class KnnConformanceTests : EstimatorConformanceTests
+/// <summary>L1 with inverse-distance votes on pixel-like data: the byte-storage, vpsadbw path.</summary>
+public sealed class KnnL1ConformanceTests : KnnConformanceTests
+{
+    public KnnL1ConformanceTests()
+        : base(new() { NumberOfNeighbors = 3, Distance = KnnDistance.L1, Weighting = KnnWeighting.InverseDistance }, scale: 1f)
+    {
+    }
+}
+
+/// <summary>L2 on fractional data: the GEMM path.</summary>
+public sealed class KnnL2ConformanceTests : KnnConformanceTests
+{
+    public KnnL2ConformanceTests()
+        : base(new() { NumberOfNeighbors = 3, Distance = KnnDistance.L2 }, scale: 0.37f)
+    {
+    }
+}
+
+/// <summary>Cosine on fractional data with one thread.</summary>
+public sealed class KnnCosineConformanceTests : KnnConformanceTests
+{
+    public KnnCosineConformanceTests()
+        : base(new() { NumberOfNeighbors = 3, Distance = KnnDistance.Cosine, NumberOfThreads = 1 }, scale: 0.37f)
+    {
+    }
+}
+
+public abstract class KnnConformanceTests : EstimatorConformanceTests
 {
     private const int Dimension = 6;
 
-    private readonly KnnTrainer.Options _options = new() { NumberOfNeighbors = 3, Distance = KnnDistance.L1, Weighting = KnnWeighting.InverseDistance };
+    private readonly KnnTrainer.Options _options;
+    private readonly float _scale;
+
+    protected KnnConformanceTests(KnnTrainer.Options options, float scale)
+    {
+        _options = options;
+        _scale = scale;
+    }
 
     protected override object? Options => _options;
 
@@ -16,9 +50,9 @@ public sealed class KnnConformanceTests : EstimatorConformanceTests
 
     protected override IEstimator<ITransformer> CreateEstimator(MLContext ml) => ml.MulticlassClassification.Trainers.Knn(_options);
 
-    protected override IDataView TrainData(MLContext ml) => SyntheticData.Keyed(ml, SyntheticData.Rows(120, Dimension, seed: 1), Dimension);
+    protected override IDataView TrainData(MLContext ml) => SyntheticData.Keyed(ml, SyntheticData.Rows(120, Dimension, seed: 1, scale: _scale), Dimension);
 
-    protected override IDataView TestData(MLContext ml) => SyntheticData.Keyed(ml, SyntheticData.Rows(40, Dimension, seed: 2), Dimension);
+    protected override IDataView TestData(MLContext ml) => SyntheticData.Keyed(ml, SyntheticData.Rows(40, Dimension, seed: 2, scale: _scale), Dimension);
 
     protected override IEnumerable<BadInput> BadFitInputs =>
     [

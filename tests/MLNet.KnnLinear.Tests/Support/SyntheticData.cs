@@ -21,7 +21,7 @@ public static class SyntheticData
     /// the class mean shifted per class so the classes are learnable. Whole numbers keep float sums exact, so fast
     /// kernels and scalar references agree bit for bit.
     /// </summary>
-    public static LabelledRow[] Rows(int rows, int dimension, int seed, int classes = 4, int range = 16)
+    public static LabelledRow[] Rows(int rows, int dimension, int seed, int classes = 4, int range = 16, float scale = 1f)
     {
         var random = new Random(seed);
         var result = new LabelledRow[rows];
@@ -31,7 +31,7 @@ public static class SyntheticData
             var features = new float[dimension];
             for (int j = 0; j < dimension; j++)
             {
-                features[j] = random.Next(range) + (j % classes == c ? range / 2 : 0);
+                features[j] = (random.Next(range) + (j % classes == c ? range / 2 : 0)) * scale;
             }
 
             result[i] = new LabelledRow { Label = ClassNames[c], Features = features };

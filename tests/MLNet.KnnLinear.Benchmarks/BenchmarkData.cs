@@ -23,5 +23,17 @@ public static class BenchmarkData
 
     public static int Dimension => Smoke ? 48 : 3072;
 
+    /// <summary>Training-row counts to sweep: KNNLINEAR_BENCH_ROWS (comma-separated) or the given defaults.</summary>
+    public static IEnumerable<int> RowCounts(params int[] defaults)
+    {
+        if (Smoke)
+        {
+            return [200];
+        }
+
+        string? fromEnvironment = Environment.GetEnvironmentVariable("KNNLINEAR_BENCH_ROWS");
+        return string.IsNullOrEmpty(fromEnvironment) ? defaults : fromEnvironment.Split(',').Select(int.Parse).ToArray();
+    }
+
     public static int Queries => Smoke ? 10 : 1000;
 }

@@ -15,7 +15,7 @@ public class SearchBenchmarks
     private float[] _distances = null!;
     private int[] _rows = null!;
 
-    public static IEnumerable<int> RowCounts => BenchmarkData.Smoke ? [200] : [10_000, 25_000, 50_000];
+    public static IEnumerable<int> RowCounts => BenchmarkData.RowCounts(10_000, 25_000, 50_000);
 
     [ParamsSource(nameof(RowCounts))]
     public int Rows { get; set; }

@@ -12,7 +12,7 @@ public class TransformBenchmarks
     private ITransformer _model = null!;
     private IDataView _test = null!;
 
-    public static IEnumerable<int> RowCounts => BenchmarkData.Smoke ? [200] : [10_000, 50_000];
+    public static IEnumerable<int> RowCounts => BenchmarkData.RowCounts(10_000, 50_000);
 
     [ParamsSource(nameof(RowCounts))]
     public int Rows { get; set; }

@@ -11,7 +11,7 @@ namespace MLNet.KnnLinear.Search;
 internal sealed unsafe class ByteL1Scan : DistanceScan
 {
     private const int QueryBlock = 64;
-    private const int RowBlock = 16;
+    private const int RowBlock = 8;
 
     private readonly byte[] _rows;
     private readonly int _dimension;
@@ -103,33 +103,46 @@ internal sealed unsafe class ByteL1Scan : DistanceScan
         uint* sums = stackalloc uint[SadTile.Queries * SadTile.Rows];
         fixed (byte* q = queries, r = _rows)
         {
-            // A block of queries stays in L2 while blocks of rows pass through L1, each row pair serving 4 queries per load.
+            // A block of queries stays in L2; a block of rows small enough to stay in L1 beside one group of 4 queries
+            // is compared with each group in turn, so each query chunk loaded serves a whole row block.
             for (int q0 = queryBegin; q0 < queryEnd; q0 += QueryBlock)
             {
                 int q1 = Math.Min(q0 + QueryBlock, queryEnd);
                 for (int r0 = rowBegin; r0 < rowEnd; r0 += RowBlock)
                 {
                     int r1 = Math.Min(r0 + RowBlock, rowEnd);
-                    for (int row = r0; row < r1; row += SadTile.Rows)
+                    for (int query = q0; query < q1; query += SadTile.Queries)
                     {
-                        // An odd last row is paired with itself; its second result is ignored.
-                        int second = Math.Min(row + 1, r1 - 1);
-                        for (int query = q0; query < q1; query += SadTile.Queries)
+                        int groupSize = Math.Min(SadTile.Queries, q1 - query);
+                        for (int row = r0; row < r1; row += SadTile.Rows)
                         {
+                            // An odd last row is paired with itself; its second result is ignored.
+                            int second = Math.Min(row + 1, r1 - 1);
                             SadTile.Compute(q + ((long)query * d), d, r + ((long)row * d), (second - row) * d, d, sums);
-                            int queries4 = Math.Min(SadTile.Queries, q1 - query);
-                            for (int i = 0; i < queries4; i++)
-                            {
-                                var selector = selectors[query + i - queryBegin];
-                                selector.Add(sums[i * SadTile.Rows], row);
-                                if (second != row)
-                                {
-                                    selector.Add(sums[(i * SadTile.Rows) + 1], second);
-                                }
-                            }
+                            Offer(selectors, query - queryBegin, groupSize, row, second, sums);
                         }
                     }
                 }
+            }
+        }
+    }
+
+    private static void Offer(TopKSelector[] selectors, int first, int count, int row, int second, uint* sums)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            // Most candidates lose to the current k-th best: test before calling into the heap.
+            var selector = selectors[first + i];
+            float a = sums[i * SadTile.Rows];
+            if (a <= selector.Threshold)
+            {
+                selector.Add(a, row);
+            }
+
+            float b = sums[(i * SadTile.Rows) + 1];
+            if (second != row && b <= selector.Threshold)
+            {
+                selector.Add(b, second);
             }
         }
     }

@@ -37,4 +37,39 @@ public static class KnnLinearCatalog
         ArgumentNullException.ThrowIfNull(catalog);
         return new KnnTrainer(CatalogEnvironment.Of(catalog), options);
     }
+
+    /// <summary>
+    /// A multiclass linear classifier s = W x + b with the multiclass SVM hinge or softmax loss and L2, L1 or
+    /// elastic-net regularization (see <see cref="LinearClassifierTrainer"/>).
+    /// </summary>
+    /// <param name="catalog">The multiclass trainers catalog.</param>
+    /// <param name="labelColumnName">The key-typed label column.</param>
+    /// <param name="featureColumnName">The feature vector column.</param>
+    /// <param name="loss">Hinge (multiclass SVM) or softmax cross-entropy.</param>
+    /// <param name="regularization">The regularizer R(W).</param>
+    /// <param name="lambda">λ, the regularization strength.</param>
+    public static LinearClassifierTrainer LinearClassifier(
+        this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
+        string labelColumnName = "Label",
+        string featureColumnName = "Features",
+        LinearLoss loss = LinearLoss.Hinge,
+        Regularization regularization = Regularization.L2,
+        double lambda = 1e-4)
+        => catalog.LinearClassifier(new LinearClassifierTrainer.Options
+        {
+            LabelColumnName = labelColumnName,
+            FeatureColumnName = featureColumnName,
+            Loss = loss,
+            Regularization = regularization,
+            Lambda = lambda,
+        });
+
+    /// <summary>A multiclass linear classifier with every option (see <see cref="LinearClassifierTrainer.Options"/>).</summary>
+    /// <param name="catalog">The multiclass trainers catalog.</param>
+    /// <param name="options">The trainer's options; validated here.</param>
+    public static LinearClassifierTrainer LinearClassifier(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog, LinearClassifierTrainer.Options options)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return new LinearClassifierTrainer(CatalogEnvironment.Of(catalog), options);
+    }
 }

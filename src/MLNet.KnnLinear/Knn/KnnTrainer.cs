@@ -53,48 +53,20 @@ public sealed class KnnTrainer : IEstimator<KnnPredictionTransformer>
     {
         ArgumentNullException.ThrowIfNull(input);
         var label = ColumnChecks.Require(input.Schema, _label, "Label");
-        int classCount = ColumnChecks.RequireKey(label, "Label");
+        ColumnChecks.RequireKey(label, "Label");
         var features = ColumnChecks.Require(input.Schema, _features, "Feature");
-        int dimension = ColumnChecks.RequireFloatVector(features, "Feature");
+        ColumnChecks.RequireFloatVector(features, "Feature");
 
         using var channel = _env.Start(nameof(KnnTrainer));
-        var rows = new GrowableArray<float>();
-        var classes = new GrowableArray<int>();
-        long skipped = 0;
-        using (var cursor = input.GetRowCursor([label, features]))
+        var data = LabelledRows.Read(input, label, features, weight: null);
+        if (_k > data.Count)
         {
-            var labelGetter = cursor.GetGetter<uint>(label);
-            var featureGetter = cursor.GetGetter<VBuffer<float>>(features);
-            uint key = 0;
-            VBuffer<float> vector = default;
-            while (cursor.MoveNext())
-            {
-                labelGetter(ref key);
-                if (key == 0)
-                {
-                    skipped++;
-                    continue;
-                }
-
-                featureGetter(ref vector);
-                FeatureVectors.CopyFinite(vector, rows.Append(dimension), _features);
-                classes.Append(1)[0] = (int)key - 1;
-            }
+            throw new ArgumentOutOfRangeException(nameof(Options.NumberOfNeighbors), _k, $"NumberOfNeighbors (k = {_k}) must not exceed the number of training rows ({data.Count}).");
         }
 
-        if (classes.Count == 0)
-        {
-            throw new InvalidOperationException($"The training data has no rows with a label (column '{_label}'{(skipped > 0 ? $"; {skipped} rows had a missing label" : string.Empty)}). k-NN needs at least one labelled row.");
-        }
-
-        if (_k > classes.Count)
-        {
-            throw new ArgumentOutOfRangeException(nameof(Options.NumberOfNeighbors), _k, $"NumberOfNeighbors (k = {_k}) must not exceed the number of training rows ({classes.Count}).");
-        }
-
-        channel.Info($"k-NN memorised {classes.Count} rows of {dimension} features ({skipped} rows with a missing label skipped).");
-        var index = new FlatIndex(rows.ToArray(), dimension, _distance, _threads);
-        var model = new KnnModelParameters(index, classes.ToArray(), classCount, _k, _weighting);
+        channel.Info($"k-NN memorised {data.Count} rows of {data.Dimension} features ({data.Skipped} rows with a missing label skipped).");
+        var index = new FlatIndex(data.Features, data.Dimension, _distance, _threads);
+        var model = new KnnModelParameters(index, data.Classes, data.ClassCount, _k, _weighting);
         return new KnnPredictionTransformer(model, _features, LabelKeyValues.From(label), _threads);
     }
 
@@ -105,12 +77,7 @@ public sealed class KnnTrainer : IEstimator<KnnPredictionTransformer>
         var label = ColumnChecks.Require(inputSchema, _label, "Label");
         ColumnChecks.RequireKey(label, "Label");
         ColumnChecks.RequireFloatVector(ColumnChecks.Require(inputSchema, _features, "Feature"), "Feature");
-        var keyValues = SchemaShapes.AnnotationsOf(label, "KeyValues");
-        var slotNames = keyValues.Where(k => k.ItemType is TextDataViewType).Select(k => SchemaShapes.Vector("SlotNames", k.ItemType)).ToArray();
-        return SchemaShapes.Append(
-            inputSchema,
-            SchemaShapes.Vector(PredictionColumns.ScoreName, NumberDataViewType.Single, false, slotNames),
-            SchemaShapes.Scalar(PredictionColumns.PredictedLabelName, NumberDataViewType.UInt32, true, keyValues));
+        return SchemaShapes.AppendPredictionColumns(inputSchema, label);
     }
 
     /// <summary>Options of <see cref="KnnTrainer"/>.</summary>

@@ -23,6 +23,20 @@ internal static class SchemaShapes
             ? []
             : column.Annotations.Where(a => kinds.Contains(a.Name)).ToArray();
 
+    /// <summary>
+    /// The input schema plus a multiclass trainer's <c>Score</c> (vector of Single, slot names when the label's key
+    /// values are text) and <c>PredictedLabel</c> (key carrying the label's key values).
+    /// </summary>
+    public static SchemaShape AppendPredictionColumns(SchemaShape input, SchemaShape.Column label)
+    {
+        var keyValues = AnnotationsOf(label, "KeyValues");
+        var slotNames = keyValues.Where(k => k.ItemType is TextDataViewType).Select(k => Vector("SlotNames", k.ItemType)).ToArray();
+        return Append(
+            input,
+            Vector("Score", NumberDataViewType.Single, false, slotNames),
+            Scalar("PredictedLabel", NumberDataViewType.UInt32, true, keyValues));
+    }
+
     /// <summary>The input schema with <paramref name="added"/> appended, hiding input columns of the same names.</summary>
     public static SchemaShape Append(SchemaShape input, params SchemaShape.Column[] added)
     {

@@ -35,6 +35,9 @@ internal sealed class LabelKeyValues
 
     public int Count => _values.Length;
 
+    /// <summary>The class names as text, in key order.</summary>
+    public string[] Names => _values.Cast<object>().Select(v => v.ToString() ?? string.Empty).ToArray();
+
     /// <summary>The key values of <paramref name="label"/>, or null when it has none (or of a type we cannot persist).</summary>
     public static LabelKeyValues? From(DataViewSchema.Column label)
     {

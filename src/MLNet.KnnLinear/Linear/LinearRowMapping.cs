@@ -1,0 +1,81 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using MLNet.KnnLinear.Pipeline;
+
+namespace MLNet.KnnLinear.Linear;
+
+/// <summary>Binds a linear model to an input schema: <c>Score</c> = softmax(W x + b), <c>PredictedLabel</c> = argmax (lowest class on ties).</summary>
+internal sealed class LinearRowMapping : RowMapping
+{
+    private readonly LinearModelParameters _model;
+    private readonly DataViewSchema.Column _features;
+
+    public LinearRowMapping(DataViewSchema inputSchema, LinearModelParameters model, string featureColumnName, LabelKeyValues? classNames)
+        : base(inputSchema)
+    {
+        _model = model;
+        _features = ColumnChecks.Require(inputSchema, featureColumnName, "Feature");
+        int size = ColumnChecks.RequireFloatVector(_features, "Feature");
+        if (size != model.FeatureCount)
+        {
+            throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Feature column '{featureColumnName}' has {size} slots; the model was trained on {model.FeatureCount}.");
+        }
+
+        Inputs = [_features];
+        Columns = PredictionColumns.Create(model.ClassCount, classNames);
+    }
+
+    public override IReadOnlyList<MappedColumn> Columns { get; }
+
+    public override IReadOnlyList<DataViewSchema.Column> Inputs { get; }
+
+    public override RowBlock CreateBlock() => new Block(this);
+
+    private sealed class Block(LinearRowMapping mapping) : RowBlock
+    {
+        private readonly float[] _features = new float[mapping._model.FeatureCount];
+        private readonly float[] _probabilities = new float[mapping._model.ClassCount];
+        private ValueGetter<VBuffer<float>>? _getter;
+        private VBuffer<float> _buffer;
+        private uint _predicted;
+
+        public override void Bind(DataViewRow source) => _getter = source.GetGetter<VBuffer<float>>(mapping._features);
+
+        public override void Append(int slot)
+        {
+            _getter!(ref _buffer);
+            FeatureVectors.CopyFinite(_buffer, _features, mapping._features.Name);
+        }
+
+        public override void Compute(int count)
+        {
+            mapping._model.GetProbabilities(_features, _probabilities);
+            int best = 0;
+            for (int c = 1; c < _probabilities.Length; c++)
+            {
+                if (_probabilities[c] > _probabilities[best])
+                {
+                    best = c;
+                }
+            }
+
+            _predicted = (uint)best + 1;
+        }
+
+        public override Delegate CreateGetter(int column, Func<int> slot) => column switch
+        {
+            PredictionColumns.Score => (ValueGetter<VBuffer<float>>)((ref VBuffer<float> value) =>
+            {
+                slot();
+                var editor = VBufferEditor.Create(ref value, _probabilities.Length);
+                _probabilities.CopyTo(editor.Values);
+                value = editor.Commit();
+            }),
+            _ => (ValueGetter<uint>)((ref uint value) =>
+            {
+                slot();
+                value = _predicted;
+            }),
+        };
+    }
+}

@@ -1,0 +1,273 @@
+using System.Numerics.Tensors;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+using MLNet.KnnLinear.Linear.Losses;
+using MLNet.KnnLinear.Linear.Regularizers;
+using MLNet.KnnLinear.Pipeline;
+
+namespace MLNet.KnnLinear.Linear.Optimization;
+
+/// <summary>
+/// Mini-batch SGD with momentum, streaming batches from the data view's cursor (shuffled per epoch when the view
+/// can shuffle), so nothing but one batch is held in memory. The L2 part of the regularizer enters the gradient;
+/// the L1 part is a proximal soft-threshold after each step. With a validation fraction, rows whose id hashes below
+/// it are held out, the validation loss is measured after each epoch, and training stops after
+/// <c>EarlyStoppingPatience</c> epochs without improvement, keeping the best weights.
+/// </summary>
+internal sealed class MiniBatchSgd(LinearClassifierTrainer.Options options, Regularizer regularizer, IChannel channel)
+{
+    public LinearModelParameters Train(IDataView input, DataViewSchema.Column label, DataViewSchema.Column features, DataViewSchema.Column? weight)
+    {
+        int classes = ColumnChecks.RequireKey(label, "Label");
+        int d = ColumnChecks.RequireFloatVector(features, "Feature");
+        ILinearLoss loss = options.Loss == LinearLoss.Hinge ? new HingeLoss(options.Margin, 0) : SoftmaxLoss.Instance;
+        var w = new float[classes * d];
+        var b = new float[classes];
+        var vw = new float[w.Length];
+        var vb = new float[classes];
+        float[]? bestW = null;
+        float[]? bestB = null;
+        double bestValidation = double.PositiveInfinity;
+        int epochsWithoutImprovement = 0;
+        var trace = new OptimizationTrace();
+        var batch = new Batch(options.BatchSize, d, classes);
+        bool validating = options.ValidationFraction > 0;
+
+        for (int epoch = 0; epoch < options.NumberOfEpochs; epoch++)
+        {
+            double rate = options.LearningRate * Math.Pow(options.LearningRateDecay, epoch);
+            double lossSum = 0;
+            double weightSum = 0;
+            double gradientNorm = 0;
+            long rows = 0;
+            foreach (var _ in Rows(input, label, features, weight, batch, heldOut: false, shuffleSeed: (options.Seed * 7919) + epoch))
+            {
+                rows++;
+                if (batch.Count == options.BatchSize)
+                {
+                    (double l, double s, gradientNorm) = Step(batch, loss, w, b, vw, vb, rate);
+                    lossSum += l;
+                    weightSum += s;
+                }
+            }
+
+            if (batch.Count > 0)
+            {
+                (double l, double s, gradientNorm) = Step(batch, loss, w, b, vw, vb, rate);
+                lossSum += l;
+                weightSum += s;
+            }
+
+            if (rows == 0)
+            {
+                throw new InvalidOperationException($"The training data has no rows with a label (column '{label.Name}'){(validating ? " outside the validation fraction" : string.Empty)}.");
+            }
+
+            double objective = (lossSum / Math.Max(weightSum, double.Epsilon)) + regularizer.Value(w);
+            trace.Add(objective, gradientNorm);
+            string message = $"epoch {epoch + 1}: training objective {objective:G6} (learning rate {rate:G3})";
+            if (validating)
+            {
+                double validation = ValidationLoss(input, label, features, weight, batch, loss, w, b);
+                message += $", validation loss {validation:G6}";
+                if (validation < bestValidation)
+                {
+                    bestValidation = validation;
+                    bestW = (float[])w.Clone();
+                    bestB = (float[])b.Clone();
+                    epochsWithoutImprovement = 0;
+                }
+                else if (++epochsWithoutImprovement >= options.EarlyStoppingPatience)
+                {
+                    channel.Info(message);
+                    trace.StopReason = $"early stopping: no better validation loss for {options.EarlyStoppingPatience} epochs";
+                    break;
+                }
+            }
+
+            channel.Info(message);
+        }
+
+        trace.StopReason ??= "all epochs done";
+        return new LinearModelParameters(bestW ?? w, bestB ?? b, d, options.Loss, trace);
+    }
+
+    /// <summary>Fills <paramref name="batch"/> row by row, yielding after each row it adds (the caller steps when full).</summary>
+    private IEnumerable<int> Rows(IDataView input, DataViewSchema.Column label, DataViewSchema.Column features, DataViewSchema.Column? weight, Batch batch, bool heldOut, int shuffleSeed)
+    {
+        var columns = weight is { } wc ? new[] { label, features, wc } : new[] { label, features };
+        using var cursor = input.GetRowCursor(columns, input.CanShuffle && !heldOut ? new Random(shuffleSeed) : null);
+        var labelGetter = cursor.GetGetter<uint>(label);
+        var featureGetter = cursor.GetGetter<VBuffer<float>>(features);
+        var weightGetter = weight is { } w ? cursor.GetGetter<float>(w) : null;
+        var id = cursor.GetIdGetter();
+        uint key = 0;
+        float exampleWeight = 1f;
+        VBuffer<float> vector = default;
+        DataViewRowId rowId = default;
+        batch.Count = 0;
+        while (cursor.MoveNext())
+        {
+            labelGetter(ref key);
+            if (key == 0)
+            {
+                continue;
+            }
+
+            id(ref rowId);
+            if (IsHeldOut(rowId) != heldOut)
+            {
+                continue;
+            }
+
+            if (batch.Count == batch.Capacity)
+            {
+                batch.Count = 0;
+            }
+
+            if (weightGetter is not null)
+            {
+                weightGetter(ref exampleWeight);
+                if (!(exampleWeight >= 0f) || float.IsInfinity(exampleWeight))
+                {
+                    throw new InvalidOperationException($"Weight column '{weight!.Value.Name}' holds {exampleWeight} at row {cursor.Position}; weights must be finite and non-negative.");
+                }
+            }
+
+            featureGetter(ref vector);
+            FeatureVectors.CopyFinite(vector, batch.Features.AsSpan(batch.Count * batch.Dimension, batch.Dimension), features.Name);
+            batch.Labels[batch.Count] = (int)key - 1;
+            batch.Weights[batch.Count] = exampleWeight;
+            batch.Count++;
+            yield return batch.Count;
+        }
+    }
+
+    private bool IsHeldOut(DataViewRowId id)
+    {
+        if (options.ValidationFraction <= 0)
+        {
+            return false;
+        }
+
+        ulong h = (id.Low ^ (id.High * 0x9E3779B97F4A7C15UL)) + ((ulong)options.Seed * 0xBF58476D1CE4E5B9UL);
+        h = (h ^ (h >> 30)) * 0xBF58476D1CE4E5B9UL;
+        h = (h ^ (h >> 27)) * 0x94D049BB133111EBUL;
+        h ^= h >> 31;
+        return (h >> 11) * (1.0 / (1UL << 53)) < options.ValidationFraction;
+    }
+
+    private (double Loss, double Weight, double GradientNorm) Step(Batch batch, ILinearLoss loss, float[] w, float[] b, float[] vw, float[] vb, double rate)
+    {
+        int d = batch.Dimension;
+        int classes = b.Length;
+        Array.Clear(batch.WeightGradient);
+        Array.Clear(batch.BiasGradient);
+        double lossSum = 0;
+        double weightSum = 0;
+        for (int i = 0; i < batch.Count; i++)
+        {
+            var x = batch.Features.AsSpan(i * d, d);
+            for (int c = 0; c < classes; c++)
+            {
+                batch.Scores[c] = TensorPrimitives.Dot(x, w.AsSpan(c * d, d)) + b[c];
+            }
+
+            float ew = batch.Weights[i];
+            lossSum += ew * loss.Compute(batch.Scores, batch.Labels[i], batch.ScoreGradient);
+            weightSum += ew;
+            for (int c = 0; c < classes; c++)
+            {
+                float g = batch.ScoreGradient[c] * ew;
+                if (g != 0f)
+                {
+                    var gc = batch.WeightGradient.AsSpan(c * d, d);
+                    TensorPrimitives.MultiplyAdd(x, g, gc, gc);
+                    batch.BiasGradient[c] += g;
+                }
+            }
+        }
+
+        batch.Count = 0;
+        if (weightSum == 0)
+        {
+            return (0, 0, 0);
+        }
+
+        float scale = (float)(1.0 / weightSum);
+        float momentum = (float)options.Momentum;
+        float step = (float)rate;
+        float l2 = (float)(2 * regularizer.L2Weight);
+        double norm = 0;
+        for (int i = 0; i < w.Length; i++)
+        {
+            float g = (batch.WeightGradient[i] * scale) + (l2 * w[i]);
+            norm = Math.Max(norm, Math.Abs(g));
+            vw[i] = (momentum * vw[i]) - (step * g);
+            w[i] += vw[i];
+        }
+
+        for (int c = 0; c < classes; c++)
+        {
+            float g = batch.BiasGradient[c] * scale;
+            vb[c] = (momentum * vb[c]) - (step * g);
+            b[c] += vb[c];
+        }
+
+        float threshold = (float)(rate * regularizer.L1Weight);
+        if (threshold > 0)
+        {
+            for (int i = 0; i < w.Length; i++)
+            {
+                w[i] = MathF.Sign(w[i]) * MathF.Max(MathF.Abs(w[i]) - threshold, 0f);
+            }
+        }
+
+        return (lossSum, weightSum, norm);
+    }
+
+    private double ValidationLoss(IDataView input, DataViewSchema.Column label, DataViewSchema.Column features, DataViewSchema.Column? weight, Batch batch, ILinearLoss loss, float[] w, float[] b)
+    {
+        int d = batch.Dimension;
+        double sum = 0;
+        double weights = 0;
+        foreach (int count in Rows(input, label, features, weight, batch, heldOut: true, shuffleSeed: 0))
+        {
+            int i = count - 1;
+            var x = batch.Features.AsSpan(i * d, d);
+            for (int c = 0; c < b.Length; c++)
+            {
+                batch.Scores[c] = TensorPrimitives.Dot(x, w.AsSpan(c * d, d)) + b[c];
+            }
+
+            sum += batch.Weights[i] * loss.Compute(batch.Scores, batch.Labels[i], batch.ScoreGradient);
+            weights += batch.Weights[i];
+        }
+
+        return weights > 0 ? sum / weights : double.PositiveInfinity;
+    }
+
+    private sealed class Batch(int capacity, int dimension, int classes)
+    {
+        public int Capacity { get; } = capacity;
+
+        public int Dimension { get; } = dimension;
+
+        public int Count { get; set; }
+
+        public float[] Features { get; } = new float[capacity * dimension];
+
+        public int[] Labels { get; } = new int[capacity];
+
+        public float[] Weights { get; } = new float[capacity];
+
+        public float[] Scores { get; } = new float[classes];
+
+        public float[] ScoreGradient { get; } = new float[classes];
+
+        public float[] WeightGradient { get; } = new float[classes * dimension];
+
+        public float[] BiasGradient { get; } = new float[classes];
+    }
+}

@@ -1,0 +1,36 @@
+namespace MLNet.KnnLinear;
+
+/// <summary>
+/// How training went: the objective and a first-order optimality measure (the largest entry of the gradient, or of
+/// the pseudo-gradient with L1; 0 at a minimum) after each iteration, and why it stopped.
+/// </summary>
+public sealed class OptimizationTrace
+{
+    private readonly List<double> _objective = [];
+    private readonly List<double> _optimality = [];
+
+    /// <summary>The objective after each iteration; entry 0 is the starting point.</summary>
+    public IReadOnlyList<double> Objective => _objective;
+
+    /// <summary>‖(pseudo-)gradient‖∞ after each iteration.</summary>
+    public IReadOnlyList<double> Optimality => _optimality;
+
+    /// <summary>Why the optimizer stopped.</summary>
+    public string? StopReason { get; internal set; }
+
+    /// <summary>The final objective.</summary>
+    public double FinalObjective => _objective.Count == 0 ? double.NaN : _objective[^1];
+
+    internal void Add(double objective, double optimality)
+    {
+        _objective.Add(objective);
+        _optimality.Add(optimality);
+    }
+
+    internal void Append(OptimizationTrace other)
+    {
+        _objective.AddRange(other._objective);
+        _optimality.AddRange(other._optimality);
+        StopReason = other.StopReason;
+    }
+}

@@ -1,0 +1,94 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace MLNet.KnnLinear.Pipeline;
+
+/// <summary>
+/// Training data read into memory in one cursor pass: features (row-major), 0-based classes, and optional example
+/// weights. Rows whose label key is missing (0) are skipped, as ML.NET's trainers do; NaN or infinite features and
+/// negative or non-finite weights fail with the column's name.
+/// </summary>
+internal sealed class LabelledRows
+{
+    private LabelledRows(float[] features, int[] classes, float[]? weights, int dimension, int classCount, long skipped)
+    {
+        Features = features;
+        Classes = classes;
+        Weights = weights;
+        Dimension = dimension;
+        ClassCount = classCount;
+        Skipped = skipped;
+    }
+
+    public float[] Features { get; }
+
+    public int[] Classes { get; }
+
+    public float[]? Weights { get; }
+
+    public int Dimension { get; }
+
+    public int ClassCount { get; }
+
+    public int Count => Classes.Length;
+
+    /// <summary>Rows skipped for a missing label.</summary>
+    public long Skipped { get; }
+
+    /// <param name="input">The data.</param>
+    /// <param name="label">The key-typed label column.</param>
+    /// <param name="features">The feature vector column.</param>
+    /// <param name="weight">The example weight column, or null.</param>
+    /// <param name="paddingRows">Zero rows appended after the last feature row (for kernels that read whole tiles).</param>
+    public static LabelledRows Read(IDataView input, DataViewSchema.Column label, DataViewSchema.Column features, DataViewSchema.Column? weight, int paddingRows = 0)
+    {
+        int classCount = ColumnChecks.RequireKey(label, "Label");
+        int dimension = ColumnChecks.RequireFloatVector(features, "Feature");
+        var rows = new GrowableArray<float>();
+        var classes = new GrowableArray<int>();
+        var weights = weight is null ? null : new GrowableArray<float>();
+        long skipped = 0;
+        var columns = weight is { } w ? new[] { label, features, w } : new[] { label, features };
+        using (var cursor = input.GetRowCursor(columns))
+        {
+            var labelGetter = cursor.GetGetter<uint>(label);
+            var featureGetter = cursor.GetGetter<VBuffer<float>>(features);
+            var weightGetter = weight is { } wc ? cursor.GetGetter<float>(wc) : null;
+            uint key = 0;
+            float exampleWeight = 1f;
+            VBuffer<float> vector = default;
+            while (cursor.MoveNext())
+            {
+                labelGetter(ref key);
+                if (key == 0)
+                {
+                    skipped++;
+                    continue;
+                }
+
+                if (weightGetter is not null)
+                {
+                    weightGetter(ref exampleWeight);
+                    if (!(exampleWeight >= 0f) || float.IsInfinity(exampleWeight))
+                    {
+                        throw new InvalidOperationException($"Weight column '{weight!.Value.Name}' holds {exampleWeight.ToString(System.Globalization.CultureInfo.InvariantCulture)} at row {cursor.Position}; weights must be finite and non-negative.");
+                    }
+
+                    weights!.Append(1)[0] = exampleWeight;
+                }
+
+                featureGetter(ref vector);
+                FeatureVectors.CopyFinite(vector, rows.Append(dimension), features.Name);
+                classes.Append(1)[0] = (int)key - 1;
+            }
+        }
+
+        if (classes.Count == 0)
+        {
+            throw new InvalidOperationException($"The training data has no rows with a label (column '{label.Name}'{(skipped > 0 ? $"; {skipped} rows had a missing label" : string.Empty)}).");
+        }
+
+        rows.Append(paddingRows * dimension).Clear();
+        return new LabelledRows(rows.ToArray(), classes.ToArray(), weights?.ToArray(), dimension, classCount, skipped);
+    }
+}

@@ -13,7 +13,7 @@ namespace MLNet.KnnLinear;
 /// </summary>
 public sealed class LinearPredictionTransformer : RowMappingTransformer, ISingleFeaturePredictionTransformer<LinearModelParameters>, IPersistentTransformer<LinearPredictionTransformer>
 {
-    internal const string LoaderSignature = "LinearPredictionTransformer";
+    internal const string LoaderSignature = "LinearClassifierModel";
     private const int StateVersion = 1;
 
     private readonly LabelKeyValues? _classNames;

@@ -38,8 +38,8 @@ public static class Cifar10Data
     public static (float[] Pixels, int[] Labels) Read(int count, params string[] files)
     {
         const int recordSize = 3073;
-        var pixels = new List<float>(count * 3072);
-        var labels = new List<int>(count);
+        var pixels = new List<float>(Math.Min(count, 10_000) * 3072);
+        var labels = new List<int>(Math.Min(count, 10_000));
         foreach (string file in files)
         {
             byte[] bytes = File.ReadAllBytes(Path.Combine(Directory, file));

@@ -1,0 +1,112 @@
+using System.Text.Json;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using MLNet.KnnLinear.Tests.Support;
+using Xunit.Abstractions;
+
+namespace MLNet.KnnLinear.Tests.Linear;
+
+/// <summary>
+/// The linear classifier on the shared CIFAR-10 images against scikit-learn (Fixtures/logreg_cifar10_reference.json,
+/// made by Fixtures/make_logreg_reference.py): train = all records of data_batch_1..5, test = test_batch, features
+/// (x − mean_train) / 255, softmax + L2 with λ = 1 / (2 C N), C = 1e-2.
+/// </summary>
+public sealed class LinearCifar10Tests(ITestOutputHelper output)
+{
+    private static readonly string[] TrainBatches = ["data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin", "data_batch_4.bin", "data_batch_5.bin"];
+
+    [SkippableFact]
+    public void LinearClassifier_SoftmaxL2OnCifar10_MatchesScikitLearnObjectiveAndAccuracy()
+    {
+        var reference = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "logreg_cifar10_reference.json"))).RootElement;
+        var ml = new MLContext(seed: 1);
+        var (train, test) = CenteredCifar(ml, int.MaxValue, int.MaxValue);
+        var trainer = ml.MulticlassClassification.Trainers.LinearClassifier(new LinearClassifierTrainer.Options
+        {
+            Loss = LinearLoss.Softmax,
+            Regularization = Regularization.L2,
+            Lambda = reference.GetProperty("lambda").GetDouble(),
+            Tolerance = 1e-10,
+        });
+
+        var model = trainer.Fit(train);
+        var metrics = ml.MulticlassClassification.Evaluate(model.Transform(test));
+
+        double objective = model.Model.Trace!.FinalObjective;
+        output.WriteLine($"objective {objective:R} (scikit-learn {reference.GetProperty("objective").GetDouble():R}), {model.Model.Trace.Objective.Count - 1} iterations, stop: {model.Model.Trace.StopReason}");
+        output.WriteLine($"test accuracy {metrics.MicroAccuracy:P2} (scikit-learn {reference.GetProperty("test_accuracy").GetDouble():P2})");
+        objective.Should().BeApproximately(reference.GetProperty("objective").GetDouble(), 1e-4 * reference.GetProperty("objective").GetDouble());
+        metrics.MicroAccuracy.Should().BeApproximately(reference.GetProperty("test_accuracy").GetDouble(), 0.003);
+    }
+
+    [SkippableFact]
+    public void LinearClassifier_HingeOnCifar10_ObjectivePlateausAndIsNearlyStationary()
+    {
+        var ml = new MLContext(seed: 1);
+        var (train, _) = CenteredCifar(ml, 1000, 1);
+        var model = ml.MulticlassClassification.Trainers.LinearClassifier(new LinearClassifierTrainer.Options
+        {
+            Loss = LinearLoss.Hinge,
+            Regularization = Regularization.L2,
+            Lambda = 1e-2,
+        }).Fit(train);
+
+        var trace = model.Model.Trace!;
+        for (int i = 0; i < trace.Objective.Count; i += Math.Max(1, trace.Objective.Count / 25))
+        {
+            output.WriteLine($"{i}\t{trace.Objective[i]:G8}\t{trace.Optimality[i]:G3}");
+        }
+
+        output.WriteLine($"final\t{trace.FinalObjective:G8}\t{trace.Optimality[^1]:G3}\t{trace.StopReason}");
+        var tail = trace.Objective.Skip(trace.Objective.Count * 3 / 4).ToArray();
+        (tail.Max() - tail.Min()).Should().BeLessThan(1e-3 * trace.FinalObjective, "the last quarter of the run is a plateau");
+        trace.FinalObjective.Should().BeLessThan(trace.Objective[0] / 2);
+    }
+
+    private static (IDataView Train, IDataView Test) CenteredCifar(MLContext ml, int trainCount, int testCount)
+    {
+        var (trainPixels, trainLabels) = Cifar10Data.Read(trainCount, TrainBatches);
+        var (testPixels, testLabels) = Cifar10Data.Read(testCount, "test_batch.bin");
+        var mean = new double[3072];
+        for (int i = 0; i < trainLabels.Length; i++)
+        {
+            for (int k = 0; k < 3072; k++)
+            {
+                mean[k] += trainPixels[(i * 3072) + k];
+            }
+        }
+
+        for (int k = 0; k < 3072; k++)
+        {
+            mean[k] /= trainLabels.Length;
+        }
+
+        return (ToDataView(ml, trainPixels, trainLabels, mean), ToDataView(ml, testPixels, testLabels, mean));
+    }
+
+    private static IDataView ToDataView(MLContext ml, float[] pixels, int[] labels, double[] mean)
+    {
+        var rows = labels.Select((label, i) => new Row
+        {
+            Label = label,
+            Features = Enumerable.Range(0, 3072).Select(k => (float)((pixels[(i * 3072) + k] - mean[k]) / 255.0)).ToArray(),
+        });
+        var schema = SchemaDefinition.Create(typeof(Row));
+        schema[nameof(Row.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, 3072);
+        var data = ml.Data.LoadFromEnumerable(rows.ToList(), schema);
+        var classes = ml.Data.LoadFromEnumerable(Enumerable.Range(0, 10).Select(c => new LabelOnly { Label = c }));
+        return ml.Transforms.Conversion.MapValueToKey("Label", keyData: classes).Fit(data).Transform(data);
+    }
+
+    private sealed class Row
+    {
+        public int Label { get; set; }
+
+        public float[] Features { get; set; } = [];
+    }
+
+    private sealed class LabelOnly
+    {
+        public int Label { get; set; }
+    }
+}

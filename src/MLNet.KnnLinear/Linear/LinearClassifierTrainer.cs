@@ -85,6 +85,7 @@ public sealed class LinearClassifierTrainer : IEstimator<LinearPredictionTransfo
     private LinearModelParameters TrainQuasiNewton(IDataView input, DataViewSchema.Column label, DataViewSchema.Column features, DataViewSchema.Column? weight, Regularizer regularizer, IChannel channel)
     {
         var data = LabelledRows.Read(input, label, features, weight, paddingRows: DotTile.Rows);
+        RequireTrainable(data.Classes, data.Weights, label, weight);
         int classes = data.ClassCount;
         int dimension = data.Dimension;
         channel.Info($"Linear classifier: {data.Count} rows × {dimension} features, {classes} classes, {_options.Loss} loss, {_options.Regularization} λ = {_options.Lambda}.");
@@ -94,10 +95,12 @@ public sealed class LinearClassifierTrainer : IEstimator<LinearPredictionTransfo
         double[] schedule = _options.Loss == LinearLoss.Hinge ? HingeSmoothingSchedule : [0];
         foreach (double smoothing in schedule)
         {
+            // Smoothed stages only warm-start the next one: a looser tolerance there saves most of the work.
+            double tolerance = smoothing == schedule[^1] ? _options.Tolerance : Math.Max(_options.Tolerance, 1e-5);
             objective.Loss = _options.Loss == LinearLoss.Hinge ? new HingeLoss(_options.Margin, smoothing) : SoftmaxLoss.Instance;
             var optimizer = new OwlQn
             {
-                Tolerance = _options.Tolerance,
+                Tolerance = tolerance,
                 MaxIterations = _options.MaximumNumberOfIterations,
                 Progress = (iteration, value, optimality) =>
                 {
@@ -135,6 +138,26 @@ public sealed class LinearClassifierTrainer : IEstimator<LinearPredictionTransfo
         }
 
         return new LinearModelParameters(weights, biases, dimension, _options.Loss, trace);
+    }
+
+    /// <summary>A classifier needs two classes with positive weight: one class, or all weights 0, is an error.</summary>
+    internal static void RequireTrainable(ReadOnlySpan<int> classes, float[]? weights, DataViewSchema.Column label, DataViewSchema.Column? weight)
+    {
+        if (weights is not null && weights.All(w => w == 0f))
+        {
+            throw new InvalidOperationException($"Every example weight in column '{weight!.Value.Name}' is 0: there is nothing to train on.");
+        }
+
+        int first = classes[0];
+        foreach (int c in classes)
+        {
+            if (c != first)
+            {
+                return;
+            }
+        }
+
+        throw new InvalidOperationException($"Label column '{label.Name}' holds a single class (key {first + 1}) in the training data; a classifier needs at least two.");
     }
 
     /// <summary>Options of <see cref="LinearClassifierTrainer"/>.</summary>

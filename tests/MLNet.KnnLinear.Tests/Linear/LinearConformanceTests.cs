@@ -62,7 +62,7 @@ public abstract class LinearConformanceTests(LinearClassifierTrainer.Options opt
     ];
 
     [Fact]
-    public void LinearClassifier_Fit_SingleClassPredictsThatClass()
+    public void LinearClassifier_Fit_SingleClassOrZeroWeightsFailClearly()
     {
         var ml = NewContext();
         var rows = SyntheticData.Rows(30, Dimension, 1, scale: 0.1f);
@@ -71,9 +71,66 @@ public abstract class LinearConformanceTests(LinearClassifierTrainer.Options opt
             row.Label = "cat";
         }
 
-        var model = CreateEstimator(ml).Fit(SyntheticData.Keyed(ml, rows, Dimension));
-        var predicted = ml.Data.CreateEnumerable<KeyPrediction>(model.Transform(TestData(ml)), reuseRowObject: false);
-        predicted.Should().OnlyContain(p => p.PredictedLabel == 3);
+        FluentActions.Invoking(() => CreateEstimator(ml).Fit(SyntheticData.Keyed(ml, rows, Dimension)))
+            .Should().Throw<InvalidOperationException>().WithMessage("*'Label'*single class*");
+
+        var zeroWeights = ml.Data.LoadFromEnumerable(SyntheticData.Rows(20, Dimension, 1, scale: 0.1f).Select(r => new WeightedRow { Label = r.Label, Features = r.Features, Weight = 0f }), WeightedSchema());
+        var keyed = SyntheticData.LabelToKey(ml).Fit(zeroWeights).Transform(zeroWeights);
+        var weightedOptions = new LinearClassifierTrainer.Options { ExampleWeightColumnName = "Weight", Solver = options.Solver, NumberOfEpochs = 1 };
+        FluentActions.Invoking(() => ml.MulticlassClassification.Trainers.LinearClassifier(weightedOptions).Fit(keyed))
+            .Should().Throw<InvalidOperationException>().WithMessage("*'Weight' is 0*");
+    }
+
+    [Fact]
+    public void LinearClassifier_NegativeOrNaNWeight_FailsNamingTheColumn()
+    {
+        var ml = NewContext();
+        foreach (float bad in new[] { -1f, float.NaN })
+        {
+            var rows = SyntheticData.Rows(20, Dimension, 1, scale: 0.1f).Select((r, i) => new WeightedRow { Label = r.Label, Features = r.Features, Weight = i == 5 ? bad : 1f });
+            var data = ml.Data.LoadFromEnumerable(rows, WeightedSchema());
+            var keyed = SyntheticData.LabelToKey(ml).Fit(data).Transform(data);
+            var weightedOptions = new LinearClassifierTrainer.Options { ExampleWeightColumnName = "Weight", Solver = options.Solver, NumberOfEpochs = 1 };
+            FluentActions.Invoking(() => ml.MulticlassClassification.Trainers.LinearClassifier(weightedOptions).Fit(keyed))
+                .Should().Throw<InvalidOperationException>().WithMessage("*'Weight'*non-negative*");
+        }
+    }
+
+    [Fact]
+    public void LinearClassifier_OptionsOutOfRange_ThrowNamingTheOption()
+    {
+        var trainers = NewContext().MulticlassClassification.Trainers;
+        var cases = new (string Name, LinearClassifierTrainer.Options Options)[]
+        {
+            ("Lambda", new() { Lambda = -1 }),
+            ("L1Ratio", new() { L1Ratio = 1.5 }),
+            ("Margin", new() { Margin = 0 }),
+            ("LearningRate", new() { LearningRate = 0 }),
+            ("BatchSize", new() { BatchSize = 0 }),
+            ("Momentum", new() { Momentum = 1 }),
+            ("ValidationFraction", new() { ValidationFraction = 1 }),
+            ("Loss", new() { Loss = (LinearLoss)7 }),
+        };
+        foreach (var (name, bad) in cases)
+        {
+            FluentActions.Invoking(() => trainers.LinearClassifier(bad)).Should().Throw<ArgumentOutOfRangeException>().WithParameterName(name);
+        }
+    }
+
+    private static Microsoft.ML.Data.SchemaDefinition WeightedSchema()
+    {
+        var schema = Microsoft.ML.Data.SchemaDefinition.Create(typeof(WeightedRow));
+        schema[nameof(WeightedRow.Features)].ColumnType = new Microsoft.ML.Data.VectorDataViewType(Microsoft.ML.Data.NumberDataViewType.Single, Dimension);
+        return schema;
+    }
+
+    private sealed class WeightedRow
+    {
+        public string Label { get; set; } = string.Empty;
+
+        public float[] Features { get; set; } = [];
+
+        public float Weight { get; set; }
     }
 
     [Fact]
@@ -92,9 +149,4 @@ public abstract class LinearConformanceTests(LinearClassifierTrainer.Options opt
         return rows;
     }
 
-    private sealed class KeyPrediction
-    {
-        [Microsoft.ML.Data.KeyType(4)]
-        public uint PredictedLabel { get; set; }
-    }
 }

@@ -17,6 +17,8 @@ namespace MLNet.KnnLinear.Linear.Optimization;
 /// </summary>
 internal sealed class MiniBatchSgd(LinearClassifierTrainer.Options options, Regularizer regularizer, IChannel channel)
 {
+    private readonly HashSet<int> _classesSeen = [];
+
     public LinearModelParameters Train(IDataView input, DataViewSchema.Column label, DataViewSchema.Column features, DataViewSchema.Column? weight)
     {
         int classes = ColumnChecks.RequireKey(label, "Label");
@@ -57,6 +59,16 @@ internal sealed class MiniBatchSgd(LinearClassifierTrainer.Options options, Regu
                 (double l, double s, gradientNorm) = Step(batch, loss, w, b, vw, vb, rate);
                 lossSum += l;
                 weightSum += s;
+            }
+
+            if (epoch == 0 && rows > 0 && weightSum == 0)
+            {
+                throw new InvalidOperationException($"Every example weight in column '{weight!.Value.Name}' is 0: there is nothing to train on.");
+            }
+
+            if (epoch == 0 && _classesSeen.Count == 1)
+            {
+                throw new InvalidOperationException($"Label column '{label.Name}' holds a single class (key {_classesSeen.First() + 1}) in the training data; a classifier needs at least two.");
             }
 
             if (rows == 0)
@@ -138,6 +150,7 @@ internal sealed class MiniBatchSgd(LinearClassifierTrainer.Options options, Regu
             featureGetter(ref vector);
             FeatureVectors.CopyFinite(vector, batch.Features.AsSpan(batch.Count * batch.Dimension, batch.Dimension), features.Name);
             batch.Labels[batch.Count] = (int)key - 1;
+            _classesSeen.Add((int)key - 1);
             batch.Weights[batch.Count] = exampleWeight;
             batch.Count++;
             yield return batch.Count;

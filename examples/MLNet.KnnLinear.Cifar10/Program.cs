@@ -1,16 +1,20 @@
 using System.Diagnostics;
 using Microsoft.ML;
-using Microsoft.ML.Data;
 using MLNet.KnnLinear;
 using MLNet.KnnLinear.Cifar10;
 using Spectre.Console;
 
-// The lecture's first experiment: nearest neighbours on raw CIFAR-10 pixels, L1 against L2.
+// The lecture's experiments on CIFAR-10: nearest neighbours on raw pixels (L1 against L2), linear classifiers
+// (softmax and multiclass SVM, λ chosen on a validation split) and ML.NET's built-in trainers on the same features.
 // Usage: dotnet run --project examples/MLNet.KnnLinear.Cifar10 -c Release -- [--data DIR] [--train N] [--test N] [--k K]
+//        [--out DIR] [--lambdas 1e-3,1e-2] [--methods knn,linear,mlnet]
 string? dataArgument = Option("--data");
 int trainCount = int.Parse(Option("--train") ?? "50000");
 int testCount = int.Parse(Option("--test") ?? "10000");
 int k = int.Parse(Option("--k") ?? "1");
+string outputDirectory = Path.GetFullPath(Option("--out") ?? "cifar10-output");
+double[] lambdas = (Option("--lambdas") ?? "1e-3,1e-2,1e-1").Split(',').Select(double.Parse).ToArray();
+var methods = (Option("--methods") ?? "knn,linear,mlnet").Split(',').ToHashSet(StringComparer.OrdinalIgnoreCase);
 
 string? dataDirectory = CifarFiles.Locate(dataArgument);
 if (dataDirectory is null)
@@ -24,48 +28,48 @@ var ml = new MLContext(seed: 1);
 var (trainPixels, trainLabels) = CifarFiles.Read(dataDirectory, trainCount, CifarFiles.TrainBatches);
 var (testPixels, testLabels) = CifarFiles.Read(dataDirectory, testCount, "test_batch.bin");
 AnsiConsole.MarkupLine($"CIFAR-10 from [bold]{Path.GetFullPath(dataDirectory)}[/]: {trainLabels.Length:N0} training and {testLabels.Length:N0} test images, {Environment.ProcessorCount} cores.");
-var train = ToDataView(ml, trainPixels, trainLabels);
-var test = ToDataView(ml, testPixels, testLabels);
+var train = Images.ToDataView(ml, trainPixels, trainLabels);
+var test = Images.ToDataView(ml, testPixels, testLabels);
 
 var table = new Table().AddColumns("method", "accuracy", "macro accuracy", "fit", "predict");
-foreach (var distance in new[] { KnnDistance.L1, KnnDistance.L2 })
+void AddRow(string method, Microsoft.ML.Data.MulticlassClassificationMetrics metrics, TimeSpan fit, TimeSpan predict)
+{
+    table.AddRow(Markup.Escape(method), $"{metrics.MicroAccuracy:P2}", $"{metrics.MacroAccuracy:P2}", $"{fit.TotalSeconds:F2} s", $"{predict.TotalSeconds:F2} s");
+    AnsiConsole.MarkupLine($"[grey]{Markup.Escape(method)}: {metrics.MicroAccuracy:P2} (fit {fit.TotalSeconds:F2} s)[/]");
+}
+
+foreach (var distance in methods.Contains("knn") ? new[] { KnnDistance.L1, KnnDistance.L2 } : [])
 {
     var watch = Stopwatch.StartNew();
     var model = ml.MulticlassClassification.Trainers.Knn(numberOfNeighbors: k, distance: distance).Fit(train);
     var fit = watch.Elapsed;
     watch.Restart();
     var metrics = ml.MulticlassClassification.Evaluate(model.Transform(test));
-    var predict = watch.Elapsed;
-    table.AddRow($"kNN {distance}, k = {k}, raw pixels", $"{metrics.MicroAccuracy:P2}", $"{metrics.MacroAccuracy:P2}", $"{fit.TotalSeconds:F2} s", $"{predict.TotalSeconds:F2} s");
+    AddRow($"kNN {distance}, k = {k}, raw pixels", metrics, fit, watch.Elapsed);
+}
+
+LinearPredictionTransformer? template = null;
+var linearRuns = LinearExperiment.Run(ml, trainPixels, trainLabels, testPixels, testLabels, lambdas, methods.Contains("linear"), methods.Contains("mlnet"), line => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(line)}[/]"));
+foreach (var (method, metrics, fit, predict, model) in linearRuns)
+{
+    AddRow(method, metrics, fit, predict);
+    template ??= model as LinearPredictionTransformer;
 }
 
 AnsiConsole.Write(table);
+if (template is not null)
+{
+    string[] names = File.Exists(Path.Combine(dataDirectory, "batches.meta.txt"))
+        ? File.ReadAllLines(Path.Combine(dataDirectory, "batches.meta.txt")).Where(l => l.Length > 0).ToArray()
+        : Enumerable.Range(0, 10).Select(c => c.ToString()).ToArray();
+    var files = template.Model.SaveClassTemplates(outputDirectory, 32, 32, channels: 3, planar: true, classNames: names);
+    AnsiConsole.MarkupLine($"Class templates of the softmax classifier: [bold]{files[^1]}[/] (and one PNG per class in {outputDirectory})");
+}
+
 return 0;
 
 string? Option(string name)
 {
     int at = Array.IndexOf(args, name);
     return at >= 0 && at + 1 < args.Length ? args[at + 1] : null;
-}
-
-static IDataView ToDataView(MLContext ml, float[] pixels, int[] labels)
-{
-    var rows = labels.Select((label, i) => new ImageRow { Label = label, Features = pixels.AsSpan(i * CifarFiles.PixelCount, CifarFiles.PixelCount).ToArray() });
-    var schema = SchemaDefinition.Create(typeof(ImageRow));
-    schema[nameof(ImageRow.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, CifarFiles.PixelCount);
-    var data = ml.Data.LoadFromEnumerable(rows, schema);
-    var classes = ml.Data.LoadFromEnumerable(Enumerable.Range(0, 10).Select(c => new LabelOnly { Label = c }));
-    return ml.Transforms.Conversion.MapValueToKey("Label", keyData: classes).Fit(data).Transform(data);
-}
-
-internal sealed class ImageRow
-{
-    public int Label { get; set; }
-
-    public float[] Features { get; set; } = [];
-}
-
-internal sealed class LabelOnly
-{
-    public int Label { get; set; }
 }

@@ -20,20 +20,29 @@ internal static unsafe class DotTile
     public static bool IsAccelerated => Fma.IsSupported && Avx.IsSupported;
 
     /// <summary>C[i, j] = fma-chain of A[i, k] · B[k, j] over k, continuing from the C given. C has row stride <paramref name="ldc"/>.</summary>
-    public static void Accumulate(float* a, int lda, float* b, int kc, float* c, int ldc)
+    public static void Accumulate(float* a, int lda, float* b, int kc, float* c, int ldc) => Accumulate(a, lda, b, Columns, kc, c, ldc);
+
+    /// <summary>
+    /// The same with B's 16 values for each k at row stride <paramref name="ldb"/>: a 16-column slice of any
+    /// row-major matrix, e.g. 16 features of consecutive examples for a gradient Xᵀ·dS.
+    /// </summary>
+    public static void Accumulate(float* a, int lda, float* b, int ldb, int kc, float* c, int ldc)
     {
         if (IsAccelerated)
         {
-            AccumulateFma(a, lda, b, kc, c, ldc);
+            AccumulateFma(a, lda, b, ldb, kc, c, ldc);
         }
         else
         {
-            AccumulateScalar(a, lda, b, kc, c, ldc);
+            AccumulateScalar(a, lda, b, ldb, kc, c, ldc);
         }
     }
 
     /// <summary>The reference twin: the same FMA chains, one value at a time.</summary>
-    public static void AccumulateScalar(float* a, int lda, float* b, int kc, float* c, int ldc)
+    public static void AccumulateScalar(float* a, int lda, float* b, int kc, float* c, int ldc) => AccumulateScalar(a, lda, b, Columns, kc, c, ldc);
+
+    /// <summary>The reference twin of the strided form.</summary>
+    public static void AccumulateScalar(float* a, int lda, float* b, int ldb, int kc, float* c, int ldc)
     {
         for (int i = 0; i < Rows; i++)
         {
@@ -42,7 +51,7 @@ internal static unsafe class DotTile
                 float sum = c[(i * ldc) + j];
                 for (int k = 0; k < kc; k++)
                 {
-                    sum = MathF.FusedMultiplyAdd(a[(i * lda) + k], b[(k * Columns) + j], sum);
+                    sum = MathF.FusedMultiplyAdd(a[(i * lda) + k], b[(k * ldb) + j], sum);
                 }
 
                 c[(i * ldc) + j] = sum;
@@ -51,7 +60,7 @@ internal static unsafe class DotTile
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void AccumulateFma(float* a, int lda, float* b, int kc, float* c, int ldc)
+    private static void AccumulateFma(float* a, int lda, float* b, int ldb, int kc, float* c, int ldc)
     {
         float* a0 = a;
         float* a1 = a + lda;
@@ -75,7 +84,7 @@ internal static unsafe class DotTile
         {
             var b0 = Avx.LoadVector256(b);
             var b1 = Avx.LoadVector256(b + 8);
-            b += Columns;
+            b += ldb;
             var x = Vector256.Create(a0[k]);
             c00 = Fma.MultiplyAdd(x, b0, c00);
             c01 = Fma.MultiplyAdd(x, b1, c01);

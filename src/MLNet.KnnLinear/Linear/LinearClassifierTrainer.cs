@@ -124,7 +124,7 @@ public sealed class LinearClassifierTrainer : IEstimator<LinearPredictionTransfo
             trace.Add(value, pseudo.Max(Math.Abs));
         }
 
-        channel.Info($"Linear classifier: objective {trace.FinalObjective:G8} after {trace.Objective.Count - 1} iterations ({trace.StopReason}).");
+        channel.Info($"Linear classifier: objective {trace.FinalObjective:G8} after {trace.Objective.Count - 1} iterations, {objective.Evaluations} evaluations ({trace.StopReason}).");
         var weights = new float[classes * dimension];
         var biases = new float[classes];
         for (int i = 0; i < weights.Length; i++)

@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using MLNet.KnnLinear.Kernels;
 using MLNet.KnnLinear.Linear.Losses;
 using MLNet.KnnLinear.Linear.Regularizers;
@@ -15,6 +14,7 @@ namespace MLNet.KnnLinear.Linear.Optimization;
 internal sealed unsafe class LinearObjective
 {
     private const int ChunkRows = 240;
+    private const int BlockRows = 48;
 
     private readonly float[] _features;
     private readonly int[] _labels;
@@ -61,9 +61,13 @@ internal sealed unsafe class LinearObjective
 
     public int ParameterCount => (Classes * Dimension) + Classes;
 
+    /// <summary>How many times <see cref="Evaluate"/> ran (line searches included).</summary>
+    public int Evaluations { get; private set; }
+
     /// <summary>Smooth objective at <paramref name="theta"/>; its gradient goes to <paramref name="gradient"/>.</summary>
     public double Evaluate(double[] theta, double[] gradient)
     {
+        Evaluations++;
         float[] panels = PackWeights(theta);
         float[] biases = new float[Classes];
         for (int c = 0; c < Classes; c++)
@@ -73,7 +77,7 @@ internal sealed unsafe class LinearObjective
 
         Parallel.For(0, _chunkGradients.Length, new ParallelOptions { MaxDegreeOfParallelism = _threads }, chunk =>
         {
-            _chunkGradients[chunk] ??= new float[ParameterCount];
+            _chunkGradients[chunk] ??= new float[(PaddedClasses * Dimension) + Classes];
             _chunkLosses[chunk] = EvaluateChunk(chunk, panels, biases, _chunkGradients[chunk]);
         });
 
@@ -83,9 +87,14 @@ internal sealed unsafe class LinearObjective
         {
             data += _chunkLosses[chunk];
             var g = _chunkGradients[chunk];
-            for (int i = 0; i < g.Length; i++)
+            for (int i = 0; i < Classes * Dimension; i++)
             {
                 gradient[i] += g[i];
+            }
+
+            for (int c = 0; c < Classes; c++)
+            {
+                gradient[(Classes * Dimension) + c] += g[(PaddedClasses * Dimension) + c];
             }
         }
 
@@ -131,38 +140,78 @@ internal sealed unsafe class LinearObjective
 
     private double EvaluateChunk(int chunk, float[] panels, float[] biases, float[] gradient)
     {
-        int first = chunk * ChunkRows;
-        int count = Math.Min(ChunkRows, Rows - first);
-        var scores = new float[count * Classes];
-        Scores(panels, biases, first, count, scores);
-        Array.Clear(gradient);
+        int chunkFirst = chunk * ChunkRows;
+        int chunkCount = Math.Min(ChunkRows, Rows - chunkFirst);
+        int paddedClasses = PaddedClasses;
+        var scores = new float[BlockRows * Classes];
+        var dScoresT = new float[paddedClasses * BlockRows];
         var dScores = new float[Classes];
+        var biasGradient = gradient.AsSpan(paddedClasses * Dimension, Classes);
+        Array.Clear(gradient);
         double loss = 0;
-        var biasGradient = gradient.AsSpan(Classes * Dimension);
-        for (int i = 0; i < count; i++)
-        {
-            int row = first + i;
-            float weight = _exampleWeights[row];
-            if (weight == 0f)
-            {
-                continue;
-            }
 
-            loss += weight * Loss.Compute(scores.AsSpan(i * Classes, Classes), _labels[row], dScores);
-            var x = _features.AsSpan(row * Dimension, Dimension);
-            for (int c = 0; c < Classes; c++)
+        // Blocks of rows small enough to stay in L2 between the scores pass and the gradient pass over them.
+        for (int first = chunkFirst; first < chunkFirst + chunkCount; first += BlockRows)
+        {
+            int count = Math.Min(BlockRows, chunkFirst + chunkCount - first);
+            Scores(panels, biases, first, count, scores);
+            Array.Clear(dScoresT);
+            for (int i = 0; i < count; i++)
             {
-                float g = dScores[c] * weight;
-                if (g != 0f)
+                int row = first + i;
+                float weight = _exampleWeights[row];
+                if (weight == 0f)
                 {
-                    var wc = gradient.AsSpan(c * Dimension, Dimension);
-                    TensorPrimitives.MultiplyAdd(x, g, wc, wc);
+                    continue;
+                }
+
+                loss += weight * Loss.Compute(scores.AsSpan(i * Classes, Classes), _labels[row], dScores);
+                for (int c = 0; c < Classes; c++)
+                {
+                    // dS scaled by the example weight, stored class-major so that ∂/∂W = dSᵀ X is the GEMM micro-kernel again.
+                    float g = dScores[c] * weight;
+                    dScoresT[(c * BlockRows) + i] = g;
                     biasGradient[c] += g;
                 }
             }
+
+            AccumulateWeightGradient(dScoresT, first, count, gradient);
         }
 
         return loss;
+    }
+
+    private int PaddedClasses => (Classes + DotTile.Rows - 1) / DotTile.Rows * DotTile.Rows;
+
+    /// <summary>gradient[c, k] += Σᵢ dSᵀ[c, i] X[first + i, k], by 6 × 16 tiles; features past the last whole panel of 16 by a scalar loop.</summary>
+    private void AccumulateWeightGradient(float[] dScoresT, int first, int count, float[] gradient)
+    {
+        int d = Dimension;
+        int fullPanels = d / DotTile.Columns;
+        fixed (float* a = dScoresT, x = _features, g = gradient)
+        {
+            for (int tile = 0; tile < PaddedClasses; tile += DotTile.Rows)
+            {
+                for (int p = 0; p < fullPanels; p++)
+                {
+                    DotTile.Accumulate(a + (tile * BlockRows), BlockRows, x + ((long)first * d) + (p * DotTile.Columns), d, count, g + (tile * d) + (p * DotTile.Columns), d);
+                }
+            }
+
+            for (int c = 0; c < Classes; c++)
+            {
+                for (int k = fullPanels * DotTile.Columns; k < d; k++)
+                {
+                    float sum = g[(c * d) + k];
+                    for (int i = 0; i < count; i++)
+                    {
+                        sum = MathF.FusedMultiplyAdd(dScoresT[(c * BlockRows) + i], x[((long)(first + i) * d) + k], sum);
+                    }
+
+                    g[(c * d) + k] = sum;
+                }
+            }
+        }
     }
 
     private static float[] ToFloat(double[] values, int count)

@@ -8,12 +8,17 @@ public sealed class OptimizationTrace
 {
     private readonly List<double> _objective = [];
     private readonly List<double> _optimality = [];
+    private readonly List<double> _seconds = [];
+    private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
 
     /// <summary>The objective after each iteration; entry 0 is the starting point.</summary>
     public IReadOnlyList<double> Objective => _objective;
 
     /// <summary>‖(pseudo-)gradient‖∞ after each iteration.</summary>
     public IReadOnlyList<double> Optimality => _optimality;
+
+    /// <summary>Seconds since training started, after each iteration.</summary>
+    public IReadOnlyList<double> ElapsedSeconds => _seconds;
 
     /// <summary>Why the optimizer stopped.</summary>
     public string? StopReason { get; internal set; }
@@ -25,12 +30,14 @@ public sealed class OptimizationTrace
     {
         _objective.Add(objective);
         _optimality.Add(optimality);
+        _seconds.Add(_clock.Elapsed.TotalSeconds);
     }
 
     internal void Append(OptimizationTrace other)
     {
         _objective.AddRange(other._objective);
         _optimality.AddRange(other._optimality);
+        _seconds.AddRange(other._seconds);
         StopReason = other.StopReason;
     }
 }

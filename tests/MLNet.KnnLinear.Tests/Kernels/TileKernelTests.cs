@@ -27,6 +27,28 @@ public sealed unsafe class TileKernelTests
         fast.Should().Equal(slow, "both compute each dot product as one FMA chain in k order");
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(48)]
+    [InlineData(97)]
+    public void DotTile_StridedB_BitIdenticalToScalarTwin(int depth)
+    {
+        const int ldb = 37;
+        var random = new Random(depth + 99);
+        float[] a = Enumerable.Range(0, DotTile.Rows * depth).Select(_ => (float)random.NextDouble() - 0.5f).ToArray();
+        float[] b = Enumerable.Range(0, (depth * ldb) + DotTile.Columns).Select(_ => (float)random.NextDouble() - 0.5f).ToArray();
+        float[] fast = new float[DotTile.Rows * 40];
+        float[] slow = new float[DotTile.Rows * 40];
+
+        fixed (float* pa = a, pb = b, pf = fast, ps = slow)
+        {
+            DotTile.Accumulate(pa, depth, pb + 3, ldb, depth, pf, 40);
+            DotTile.AccumulateScalar(pa, depth, pb + 3, ldb, depth, ps, 40);
+        }
+
+        fast.Should().Equal(slow);
+    }
+
     [Fact]
     public void DotTile_HandComputedTile_KnownValues()
     {

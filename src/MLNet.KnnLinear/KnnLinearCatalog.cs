@@ -72,4 +72,23 @@ public static class KnnLinearCatalog
         ArgumentNullException.ThrowIfNull(catalog);
         return new LinearClassifierTrainer(CatalogEnvironment.Of(catalog), options);
     }
+
+    /// <summary>
+    /// Reads the CIFAR-10 binary version (Krizhevsky 2009) lazily: <paramref name="path"/> is one batch file, the
+    /// <c>cifar-10-batches-bin</c> folder (train = data_batch_1..5 in order, test = test_batch, by
+    /// <paramref name="split"/>), or the official <c>cifar-10-binary.tar.gz</c> (streamed, never extracted).
+    /// Columns: <c>Label</c>, a key whose <c>KeyValues</c> are the class names (from batches.meta.txt when present),
+    /// and <c>Pixels</c>, a vector of 3,072 bytes, planar R, G, B (as <c>ExtractPixels</c> lays them out).
+    /// Partial batches are valid: the record count comes from the file size.
+    /// </summary>
+    /// <param name="catalog">The data operations catalog.</param>
+    /// <param name="path">A batch file, the batches folder, or the .tar.gz archive.</param>
+    /// <param name="split">For a folder or archive: the training or the test batches.</param>
+    /// <exception cref="FileNotFoundException">Nothing at <paramref name="path"/>, or no batches of the split in the folder.</exception>
+    /// <exception cref="InvalidDataException">A file whose size is not a whole number of 3,073-byte records (at load), a label byte above 9 or a damaged archive (when read), naming the file and offset.</exception>
+    public static IDataView LoadFromCifar10(this DataOperationsCatalog catalog, string path, Cifar10Split split = Cifar10Split.Train)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return new Data.Cifar10DataView(Data.Cifar10Source.Open(path, split));
+    }
 }

@@ -16,36 +16,16 @@ public sealed class KnnCifar10Tests
     [InlineData(KnnDistance.L1, 0.2660)]
     public void Knn_Cifar10RawPixels_MatchesFaissAndScikitLearnAccuracy(KnnDistance distance, double expectedAccuracy)
     {
-        var batches = new[] { "data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin", "data_batch_4.bin", "data_batch_5.bin" };
-        var (trainPixels, trainLabels) = Cifar10Data.Read(5000, batches);
-        var (testPixels, testLabels) = Cifar10Data.Read(500, "test_batch.bin");
         var ml = new MLContext(seed: 1);
+        var train = ml.Data.TakeRows(ml.Data.LoadFromCifar10(Cifar10Data.Directory, Cifar10Split.Train), 5000);
+        var test = ml.Data.TakeRows(ml.Data.LoadFromCifar10(Cifar10Data.Directory, Cifar10Split.Test), 500);
+        var pipeline = ml.Transforms.Conversion.ConvertType("Features", "Pixels", DataKind.Single)
+            .Append(ml.MulticlassClassification.Trainers.Knn(numberOfNeighbors: 1, distance: distance));
 
-        var trainer = ml.MulticlassClassification.Trainers.Knn(numberOfNeighbors: 1, distance: distance);
-        var model = trainer.Fit(ToDataView(ml, trainPixels, trainLabels));
-        var metrics = ml.MulticlassClassification.Evaluate(model.Transform(ToDataView(ml, testPixels, testLabels)));
+        var model = pipeline.Fit(train);
+        var metrics = ml.MulticlassClassification.Evaluate(model.Transform(test));
 
-        trainLabels.Should().HaveCount(5000);
-        testLabels.Should().HaveCount(500);
+        metrics.ConfusionMatrix.Counts.Sum(row => row.Sum()).Should().Be(500);
         metrics.MicroAccuracy.Should().BeApproximately(expectedAccuracy, 1e-9);
-    }
-
-    private static IDataView ToDataView(MLContext ml, float[] pixels, int[] labels)
-    {
-        var rows = labels.Select((label, i) => new CifarRow { Label = (uint)label, Features = pixels.AsSpan(i * 3072, 3072).ToArray() });
-        var schema = SchemaDefinition.Create(typeof(CifarRow));
-        schema[nameof(CifarRow.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, 3072);
-        var data = ml.Data.LoadFromEnumerable(rows, schema);
-
-        // Keys in class order 0..9, whatever order the labels first appear in.
-        var classes = ml.Data.LoadFromEnumerable(Enumerable.Range(0, 10).Select(c => new CifarRow { Label = (uint)c }));
-        return ml.Transforms.Conversion.MapValueToKey("Label", keyData: ml.Transforms.SelectColumns("Label").Fit(classes).Transform(classes)).Fit(data).Transform(data);
-    }
-
-    private sealed class CifarRow
-    {
-        public uint Label { get; set; }
-
-        public float[] Features { get; set; } = [];
     }
 }

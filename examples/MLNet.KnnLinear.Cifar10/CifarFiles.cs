@@ -1,13 +1,12 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
 namespace MLNet.KnnLinear.Cifar10;
 
-/// <summary>
-/// Finds and reads the CIFAR-10 binary batches (records of 1 label byte + 3,072 planar RGB pixel bytes).
-/// A stop-gap for this example until the library's LoadFromCifar10 lands.
-/// </summary>
+/// <summary>Finds the CIFAR-10 data and copies a loaded split into flat arrays (for the centred-pixel features).</summary>
 internal static class CifarFiles
 {
     public const int PixelCount = 3072;
-    public static readonly string[] TrainBatches = ["data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin", "data_batch_4.bin", "data_batch_5.bin"];
 
     /// <summary>--data, else CIFAR10_DIR, else ../shared/data/cifar-10-batches-bin beside the working directory or the repository.</summary>
     public static string? Locate(string? fromArguments)
@@ -21,38 +20,31 @@ internal static class CifarFiles
             }
         }
 
-        return candidates.FirstOrDefault(c => !string.IsNullOrEmpty(c) && File.Exists(Path.Combine(c, "test_batch.bin")));
+        return candidates.FirstOrDefault(c => !string.IsNullOrEmpty(c) && (File.Exists(c) || File.Exists(Path.Combine(c, "test_batch.bin"))));
     }
 
-    public static (float[] Pixels, int[] Labels) Read(string directory, int maxRecords, params string[] files)
+    /// <summary>The pixels (as floats, row-major) and 0-based labels of a LoadFromCifar10 view.</summary>
+    public static (float[] Pixels, int[] Labels) ToArrays(MLContext ml, IDataView data)
     {
-        const int recordSize = PixelCount + 1;
-        var pixels = new List<float>();
-        var labels = new List<int>();
-        foreach (string file in files)
+        var rows = ml.Data.CreateEnumerable<Record>(data, reuseRowObject: false).ToList();
+        var pixels = new float[rows.Count * PixelCount];
+        for (int i = 0; i < rows.Count; i++)
         {
-            string path = Path.Combine(directory, file);
-            if (!File.Exists(path))
+            for (int k = 0; k < PixelCount; k++)
             {
-                continue;
-            }
-
-            byte[] bytes = File.ReadAllBytes(path);
-            if (bytes.Length % recordSize != 0)
-            {
-                throw new InvalidDataException($"{path}: {bytes.Length} bytes is not a whole number of {recordSize}-byte records.");
-            }
-
-            for (int offset = 0; offset < bytes.Length && labels.Count < maxRecords; offset += recordSize)
-            {
-                labels.Add(bytes[offset]);
-                foreach (byte b in bytes.AsSpan(offset + 1, PixelCount))
-                {
-                    pixels.Add(b);
-                }
+                pixels[(i * PixelCount) + k] = rows[i].Pixels[k];
             }
         }
 
-        return (pixels.ToArray(), labels.ToArray());
+        return (pixels, rows.Select(r => (int)r.Label - 1).ToArray());
+    }
+
+    private sealed class Record
+    {
+        [KeyType(10)]
+        public uint Label { get; set; }
+
+        [VectorType(PixelCount)]
+        public byte[] Pixels { get; set; } = [];
     }
 }

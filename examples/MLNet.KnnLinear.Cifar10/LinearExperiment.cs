@@ -7,7 +7,7 @@ namespace MLNet.KnnLinear.Cifar10;
 
 /// <summary>
 /// The lecture's second experiment: linear classifiers on centred pixels, x ↦ (x − mean_train) / 255, with λ chosen
-/// on a validation split of the training data (the last fifth), then refitted on all training rows; ML.NET's own
+/// on a seeded validation split of the training data (a fifth), then refitted on all training rows; ML.NET's own
 /// maximum-entropy trainers on the same features beside them.
 /// </summary>
 internal static class LinearExperiment
@@ -18,26 +18,13 @@ internal static class LinearExperiment
         var mean = Mean(trainPixels, trainLabels.Length);
         var train = Images.ToDataView(ml, Center(trainPixels, mean), trainLabels);
         var test = Images.ToDataView(ml, Center(testPixels, mean), testLabels);
-        int fitRows = trainLabels.Length * 4 / 5;
-        var fitPart = ml.Data.TakeRows(train, fitRows);
-        var validationPart = ml.Data.SkipRows(train, fitRows);
 
         foreach (var loss in ours ? new[] { LinearLoss.Softmax, LinearLoss.Hinge } : [])
         {
-            double bestLambda = lambdas[0];
-            double bestAccuracy = -1;
-            foreach (double lambda in lambdas)
-            {
-                var candidate = Trainer(ml, loss, lambda).Fit(fitPart);
-                double accuracy = ml.MulticlassClassification.Evaluate(candidate.Transform(validationPart)).MicroAccuracy;
-                log($"{loss} λ = {lambda:G3}: validation accuracy {accuracy:P2}");
-
-                if (accuracy > bestAccuracy)
-                {
-                    (bestAccuracy, bestLambda) = (accuracy, lambda);
-                }
-            }
-
+            var candidates = lambdas.Select(lambda => new SweepCandidate($"{loss} λ = {lambda:G3}", lambda, Trainer(ml, loss, lambda)));
+            var sweep = ml.MulticlassClassification.SweepByValidationSplit(train, candidates, validationFraction: 0.2, seed: 1, progress: log);
+            log(sweep.ToTable());
+            double bestLambda = sweep.Best.Candidate.Parameter;
             yield return Measure(ml, $"linear {loss}, λ = {bestLambda:G3} (validation), centred pixels", Trainer(ml, loss, bestLambda), train, test);
         }
 

@@ -1,17 +1,18 @@
 using System.Diagnostics;
 using Microsoft.ML;
+using Microsoft.ML.Data;
 using MLNet.KnnLinear;
 using MLNet.KnnLinear.Cifar10;
 using Spectre.Console;
 
 // The lecture's experiments on CIFAR-10: nearest neighbours on raw pixels (L1 against L2), linear classifiers
 // (softmax and multiclass SVM, λ chosen on a validation split) and ML.NET's built-in trainers on the same features.
-// Usage: dotnet run --project examples/MLNet.KnnLinear.Cifar10 -c Release -- [--data DIR] [--train N] [--test N] [--k K]
+// Usage: dotnet run --project examples/MLNet.KnnLinear.Cifar10 -c Release -- [--data DIR] [--train N] [--test N] [--ks 1,3,5]
 //        [--out DIR] [--lambdas 1e-3,1e-2] [--methods knn,linear,mlnet]
 string? dataArgument = Option("--data");
 int trainCount = int.Parse(Option("--train") ?? "50000");
 int testCount = int.Parse(Option("--test") ?? "10000");
-int k = int.Parse(Option("--k") ?? "1");
+int[] ks = (Option("--ks") ?? "1,3,5,7,10").Split(',').Select(int.Parse).ToArray();
 string outputDirectory = Path.GetFullPath(Option("--out") ?? "cifar10-output");
 double[] lambdas = (Option("--lambdas") ?? "1e-3,1e-2,1e-1").Split(',').Select(double.Parse).ToArray();
 var methods = (Option("--methods") ?? "knn,linear,mlnet").Split(',').ToHashSet(StringComparer.OrdinalIgnoreCase);
@@ -25,11 +26,13 @@ if (dataDirectory is null)
 }
 
 var ml = new MLContext(seed: 1);
-var (trainPixels, trainLabels) = CifarFiles.Read(dataDirectory, trainCount, CifarFiles.TrainBatches);
-var (testPixels, testLabels) = CifarFiles.Read(dataDirectory, testCount, "test_batch.bin");
-AnsiConsole.MarkupLine($"CIFAR-10 from [bold]{Path.GetFullPath(dataDirectory)}[/]: {trainLabels.Length:N0} training and {testLabels.Length:N0} test images, {Environment.ProcessorCount} cores.");
-var train = Images.ToDataView(ml, trainPixels, trainLabels);
-var test = Images.ToDataView(ml, testPixels, testLabels);
+Directory.CreateDirectory(outputDirectory);
+var trainImages = ml.Data.TakeRows(ml.Data.LoadFromCifar10(dataDirectory, Cifar10Split.Train), trainCount);
+var testImages = ml.Data.TakeRows(ml.Data.LoadFromCifar10(dataDirectory, Cifar10Split.Test), testCount);
+var (trainPixels, trainLabels) = CifarFiles.ToArrays(ml, trainImages);
+var (testPixels, testLabels) = CifarFiles.ToArrays(ml, testImages);
+AnsiConsole.MarkupLine($"CIFAR-10 from [bold]{Markup.Escape(Path.GetFullPath(dataDirectory))}[/]: {trainLabels.Length:N0} training and {testLabels.Length:N0} test images, {Environment.ProcessorCount} cores. Output: [bold]{Markup.Escape(outputDirectory)}[/]");
+var rawPixels = ml.Transforms.Conversion.ConvertType("Features", "Pixels", Microsoft.ML.Data.DataKind.Single);
 
 var table = new Table().AddColumns("method", "accuracy", "macro accuracy", "fit", "predict");
 void AddRow(string method, Microsoft.ML.Data.MulticlassClassificationMetrics metrics, TimeSpan fit, TimeSpan predict)
@@ -40,12 +43,25 @@ void AddRow(string method, Microsoft.ML.Data.MulticlassClassificationMetrics met
 
 foreach (var distance in methods.Contains("knn") ? new[] { KnnDistance.L1, KnnDistance.L2 } : [])
 {
+    // The lecture's idea #4: choose k by 5-fold cross-validation on the training set, never on the test set.
+    var candidates = ks.Select(k => new SweepCandidate($"k = {k}", k, rawPixels.Append(ml.MulticlassClassification.Trainers.Knn(numberOfNeighbors: k, distance: distance))));
+    var sweep = AnsiConsole.Progress().Start(progress =>
+    {
+        var task = progress.AddTask($"kNN {distance}: 5-fold cross-validation over k", maxValue: ks.Length * 5);
+        return ml.MulticlassClassification.SweepByCrossValidation(trainImages, candidates, numberOfFolds: 5, seed: 1, progress: _ => task.Increment(1));
+    });
+    AnsiConsole.WriteLine(sweep.ToTable());
+    string plot = Path.Combine(outputDirectory, $"knn-cross-validation-{distance}.png");
+    sweep.SavePlot(plot, "k", $"kNN ({distance}) on raw pixels: 5-fold cross-validation");
+    AnsiConsole.MarkupLine($"Cross-validation plot: [bold]{Markup.Escape(plot)}[/]");
+
+    int bestK = (int)sweep.Best.Candidate.Parameter;
     var watch = Stopwatch.StartNew();
-    var model = ml.MulticlassClassification.Trainers.Knn(numberOfNeighbors: k, distance: distance).Fit(train);
+    var model = rawPixels.Append(ml.MulticlassClassification.Trainers.Knn(numberOfNeighbors: bestK, distance: distance)).Fit(trainImages);
     var fit = watch.Elapsed;
     watch.Restart();
-    var metrics = ml.MulticlassClassification.Evaluate(model.Transform(test));
-    AddRow($"kNN {distance}, k = {k}, raw pixels", metrics, fit, watch.Elapsed);
+    var metrics = ml.MulticlassClassification.Evaluate(model.Transform(testImages));
+    AddRow($"kNN {distance}, k = {bestK} (5-fold CV), raw pixels", metrics, fit, watch.Elapsed);
 }
 
 LinearPredictionTransformer? template = null;
@@ -59,9 +75,9 @@ foreach (var (method, metrics, fit, predict, model) in linearRuns)
 AnsiConsole.Write(table);
 if (template is not null)
 {
-    string[] names = File.Exists(Path.Combine(dataDirectory, "batches.meta.txt"))
-        ? File.ReadAllLines(Path.Combine(dataDirectory, "batches.meta.txt")).Where(l => l.Length > 0).ToArray()
-        : Enumerable.Range(0, 10).Select(c => c.ToString()).ToArray();
+    Microsoft.ML.Data.VBuffer<ReadOnlyMemory<char>> keyValues = default;
+    trainImages.Schema["Label"].GetKeyValues(ref keyValues);
+    string[] names = keyValues.DenseValues().Select(n => n.ToString()).ToArray();
     var files = template.Model.SaveClassTemplates(outputDirectory, 32, 32, channels: 3, planar: true, classNames: names);
     AnsiConsole.MarkupLine($"Class templates of the softmax classifier: [bold]{files[^1]}[/] (and one PNG per class in {outputDirectory})");
 }

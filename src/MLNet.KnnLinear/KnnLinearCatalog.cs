@@ -91,4 +91,68 @@ public static class KnnLinearCatalog
         ArgumentNullException.ThrowIfNull(catalog);
         return new Data.Cifar10DataView(Data.Cifar10Source.Open(path, split));
     }
+
+    /// <summary>
+    /// k-fold cross-validation of candidate pipelines (the lecture's hyperparameter search): every candidate is fitted
+    /// on k − 1 folds and scored (micro-accuracy) on the remaining one, for each fold. Folds come from a permutation
+    /// of the rows seeded by <paramref name="seed"/>: every row is validation exactly once.
+    /// </summary>
+    /// <param name="catalog">The multiclass catalog (its Evaluate scores each fold).</param>
+    /// <param name="data">The training data (the test set must stay out of it).</param>
+    /// <param name="candidates">The settings to compare, e.g. one per k.</param>
+    /// <param name="numberOfFolds">k, at least 2.</param>
+    /// <param name="seed">Seed of the fold assignment.</param>
+    /// <param name="labelColumnName">The key-typed label column the evaluator reads.</param>
+    /// <param name="progress">Called after each fit, e.g. to print progress.</param>
+    public static SweepResult SweepByCrossValidation(this MulticlassClassificationCatalog catalog, IDataView data, IEnumerable<SweepCandidate> candidates, int numberOfFolds = 5, int seed = 1, string labelColumnName = "Label", Action<string>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(data);
+        var list = CheckCandidates(candidates);
+        ArgumentOutOfRangeException.ThrowIfLessThan(numberOfFolds, 2);
+        long rows = ModelSelection.HyperparameterSweep.CountRows(data);
+        if (rows < numberOfFolds)
+        {
+            throw new ArgumentOutOfRangeException(nameof(numberOfFolds), numberOfFolds, $"numberOfFolds ({numberOfFolds}) must not exceed the number of rows ({rows}).");
+        }
+
+        return ModelSelection.HyperparameterSweep.Run(catalog, data, list, ModelSelection.HyperparameterSweep.KFold(rows, numberOfFolds, seed), numberOfFolds, labelColumnName, progress);
+    }
+
+    /// <summary>
+    /// A single train/validation split of <paramref name="data"/>: every candidate is fitted on the training part and
+    /// scored on the held-out <paramref name="validationFraction"/> (chosen by a seeded permutation).
+    /// </summary>
+    /// <param name="catalog">The multiclass catalog.</param>
+    /// <param name="data">The training data.</param>
+    /// <param name="candidates">The settings to compare.</param>
+    /// <param name="validationFraction">The share held out, in (0, 1).</param>
+    /// <param name="seed">Seed of the split.</param>
+    /// <param name="labelColumnName">The key-typed label column.</param>
+    /// <param name="progress">Called after each fit.</param>
+    public static SweepResult SweepByValidationSplit(this MulticlassClassificationCatalog catalog, IDataView data, IEnumerable<SweepCandidate> candidates, double validationFraction = 0.2, int seed = 1, string labelColumnName = "Label", Action<string>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(data);
+        var list = CheckCandidates(candidates);
+        if (!(validationFraction > 0 && validationFraction < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(validationFraction), validationFraction, "validationFraction must be in (0, 1).");
+        }
+
+        long rows = ModelSelection.HyperparameterSweep.CountRows(data);
+        return ModelSelection.HyperparameterSweep.Run(catalog, data, list, ModelSelection.HyperparameterSweep.Holdout(rows, validationFraction, seed), 1, labelColumnName, progress);
+    }
+
+    private static IReadOnlyList<SweepCandidate> CheckCandidates(IEnumerable<SweepCandidate> candidates)
+    {
+        ArgumentNullException.ThrowIfNull(candidates);
+        var list = candidates.ToList();
+        if (list.Count == 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(candidates), "At least one candidate is needed.");
+        }
+
+        return list;
+    }
 }

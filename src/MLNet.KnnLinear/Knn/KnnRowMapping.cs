@@ -9,32 +9,16 @@ namespace MLNet.KnnLinear.Knn;
 /// per class) and <c>PredictedLabel</c> (the label key). Rows are predicted in blocks so the search can run as
 /// matrix-shaped work over several threads.
 /// </summary>
-internal sealed class KnnRowMapping : RowMapping
+internal sealed class KnnRowMapping : ClassifierRowMapping
 {
     // Large blocks let the GEMM-shaped search reuse each database row for many queries.
     private const int QueriesPerBlock = 1024;
 
     private readonly KnnModelParameters _model;
-    private readonly DataViewSchema.Column _features;
 
     public KnnRowMapping(DataViewSchema inputSchema, KnnModelParameters model, string featureColumnName, LabelKeyValues? classNames)
-        : base(inputSchema)
-    {
-        _model = model;
-        _features = ColumnChecks.Require(inputSchema, featureColumnName, "Feature");
-        int size = ColumnChecks.RequireFloatVector(_features, "Feature");
-        if (size != model.FeatureCount)
-        {
-            throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Feature column '{featureColumnName}' has {size} slots; the model was trained on {model.FeatureCount}.");
-        }
-
-        Inputs = [_features];
-        Columns = PredictionColumns.Create(model.ClassCount, classNames);
-    }
-
-    public override IReadOnlyList<MappedColumn> Columns { get; }
-
-    public override IReadOnlyList<DataViewSchema.Column> Inputs { get; }
+        : base(inputSchema, featureColumnName, model.FeatureCount, model.ClassCount, classNames)
+        => _model = model;
 
     public override int BlockSize => QueriesPerBlock;
 
@@ -61,12 +45,12 @@ internal sealed class KnnRowMapping : RowMapping
             _predicted = new int[mapping.BlockSize];
         }
 
-        public override void Bind(DataViewRow source) => _getter = source.GetGetter<VBuffer<float>>(_mapping._features);
+        public override void Bind(DataViewRow source) => _getter = source.GetGetter<VBuffer<float>>(_mapping.Features);
 
         public override void Append(int slot)
         {
             _getter!(ref _buffer);
-            FeatureVectors.CopyFinite(_buffer, _queries.AsSpan(slot * _features, _features), _mapping._features.Name);
+            FeatureVectors.CopyFinite(_buffer, _queries.AsSpan(slot * _features, _features), _mapping.Features.Name);
         }
 
         public override void Compute(int count)

@@ -5,29 +5,13 @@ using MLNet.KnnLinear.Pipeline;
 namespace MLNet.KnnLinear.Linear;
 
 /// <summary>Binds a linear model to an input schema: <c>Score</c> = softmax(W x + b), <c>PredictedLabel</c> = argmax (lowest class on ties).</summary>
-internal sealed class LinearRowMapping : RowMapping
+internal sealed class LinearRowMapping : ClassifierRowMapping
 {
     private readonly LinearModelParameters _model;
-    private readonly DataViewSchema.Column _features;
 
     public LinearRowMapping(DataViewSchema inputSchema, LinearModelParameters model, string featureColumnName, LabelKeyValues? classNames)
-        : base(inputSchema)
-    {
-        _model = model;
-        _features = ColumnChecks.Require(inputSchema, featureColumnName, "Feature");
-        int size = ColumnChecks.RequireFloatVector(_features, "Feature");
-        if (size != model.FeatureCount)
-        {
-            throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Feature column '{featureColumnName}' has {size} slots; the model was trained on {model.FeatureCount}.");
-        }
-
-        Inputs = [_features];
-        Columns = PredictionColumns.Create(model.ClassCount, classNames);
-    }
-
-    public override IReadOnlyList<MappedColumn> Columns { get; }
-
-    public override IReadOnlyList<DataViewSchema.Column> Inputs { get; }
+        : base(inputSchema, featureColumnName, model.FeatureCount, model.ClassCount, classNames)
+        => _model = model;
 
     public override RowBlock CreateBlock() => new Block(this);
 
@@ -39,12 +23,12 @@ internal sealed class LinearRowMapping : RowMapping
         private VBuffer<float> _buffer;
         private uint _predicted;
 
-        public override void Bind(DataViewRow source) => _getter = source.GetGetter<VBuffer<float>>(mapping._features);
+        public override void Bind(DataViewRow source) => _getter = source.GetGetter<VBuffer<float>>(mapping.Features);
 
         public override void Append(int slot)
         {
             _getter!(ref _buffer);
-            FeatureVectors.CopyFinite(_buffer, _features, mapping._features.Name);
+            FeatureVectors.CopyFinite(_buffer, _features, mapping.Features.Name);
         }
 
         public override void Compute(int count)

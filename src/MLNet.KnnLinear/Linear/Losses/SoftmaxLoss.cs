@@ -10,19 +10,7 @@ internal sealed class SoftmaxLoss : ILinearLoss
 
     public double Compute(ReadOnlySpan<float> scores, int label, Span<float> gradient)
     {
-        float max = float.NegativeInfinity;
-        foreach (float s in scores)
-        {
-            max = MathF.Max(max, s);
-        }
-
-        double sum = 0;
-        for (int j = 0; j < scores.Length; j++)
-        {
-            sum += Math.Exp(scores[j] - max);
-        }
-
-        double logSum = max + Math.Log(sum);
+        double logSum = LogSumExp(scores);
         for (int j = 0; j < scores.Length; j++)
         {
             gradient[j] = (float)Math.Exp(scores[j] - logSum);
@@ -35,6 +23,16 @@ internal sealed class SoftmaxLoss : ILinearLoss
     /// <summary>softmax(<paramref name="scores"/>) into <paramref name="probabilities"/>.</summary>
     public static void Probabilities(ReadOnlySpan<float> scores, Span<float> probabilities)
     {
+        double logSum = LogSumExp(scores);
+        for (int j = 0; j < scores.Length; j++)
+        {
+            probabilities[j] = (float)Math.Exp(scores[j] - logSum);
+        }
+    }
+
+    /// <summary>log Σ_j e^{s_j}, shifted by the maximum so no exponential overflows.</summary>
+    private static double LogSumExp(ReadOnlySpan<float> scores)
+    {
         float max = float.NegativeInfinity;
         foreach (float s in scores)
         {
@@ -42,14 +40,11 @@ internal sealed class SoftmaxLoss : ILinearLoss
         }
 
         double sum = 0;
-        for (int j = 0; j < scores.Length; j++)
+        foreach (float s in scores)
         {
-            sum += Math.Exp(scores[j] - max);
+            sum += Math.Exp(s - max);
         }
 
-        for (int j = 0; j < scores.Length; j++)
-        {
-            probabilities[j] = (float)(Math.Exp(scores[j] - max) / sum);
-        }
+        return max + Math.Log(sum);
     }
 }

@@ -51,7 +51,7 @@ foreach (var distance in methods.Contains("knn") ? new[] { KnnDistance.L1, KnnDi
         return ml.MulticlassClassification.SweepByCrossValidation(trainImages, candidates, numberOfFolds: 5, seed: 1, progress: _ => task.Increment(1));
     });
     AnsiConsole.WriteLine(sweep.ToTable());
-    string plot = Path.Combine(outputDirectory, $"knn-cross-validation-{distance}.png");
+    string plot = Path.Combine(outputDirectory, $"knn-cross-validation-{distance}.svg");
     sweep.SavePlot(plot, "k", $"kNN ({distance}) on raw pixels: 5-fold cross-validation");
     AnsiConsole.MarkupLine($"Cross-validation plot: [bold]{Markup.Escape(plot)}[/]");
 

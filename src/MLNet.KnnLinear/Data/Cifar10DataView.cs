@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Microsoft.ML.Transforms.Image;
 
 namespace MLNet.KnnLinear.Data;
 
@@ -12,6 +13,7 @@ internal sealed class Cifar10DataView : IDataView
 {
     public const string LabelColumn = "Label";
     public const string PixelsColumn = "Pixels";
+    public const string ImageColumn = "Image";
 
     private readonly Cifar10Source _source;
 
@@ -25,6 +27,7 @@ internal sealed class Cifar10DataView : IDataView
         var builder = new DataViewSchema.Builder();
         builder.AddColumn(LabelColumn, new KeyDataViewType(typeof(uint), Cifar10Source.ClassCount), keyValues.ToAnnotations());
         builder.AddColumn(PixelsColumn, new VectorDataViewType(NumberDataViewType.Byte, Cifar10Source.PixelCount));
+        builder.AddColumn(ImageColumn, new ImageDataViewType(32, 32));
         Schema = builder.ToSchema();
     }
 
@@ -92,14 +95,17 @@ internal sealed class Cifar10DataView : IDataView
                 throw new InvalidOperationException($"Column '{column.Name}' is not active in this cursor.");
             }
 
-            Delegate getter = column.Name == LabelColumn
-                ? (ValueGetter<uint>)((ref uint value) => value = (uint)Current.Label + 1)
-                : (ValueGetter<VBuffer<byte>>)((ref VBuffer<byte> value) =>
+            Delegate getter = column.Name switch
+            {
+                LabelColumn => (ValueGetter<uint>)((ref uint value) => value = (uint)Current.Label + 1),
+                PixelsColumn => (ValueGetter<VBuffer<byte>>)((ref VBuffer<byte> value) =>
                 {
                     var editor = VBufferEditor.Create(ref value, Cifar10Source.PixelCount);
                     Current.Pixels.CopyTo(editor.Values);
                     value = editor.Commit();
-                });
+                }),
+                _ => (ValueGetter<MLImage>)((ref MLImage value) => value = ToImage(Current.Pixels)),
+            };
             return getter as ValueGetter<TValue>
                 ?? throw new InvalidOperationException($"Column '{column.Name}' holds {column.Type}; it cannot be read as {typeof(TValue).Name}.");
         }
@@ -123,6 +129,22 @@ internal sealed class Cifar10DataView : IDataView
             }
 
             base.Dispose(disposing);
+        }
+
+        /// <summary>A new 32×32 image per call (consumers may dispose what they get), BGRA from the planar R, G, B planes.</summary>
+        private static MLImage ToImage(byte[] planar)
+        {
+            const int pixels = 32 * 32;
+            var bgra = new byte[pixels * 4];
+            for (int i = 0; i < pixels; i++)
+            {
+                bgra[(i * 4) + 0] = planar[(2 * pixels) + i];
+                bgra[(i * 4) + 1] = planar[pixels + i];
+                bgra[(i * 4) + 2] = planar[i];
+                bgra[(i * 4) + 3] = 255;
+            }
+
+            return MLImage.CreateFromPixels(32, 32, MLPixelFormat.Bgra32, bgra);
         }
 
         private Cifar10Source.Record Current => _position >= 0 ? _records.Current : throw new InvalidOperationException("The cursor is not on a row: call MoveNext first.");

@@ -55,34 +55,17 @@ public sealed class SweepResult
     public override string ToString() => ToTable();
 
     /// <summary>
-    /// The lecture's cross-validation plot as a PNG: accuracy against the swept parameter, one dot per fold, the mean
-    /// as a line, and the standard deviation as error bars.
+    /// The lecture's cross-validation plot as an SVG file: accuracy against the swept parameter, one dot per fold,
+    /// the mean as a line, and the standard deviation as error bars, with labelled axes.
     /// </summary>
-    /// <param name="path">Where to write the PNG.</param>
+    /// <remarks>
+    /// SVG rather than PNG: the only ScottPlot served here (5.1) needs SkiaSharp 3, while ML.NET's ImageAnalytics 5.0
+    /// (the image columns) needs SkiaSharp 2.88, and one process cannot load both.
+    /// </remarks>
+    /// <param name="path">Where to write the SVG.</param>
     /// <param name="parameterName">The x axis label, e.g. "k".</param>
     /// <param name="title">The plot title.</param>
     /// <param name="logScale">Plot the parameter on a log₁₀ axis (for λ).</param>
     public void SavePlot(string path, string parameterName, string title = "Cross-validation", bool logScale = false)
-    {
-        double X(double value) => logScale ? Math.Log10(value) : value;
-        var plot = new ScottPlot.Plot();
-        foreach (var result in Candidates)
-        {
-            var xs = Enumerable.Repeat(X(result.Candidate.Parameter), result.FoldAccuracies.Count).ToArray();
-            var dots = plot.Add.ScatterPoints(xs, result.FoldAccuracies.ToArray());
-            dots.Color = ScottPlot.Colors.SteelBlue.WithAlpha(0.6);
-        }
-
-        var means = Candidates.Select(c => c.Mean).ToArray();
-        var parameters = Candidates.Select(c => X(c.Candidate.Parameter)).ToArray();
-        var line = plot.Add.Scatter(parameters, means);
-        line.Color = ScottPlot.Colors.DarkOrange;
-        line.LegendText = "mean";
-        var bars = plot.Add.ErrorBar(parameters, means, Candidates.Select(c => c.StandardDeviation).ToArray());
-        bars.Color = ScottPlot.Colors.DarkOrange;
-        plot.Title(title);
-        plot.XLabel(logScale ? $"log10({parameterName})" : parameterName);
-        plot.YLabel("validation accuracy");
-        plot.SavePng(path, 800, 500);
-    }
+        => File.WriteAllText(path, SweepPlot.Render(this, parameterName, title, logScale));
 }

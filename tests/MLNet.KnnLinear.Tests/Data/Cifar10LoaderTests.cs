@@ -66,6 +66,24 @@ public sealed class Cifar10LoaderTests
     }
 
     [Fact]
+    public void LoadFromCifar10_ImageColumn_SamePixelsAsExtractPixels()
+    {
+        string dir = WriteFolder(recordsPerBatch: [3, 0, 0, 0, 0], testRecords: 1);
+        var ml = new MLContext(seed: 1);
+        var data = ml.Data.LoadFromCifar10(dir);
+
+        // ExtractPixels' default output is planar R, G, B, unscaled: exactly the record's bytes.
+        var extracted = ml.Transforms.ExtractPixels("Extracted", "Image").Fit(data).Transform(data);
+        var rows = ml.Data.CreateEnumerable<ExtractedRow>(extracted, reuseRowObject: false).ToList();
+
+        rows.Should().HaveCount(3);
+        for (int i = 0; i < rows.Count; i++)
+        {
+            rows[i].Extracted.Should().Equal(RecordPixels(i).Select(b => (float)b), $"record {i}");
+        }
+    }
+
+    [Fact]
     public void LoadFromCifar10_CursorSet_EveryRowExactlyOnce()
     {
         string dir = WriteFolder(recordsPerBatch: [5, 5, 5, 5, 5], testRecords: 1);
@@ -160,6 +178,12 @@ public sealed class Cifar10LoaderTests
     }
 
     private static byte[] RecordPixels(int record) => Enumerable.Range(0, 3072).Select(i => (byte)((i * 7) + (record * 13))).ToArray();
+
+    private sealed class ExtractedRow
+    {
+        [VectorType(3072)]
+        public float[] Extracted { get; set; } = [];
+    }
 
     private sealed class PixelRow
     {

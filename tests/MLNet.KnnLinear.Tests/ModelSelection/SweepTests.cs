@@ -38,9 +38,11 @@ public sealed class SweepTests
         first.Candidates[0].Mean.Should().BeApproximately(first.Candidates[0].FoldAccuracies.Average(), 1e-12);
         first.ToTable().Should().Contain("k = 7").And.Contain("← best").And.Contain("fold 5");
 
-        string png = Path.Combine(RepoPaths.NewTempDirectory(), "cv.png");
-        first.SavePlot(png, "k");
-        File.ReadAllBytes(png).Take(4).Should().Equal(new byte[] { 0x89, 0x50, 0x4E, 0x47 });
+        string svg = Path.Combine(RepoPaths.NewTempDirectory(), "cv.svg");
+        first.SavePlot(svg, "k");
+        var plot = System.Xml.Linq.XDocument.Load(svg);
+        plot.Descendants().Count(e => e.Name.LocalName == "circle").Should().Be(15, "one dot per candidate and fold");
+        plot.Descendants().Count(e => e.Name.LocalName == "polyline").Should().Be(1, "the mean line");
     }
 
     [Fact]

@@ -35,6 +35,10 @@ internal static class LinearExperiment
 
         yield return Measure(ml, "ML.NET LbfgsMaximumEntropy, centred pixels", ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy(), train, test);
         yield return Measure(ml, "ML.NET SdcaMaximumEntropy, centred pixels", ml.MulticlassClassification.Trainers.SdcaMaximumEntropy(), train, test);
+
+        // Tree ensembles on 3,072 raw features are slow; smaller ensembles keep the default run to minutes.
+        yield return Measure(ml, "ML.NET LightGbm (50 iterations), centred pixels", ml.MulticlassClassification.Trainers.LightGbm(numberOfIterations: 50), train, test);
+        yield return Measure(ml, "ML.NET FastTree one-vs-all (20 trees), centred pixels", ml.MulticlassClassification.Trainers.OneVersusAll(ml.BinaryClassification.Trainers.FastTree(numberOfTrees: 20)), train, test);
     }
 
     private static LinearClassifierTrainer Trainer(MLContext ml, LinearLoss loss, double lambda)

@@ -35,8 +35,14 @@ AnsiConsole.MarkupLine($"CIFAR-10 from [bold]{Markup.Escape(Path.GetFullPath(dat
 var rawPixels = ml.Transforms.Conversion.ConvertType("Features", "Pixels", Microsoft.ML.Data.DataKind.Single);
 
 var table = new Table().AddColumns("method", "accuracy", "macro accuracy", "fit", "predict");
+(string Method, MulticlassClassificationMetrics Metrics)? best = null;
 void AddRow(string method, Microsoft.ML.Data.MulticlassClassificationMetrics metrics, TimeSpan fit, TimeSpan predict)
 {
+    if (best is null || metrics.MicroAccuracy > best.Value.Metrics.MicroAccuracy)
+    {
+        best = (method, metrics);
+    }
+
     table.AddRow(Markup.Escape(method), $"{metrics.MicroAccuracy:P2}", $"{metrics.MacroAccuracy:P2}", $"{fit.TotalSeconds:F2} s", $"{predict.TotalSeconds:F2} s");
     AnsiConsole.MarkupLine($"[grey]{Markup.Escape(method)}: {metrics.MicroAccuracy:P2} (fit {fit.TotalSeconds:F2} s)[/]");
 }
@@ -62,6 +68,13 @@ foreach (var distance in methods.Contains("knn") ? new[] { KnnDistance.L1, KnnDi
     watch.Restart();
     var metrics = ml.MulticlassClassification.Evaluate(model.Transform(testImages));
     AddRow($"kNN {distance}, k = {bestK} (5-fold CV), raw pixels", metrics, fit, watch.Elapsed);
+    if (distance == KnnDistance.L1)
+    {
+        var knn = (KnnPredictionTransformer)((TransformerChain<KnnPredictionTransformer>)model).LastTransformer;
+        string grid = Path.Combine(outputDirectory, "nearest-neighbours-L1.png");
+        Pictures.SaveNeighbourGrid(knn.Model, testPixels, trainPixels, rows: 10, neighbours: 8, grid);
+        AnsiConsole.MarkupLine($"Test images (left) and their nearest training images (L1): [bold]{Markup.Escape(grid)}[/]");
+    }
 }
 
 LinearPredictionTransformer? template = null;
@@ -73,6 +86,15 @@ foreach (var (method, metrics, fit, predict, model) in linearRuns)
 }
 
 AnsiConsole.Write(table);
+if (best is { } winner)
+{
+    VBuffer<ReadOnlyMemory<char>> labelNames = default;
+    trainImages.Schema["Label"].GetKeyValues(ref labelNames);
+    string matrix = Path.Combine(outputDirectory, "confusion-matrix.svg");
+    Pictures.SaveConfusionMatrix(winner.Metrics.ConfusionMatrix, labelNames.DenseValues().Select(n => n.ToString()).ToArray(), $"Confusion matrix (test): {winner.Method}", matrix);
+    AnsiConsole.MarkupLine($"Confusion matrix of the best trained model: [bold]{Markup.Escape(matrix)}[/]");
+}
+
 if (template is not null)
 {
     Microsoft.ML.Data.VBuffer<ReadOnlyMemory<char>> keyValues = default;

@@ -2,17 +2,22 @@ using System.Buffers.Binary;
 using System.IO.Compression;
 using System.IO.Hashing;
 
-namespace MLNet.KnnLinear.Imaging;
+namespace MLNet.KnnLinear;
 
 /// <summary>
 /// Writes 8-bit RGB PNG files (signature, IHDR, one zlib-compressed IDAT with filter 0 per scanline, IEND), using
 /// the framework's ZLibStream and System.IO.Hashing's CRC-32. Enough for the pictures this library draws (class
 /// templates, HoG glyphs) without an imaging dependency.
 /// </summary>
-internal static class PngEncoder
+public static class PngEncoder
 {
     private static ReadOnlySpan<byte> Signature => [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A];
 
+    /// <summary>Writes <paramref name="rgb"/> (3 bytes per pixel, row-major, no padding) as a PNG file.</summary>
+    /// <param name="path">The file to create.</param>
+    /// <param name="rgb">width × height × 3 bytes.</param>
+    /// <param name="width">Pixels per row.</param>
+    /// <param name="height">Rows.</param>
     public static void WriteRgb(string path, ReadOnlySpan<byte> rgb, int width, int height)
     {
         if (rgb.Length != width * height * 3)

@@ -1,5 +1,4 @@
 using System.Numerics.Tensors;
-using MLNet.KnnLinear.Imaging;
 using MLNet.KnnLinear.Linear.Losses;
 using MLNet.KnnLinear.Pipeline;
 

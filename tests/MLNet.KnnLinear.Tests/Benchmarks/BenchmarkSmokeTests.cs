@@ -14,6 +14,7 @@ public sealed class BenchmarkSmokeTests
     [InlineData(typeof(KernelBenchmarks))]
     [InlineData(typeof(SearchBenchmarks))]
     [InlineData(typeof(TransformBenchmarks))]
+    [InlineData(typeof(LinearTrainerBenchmarks))]
     public void Benchmarks_DryRun_EveryCaseSucceeds(Type benchmarks)
     {
         Environment.SetEnvironmentVariable("KNNLINEAR_BENCH_SMOKE", "1");

@@ -54,23 +54,12 @@ public abstract class KnnConformanceTests : EstimatorConformanceTests
 
     protected override IDataView TestData(MLContext ml) => SyntheticData.Keyed(ml, SyntheticData.Rows(40, Dimension, seed: 2, scale: _scale), Dimension);
 
-    protected override IEnumerable<BadInput> BadFitInputs =>
-    [
-        new("label not a key", ml => SyntheticData.ToDataView(ml, SyntheticData.Rows(10, Dimension, 1), Dimension), typeof(ArgumentOutOfRangeException), "'Label'", "MapValueToKey"),
-        new("features missing", ml => ml.Transforms.DropColumns("Features").Fit(TrainData(ml)).Transform(TrainData(ml)), typeof(ArgumentOutOfRangeException), "'Features'", "not found"),
-        new("features not Single", ml => ml.Transforms.Conversion.ConvertType("Features", outputKind: Microsoft.ML.Data.DataKind.Double).Fit(TrainData(ml)).Transform(TrainData(ml)), typeof(ArgumentOutOfRangeException), "'Features'", "vector of Single"),
-        new("empty data", ml => SyntheticData.Keyed(ml, [], Dimension), typeof(InvalidOperationException), "no rows"),
-        new("fewer rows than k", ml => SyntheticData.Keyed(ml, SyntheticData.Rows(2, Dimension, 1), Dimension), typeof(ArgumentOutOfRangeException), "NumberOfNeighbors", "3", "2"),
-        new("NaN feature", ml => SyntheticData.Keyed(ml, WithValue(SyntheticData.Rows(10, Dimension, 1), float.NaN), Dimension), typeof(InvalidOperationException), "'Features'", "NaN"),
-        new("infinite feature", ml => SyntheticData.Keyed(ml, WithValue(SyntheticData.Rows(10, Dimension, 1), float.PositiveInfinity), Dimension), typeof(InvalidOperationException), "'Features'", "Infinity"),
-    ];
+    protected override IEnumerable<BadInput> BadFitInputs => BadInputs.Fit
+        .Append(new BadInput("fewer rows than k", ml => SyntheticData.Keyed(ml, SyntheticData.Rows(2, Dimension, 1), Dimension), typeof(ArgumentOutOfRangeException), "NumberOfNeighbors", "3", "2"));
 
-    protected override IEnumerable<BadInput> BadTransformInputs =>
-    [
-        new("features missing", ml => ml.Transforms.DropColumns("Features").Fit(TestData(ml)).Transform(TestData(ml)), typeof(ArgumentOutOfRangeException), "'Features'", "not found"),
-        new("feature vector of another size", ml => SyntheticData.Keyed(ml, SyntheticData.Rows(5, Dimension + 1, 1), Dimension + 1), typeof(ArgumentOutOfRangeException), "'Features'", "7", "6"),
-        new("NaN feature", ml => SyntheticData.Keyed(ml, WithValue(SyntheticData.Rows(10, Dimension, 1), float.NaN), Dimension), typeof(InvalidOperationException), "'Features'", "NaN"),
-    ];
+    protected override IEnumerable<BadInput> BadTransformInputs => BadInputs.Transform;
+
+    private ClassifierBadInputs BadInputs => new(Dimension, TrainData, TestData);
 
     [Fact]
     public void Knn_Fit_SingleClass_PredictsThatClass()
@@ -88,12 +77,6 @@ public abstract class KnnConformanceTests : EstimatorConformanceTests
             reuseRowObject: false).ToList();
 
         predicted.Should().OnlyContain(p => p.PredictedLabel == "bee" && p.Score[1] == 1f);
-    }
-
-    private static LabelledRow[] WithValue(LabelledRow[] rows, float value)
-    {
-        rows[^1].Features[2] = value;
-        return rows;
     }
 
     private sealed class Prediction

@@ -45,21 +45,11 @@ public abstract class LinearConformanceTests(LinearClassifierTrainer.Options opt
 
     protected override IDataView TestData(MLContext ml) => SyntheticData.Keyed(ml, SyntheticData.Rows(40, Dimension, seed: 2, scale: 0.1f), Dimension);
 
-    protected override IEnumerable<BadInput> BadFitInputs =>
-    [
-        new("label not a key", ml => SyntheticData.ToDataView(ml, SyntheticData.Rows(10, Dimension, 1), Dimension), typeof(ArgumentOutOfRangeException), "'Label'", "MapValueToKey"),
-        new("features missing", ml => ml.Transforms.DropColumns("Features").Fit(TrainData(ml)).Transform(TrainData(ml)), typeof(ArgumentOutOfRangeException), "'Features'", "not found"),
-        new("features not Single", ml => ml.Transforms.Conversion.ConvertType("Features", outputKind: Microsoft.ML.Data.DataKind.Double).Fit(TrainData(ml)).Transform(TrainData(ml)), typeof(ArgumentOutOfRangeException), "'Features'", "vector of Single"),
-        new("empty data", ml => SyntheticData.Keyed(ml, [], Dimension), typeof(InvalidOperationException), "no rows"),
-        new("NaN feature", ml => SyntheticData.Keyed(ml, WithValue(SyntheticData.Rows(10, Dimension, 1), float.NaN), Dimension), typeof(InvalidOperationException), "'Features'", "NaN"),
-    ];
+    protected override IEnumerable<BadInput> BadFitInputs => BadInputs.Fit;
 
-    protected override IEnumerable<BadInput> BadTransformInputs =>
-    [
-        new("features missing", ml => ml.Transforms.DropColumns("Features").Fit(TestData(ml)).Transform(TestData(ml)), typeof(ArgumentOutOfRangeException), "'Features'", "not found"),
-        new("feature vector of another size", ml => SyntheticData.Keyed(ml, SyntheticData.Rows(5, Dimension + 1, 1), Dimension + 1), typeof(ArgumentOutOfRangeException), "'Features'", "7", "6"),
-        new("infinite feature", ml => SyntheticData.Keyed(ml, WithValue(SyntheticData.Rows(10, Dimension, 1), float.PositiveInfinity), Dimension), typeof(InvalidOperationException), "'Features'", "Infinity"),
-    ];
+    protected override IEnumerable<BadInput> BadTransformInputs => BadInputs.Transform;
+
+    private ClassifierBadInputs BadInputs => new(Dimension, TrainData, TestData);
 
     [Fact]
     public void LinearClassifier_Fit_SingleClassOrZeroWeightsFailClearly()
@@ -141,12 +131,6 @@ public abstract class LinearConformanceTests(LinearClassifierTrainer.Options opt
         var metrics = ml.MulticlassClassification.Evaluate(model.Transform(SyntheticData.Keyed(ml, SyntheticData.Rows(200, Dimension, 4, scale: 0.1f), Dimension)));
         metrics.MicroAccuracy.Should().BeGreaterThan(0.6);
         metrics.LogLoss.Should().BeLessThan(Math.Log(4), "better than a uniform guess");
-    }
-
-    private static LabelledRow[] WithValue(LabelledRow[] rows, float value)
-    {
-        rows[^1].Features[2] = value;
-        return rows;
     }
 
 }

@@ -3,7 +3,10 @@ namespace MLNet.KnnLinear.Pipeline;
 /// <summary>An append-only buffer that doubles as it grows, for reading a data view of unknown length in one pass.</summary>
 internal sealed class GrowableArray<T>
 {
-    private T[] _items = new T[256];
+    private T[] _items;
+
+    /// <param name="capacity">The expected final count (e.g. rows × dimension when the row count is known), so that no regrowth or trimming copy is needed.</param>
+    public GrowableArray(long capacity = 256) => _items = new T[Math.Clamp(capacity, 1, Array.MaxLength)];
 
     public int Count { get; private set; }
 

@@ -44,9 +44,11 @@ internal sealed class LabelledRows
     {
         int classCount = ColumnChecks.RequireKey(label, "Label");
         int dimension = ColumnChecks.RequireFloatVector(features, "Feature");
-        var rows = new GrowableArray<float>();
-        var classes = new GrowableArray<int>();
-        var weights = weight is null ? null : new GrowableArray<float>();
+        // With a known row count (and no missing labels) the buffers are filled exactly: one allocation, no copies.
+        long expected = input.GetRowCount() ?? 256;
+        var rows = new GrowableArray<float>((expected + paddingRows) * dimension);
+        var classes = new GrowableArray<int>(expected);
+        var weights = weight is null ? null : new GrowableArray<float>(expected);
         long skipped = 0;
         var columns = weight is { } w ? new[] { label, features, w } : new[] { label, features };
         using (var cursor = input.GetRowCursor(columns))

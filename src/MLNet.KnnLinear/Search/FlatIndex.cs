@@ -36,12 +36,18 @@ internal sealed class FlatIndex : INeighborIndex
         _maxThreads = maxThreads > 0 ? maxThreads : Environment.ProcessorCount;
     }
 
-    /// <summary>An index over <paramref name="rows"/> (row-major), laid out at once.</summary>
+    /// <summary>An index over <paramref name="rows"/> (row-major), laid out at once without an intermediate copy.</summary>
     public FlatIndex(float[] rows, int dimension, KnnDistance distance, int maxThreads = 0)
         : this(dimension, distance, maxThreads)
     {
-        Add(rows);
-        EnsureLayout();
+        if (rows.Length % dimension != 0)
+        {
+            throw new ArgumentException($"Row data length {rows.Length} is not a multiple of the dimension {dimension}.", nameof(rows));
+        }
+
+        Count = rows.Length / dimension;
+        _scan = CreateScan(rows);
+        _pending = null;
     }
 
     /// <summary>An L1 index over pixel rows already held as bytes (row-major), which it takes ownership of.</summary>
@@ -216,20 +222,24 @@ internal sealed class FlatIndex : INeighborIndex
                 return _scan;
             }
 
-            if (Count == 0)
-            {
-                throw new InvalidOperationException("The index holds no rows.");
-            }
-
-            float[] rows = _pending!.ToArray();
-            _scan = Distance switch
-            {
-                KnnDistance.L1 when ByteL1Scan.IsByteValued(rows) => new ByteL1Scan(rows, Count, Dimension),
-                KnnDistance.L1 => new FloatL1Scan(rows, Dimension),
-                _ => new GemmScan(rows, Count, Dimension, cosine: Distance == KnnDistance.Cosine),
-            };
+            _scan = CreateScan(_pending!.ToArray());
             _pending = null;
             return _scan;
         }
+    }
+
+    private DistanceScan CreateScan(float[] rows)
+    {
+        if (Count == 0)
+        {
+            throw new InvalidOperationException("The index holds no rows.");
+        }
+
+        return Distance switch
+        {
+            KnnDistance.L1 when ByteL1Scan.IsByteValued(rows) => new ByteL1Scan(rows, Count, Dimension),
+            KnnDistance.L1 => new FloatL1Scan(rows, Dimension),
+            _ => new GemmScan(rows, Count, Dimension, cosine: Distance == KnnDistance.Cosine),
+        };
     }
 }

@@ -14,9 +14,10 @@ internal sealed class FloatL1Scan : DistanceScan
     private readonly float[] _rows;
     private readonly int _dimension;
 
-    public FloatL1Scan(ReadOnlySpan<float> rows, int dimension)
+    /// <summary>A scan over <paramref name="rows"/> (row-major), which it takes ownership of.</summary>
+    public FloatL1Scan(float[] rows, int dimension)
     {
-        _rows = rows.ToArray();
+        _rows = rows;
         _dimension = dimension;
     }
 

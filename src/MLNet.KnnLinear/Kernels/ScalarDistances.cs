@@ -46,6 +46,22 @@ internal static class ScalarDistances
         return sum;
     }
 
+    /// <summary>
+    /// Cosine distance 1 − a·b / (‖a‖ ‖b‖) from scalar loops: the reference for the GEMM-based cosine search.
+    /// A zero vector has no direction: its distance to anything is defined as 1.
+    /// </summary>
+    public static float Cosine(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    {
+        float normA = MathF.Sqrt(Dot(a, a));
+        float normB = MathF.Sqrt(Dot(b, b));
+        if (normA == 0f || normB == 0f)
+        {
+            return 1f;
+        }
+
+        return 1f - (Dot(a, b) / (normA * normB));
+    }
+
     internal static void CheckSameLength(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
     {
         if (a.Length != b.Length)

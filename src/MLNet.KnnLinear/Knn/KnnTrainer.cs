@@ -52,10 +52,7 @@ public sealed class KnnTrainer : IEstimator<KnnPredictionTransformer>
     public KnnPredictionTransformer Fit(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var label = ColumnChecks.Require(input.Schema, _label, "Label");
-        ColumnChecks.RequireKey(label, "Label");
-        var features = ColumnChecks.Require(input.Schema, _features, "Feature");
-        ColumnChecks.RequireFloatVector(features, "Feature");
+        var (label, features) = ColumnChecks.RequireLabelAndFeatures(input.Schema, _label, _features);
 
         using var channel = _env.Start(nameof(KnnTrainer));
         var data = LabelledRows.Read(input, label, features, weight: null);
@@ -74,9 +71,7 @@ public sealed class KnnTrainer : IEstimator<KnnPredictionTransformer>
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
-        var label = ColumnChecks.Require(inputSchema, _label, "Label");
-        ColumnChecks.RequireKey(label, "Label");
-        ColumnChecks.RequireFloatVector(ColumnChecks.Require(inputSchema, _features, "Feature"), "Feature");
+        var label = ColumnChecks.RequireLabelAndFeatures(inputSchema, _label, _features);
         return SchemaShapes.AppendPredictionColumns(inputSchema, label);
     }
 

@@ -50,10 +50,7 @@ public sealed class LinearClassifierTrainer : IEstimator<LinearPredictionTransfo
     public LinearPredictionTransformer Fit(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var label = ColumnChecks.Require(input.Schema, _options.LabelColumnName, "Label");
-        ColumnChecks.RequireKey(label, "Label");
-        var features = ColumnChecks.Require(input.Schema, _options.FeatureColumnName, "Feature");
-        ColumnChecks.RequireFloatVector(features, "Feature");
+        var (label, features) = ColumnChecks.RequireLabelAndFeatures(input.Schema, _options.LabelColumnName, _options.FeatureColumnName);
         DataViewSchema.Column? weight = null;
         if (_options.ExampleWeightColumnName is { } weightName)
         {
@@ -76,9 +73,7 @@ public sealed class LinearClassifierTrainer : IEstimator<LinearPredictionTransfo
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
-        var label = ColumnChecks.Require(inputSchema, _options.LabelColumnName, "Label");
-        ColumnChecks.RequireKey(label, "Label");
-        ColumnChecks.RequireFloatVector(ColumnChecks.Require(inputSchema, _options.FeatureColumnName, "Feature"), "Feature");
+        var label = ColumnChecks.RequireLabelAndFeatures(inputSchema, _options.LabelColumnName, _options.FeatureColumnName);
         return SchemaShapes.AppendPredictionColumns(inputSchema, label);
     }
 

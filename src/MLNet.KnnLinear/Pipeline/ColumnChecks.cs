@@ -43,6 +43,25 @@ internal static class ColumnChecks
         throw new ArgumentOutOfRangeException(nameof(column), $"{role} column '{column.Name}' must be a key type (UInt32); found {column.Type}. Convert it with mlContext.Transforms.Conversion.MapValueToKey(\"{column.Name}\").");
     }
 
+    /// <summary>A trainer's label (key) and feature (known-size Single vector) columns, checked.</summary>
+    public static (DataViewSchema.Column Label, DataViewSchema.Column Features) RequireLabelAndFeatures(DataViewSchema schema, string label, string features)
+    {
+        var labelColumn = Require(schema, label, "Label");
+        RequireKey(labelColumn, "Label");
+        var featureColumn = Require(schema, features, "Feature");
+        RequireFloatVector(featureColumn, "Feature");
+        return (labelColumn, featureColumn);
+    }
+
+    /// <summary>The same on an estimator's schema shape; returns the label's shape (for its key values).</summary>
+    public static SchemaShape.Column RequireLabelAndFeatures(SchemaShape schema, string label, string features)
+    {
+        var labelColumn = Require(schema, label, "Label");
+        RequireKey(labelColumn, "Label");
+        RequireFloatVector(Require(schema, features, "Feature"), "Feature");
+        return labelColumn;
+    }
+
     /// <summary>The same checks on an estimator's schema shape.</summary>
     public static SchemaShape.Column Require(SchemaShape schema, string name, string role)
     {

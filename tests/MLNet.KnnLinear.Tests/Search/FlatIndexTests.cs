@@ -122,7 +122,7 @@ public sealed class FlatIndexTests
     {
         KnnDistance.L1 => ScalarDistances.L1(a, b),
         KnnDistance.L2 => MathF.Sqrt(ScalarDistances.SquaredL2(a, b)),
-        _ => CosineDistance.ComputeScalar(a, b),
+        _ => ScalarDistances.Cosine(a, b),
     };
 
     private static float[] WholeNumbers(int count, int seed, int range = 10)

@@ -4,7 +4,7 @@ using MLNet.KnnLinear.MlNetInterop;
 namespace MLNet.KnnLinear;
 
 /// <summary>Every entry point of MLNet.KnnLinear, as extension methods on ML.NET's catalogs.</summary>
-public static class KnnLinearCatalog
+public static partial class KnnLinearCatalog
 {
     /// <summary>
     /// A k-nearest-neighbours trainer: predicts the majority class of the <paramref name="numberOfNeighbors"/>

@@ -7,6 +7,8 @@ using MLNet.KnnLinear.Pipeline;
 // ML.NET finds loaders by these registrations: the model file names our assembly and the loader signature
 // (PersistenceInfo.Kind), ML.NET loads the assembly and calls ModelLoader<T>.Create.
 [assembly: LoadableClass(typeof(LinearPredictionTransformer), typeof(ModelLoader<LinearPredictionTransformer>), null, typeof(SignatureLoadModel), "Linear classifier prediction transformer", LinearPredictionTransformer.LoaderSignature)]
+[assembly: LoadableClass(typeof(HogFeaturesTransformer), typeof(ModelLoader<HogFeaturesTransformer>), null, typeof(SignatureLoadModel), "HoG features transformer", HogFeaturesTransformer.LoaderSignature)]
+[assembly: LoadableClass(typeof(ColorHistogramTransformer), typeof(ModelLoader<ColorHistogramTransformer>), null, typeof(SignatureLoadModel), "Colour histogram transformer", ColorHistogramTransformer.LoaderSignature)]
 [assembly: LoadableClass(typeof(KnnPredictionTransformer), typeof(ModelLoader<KnnPredictionTransformer>), null, typeof(SignatureLoadModel), "k-NN prediction transformer", KnnPredictionTransformer.LoaderSignature)]
 
 namespace MLNet.KnnLinear.MlNetInterop;

@@ -41,6 +41,12 @@ internal sealed class ModelStateReader
         return _reader.ReadUInt32();
     }
 
+    public float ReadSingle(string field)
+    {
+        Need(4, field);
+        return _reader.ReadSingle();
+    }
+
     public byte ReadByte(string field)
     {
         Need(1, field);

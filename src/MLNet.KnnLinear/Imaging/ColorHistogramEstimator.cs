@@ -1,0 +1,91 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using MLNet.KnnLinear.Imaging;
+using MLNet.KnnLinear.MlNetInterop;
+
+namespace MLNet.KnnLinear;
+
+/// <summary>
+/// Colour histogram features of an image column or pixel vector: for each selected channel (R, G, B, hue, saturation,
+/// value) the fraction of pixels in each of <see cref="Options.BinsPerChannel"/> equal bins over [0, max], appended as a
+/// known-size vector of Single.
+/// </summary>
+/// <remarks>
+/// Output size: bins × channels (histograms concatenated in the order R, G, B, H, S, V), or bins^channels for a
+/// <see cref="Options.Joint"/> histogram (index = Σ binᵢ · bins^(k−1−i) over the selected channels in that order).
+/// The defaults (hue, 10 bins, max 255) are the CS231n features assignment's <c>color_histogram_hsv</c>, whose
+/// values it reproduces. A grey input (one channel) reads as R = G = B. No fitting: Fit only checks the input column.
+/// </remarks>
+public sealed class ColorHistogramEstimator : IEstimator<ColorHistogramTransformer>
+{
+    private readonly ImageSource _source;
+    private readonly string _output;
+    private readonly ColorHistogramParameters _parameters;
+    private readonly int? _threads;
+
+    internal ColorHistogramEstimator(Options options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _source = options.ToSource();
+        _output = options.OutputColumnName;
+        _parameters = options.ToParameters();
+        _threads = options.NumberOfThreads;
+    }
+
+    /// <summary>Checks the input column and returns the transformer (nothing to learn).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The input column is missing or of the wrong type or size.</exception>
+    public ColorHistogramTransformer Fit(IDataView input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var transformer = new ColorHistogramTransformer(_source, _output, _parameters, _threads);
+        transformer.GetOutputSchema(input.Schema);
+        return transformer;
+    }
+
+    /// <summary>The input schema plus the output column (a known-size vector of Single).</summary>
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        _source.Check(inputSchema);
+        return SchemaShapes.Append(inputSchema, SchemaShapes.Vector(_output, NumberDataViewType.Single));
+    }
+
+    /// <summary>Options of <see cref="ColorHistogramEstimator"/>.</summary>
+    public sealed class Options : ImageFeaturizerOptions
+    {
+        /// <summary>The channels histogrammed (hue by default).</summary>
+        public ColorHistogramChannels Channels { get; set; } = ColorHistogramChannels.Hue;
+
+        /// <summary>Bins per channel (10).</summary>
+        public int BinsPerChannel { get; set; } = 10;
+
+        /// <summary>False (default): one histogram per channel, concatenated; true: one joint histogram over all selected channels.</summary>
+        public bool Joint { get; set; }
+
+        /// <summary>The largest pixel value, the top of the bins' range: 255 for bytes, 1 for pixels scaled to [0, 1].</summary>
+        public float MaxPixelValue { get; set; } = 255;
+
+        internal override void Validate()
+        {
+            base.Validate();
+            if (Channels == ColorHistogramChannels.None || (Channels & ~(ColorHistogramChannels.Rgb | ColorHistogramChannels.Hsv)) != 0)
+            {
+                throw new ArgumentOutOfRangeException(nameof(Channels), Channels, "Channels must select at least one of Red, Green, Blue, Hue, Saturation, Value.");
+            }
+
+            Positive(BinsPerChannel, nameof(BinsPerChannel));
+            if (!(MaxPixelValue > 0) || !float.IsFinite(MaxPixelValue))
+            {
+                throw new ArgumentOutOfRangeException(nameof(MaxPixelValue), MaxPixelValue, "MaxPixelValue must be a positive number.");
+            }
+
+            if (Joint && Math.Pow(BinsPerChannel, ToParameters().Selected.Length) > 1 << 24)
+            {
+                throw new ArgumentOutOfRangeException(nameof(BinsPerChannel), BinsPerChannel, "A joint histogram of that many bins per channel would exceed 16,777,216 slots.");
+            }
+        }
+
+        internal ColorHistogramParameters ToParameters() => new(Channels, BinsPerChannel, Joint, MaxPixelValue);
+    }
+}

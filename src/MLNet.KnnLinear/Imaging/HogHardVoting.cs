@@ -1,0 +1,93 @@
+namespace MLNet.KnnLinear.Imaging;
+
+/// <summary>
+/// scikit-image's voting: a pixel adds its gradient magnitude to the orientation bin its angle falls in
+/// (bin i holds angles in [i·w, (i + 1)·w)), in the cell containing it; each cell's sums are divided by the cell's pixel
+/// count. Angles and magnitudes are computed in double exactly as scikit-image does (atan2 in degrees, then the
+/// floored remainder), so pixels on a bin boundary land in the same bin.
+/// </summary>
+internal sealed class HogHardVoting
+{
+    private readonly HogParameters _parameters;
+    private readonly HogGeometry _geometry;
+    private readonly double[] _boundaries;
+    private readonly double _period;
+
+    public HogHardVoting(HogParameters parameters, HogGeometry geometry)
+    {
+        _parameters = parameters;
+        _geometry = geometry;
+        _period = parameters.SignedGradients ? 360.0 : 180.0;
+        double width = parameters.BinWidthDegrees;
+        _boundaries = new double[parameters.Orientations + 1];
+        for (int i = 0; i <= parameters.Orientations; i++)
+        {
+            _boundaries[i] = width * i;
+        }
+    }
+
+    public int CellHistogramLength => _geometry.CellsDown * _geometry.CellsAcross * _parameters.Orientations;
+
+    /// <summary>Writes the cell histograms, [cell row, cell column, orientation], into <paramref name="cells"/>.</summary>
+    public void Vote(ReadOnlySpan<float> gx, ReadOnlySpan<float> gy, Span<float> cells)
+    {
+        int orientations = _parameters.Orientations;
+        int cellHeight = _parameters.CellHeight;
+        int cellWidth = _parameters.CellWidth;
+        int across = _geometry.CellsAcross;
+        int width = _geometry.Width;
+        double binWidth = _parameters.BinWidthDegrees;
+        var histogram = cells[..CellHistogramLength];
+        histogram.Clear();
+
+        for (int r = 0; r < _geometry.CellsDown * cellHeight; r++)
+        {
+            int cellRow = r / cellHeight * across;
+            for (int c = 0; c < across * cellWidth; c++)
+            {
+                double x = gx[(r * width) + c];
+                double y = gy[(r * width) + c];
+                if (x == 0 && y == 0)
+                {
+                    continue;
+                }
+
+                int bin = Bin(Math.Atan2(y, x) * (180.0 / Math.PI), binWidth, orientations);
+                if (bin >= 0)
+                {
+                    histogram[((cellRow + (c / cellWidth)) * orientations) + bin] += (float)Math.Sqrt((x * x) + (y * y));
+                }
+            }
+        }
+
+        float perPixel = 1f / (cellHeight * cellWidth);
+        for (int i = 0; i < histogram.Length; i++)
+        {
+            histogram[i] *= perPixel;
+        }
+    }
+
+    /// <summary>The bin of an angle in degrees, or −1 when it is at or past the last boundary (as scikit-image drops it).</summary>
+    private int Bin(double degrees, double binWidth, int orientations)
+    {
+        // numpy's floored remainder: fmod, then shifted into [0, period).
+        double angle = degrees % _period;
+        if (angle < 0)
+        {
+            angle += _period;
+        }
+
+        int bin = Math.Min((int)(angle / binWidth), orientations - 1);
+        while (bin > 0 && angle < _boundaries[bin])
+        {
+            bin--;
+        }
+
+        while (bin < orientations && angle >= _boundaries[bin + 1])
+        {
+            bin++;
+        }
+
+        return bin < orientations ? bin : -1;
+    }
+}

@@ -1,0 +1,149 @@
+namespace MLNet.KnnLinear.Imaging;
+
+/// <summary>
+/// Dalal and Triggs' voting as OpenCV's HOGDescriptor does it: each block votes its own pixels; a pixel's magnitude,
+/// times a Gaussian window over the block, is split linearly between the two nearest orientation bins (centres at
+/// (i + ½)·w) and bilinearly between the up to four cells whose centres surround it. Per-position weights are
+/// tabulated once per block shape.
+/// </summary>
+internal sealed class HogTrilinearVoting
+{
+    private readonly HogParameters _parameters;
+    private readonly HogGeometry _geometry;
+    private readonly int _blockPixelsDown;
+    private readonly int _blockPixelsAcross;
+
+    // Per block-relative pixel: up to four (cell offset into the block histogram, weight) pairs, Gaussian included.
+    private readonly int[] _cellOffsets;
+    private readonly float[] _cellWeights;
+
+    public HogTrilinearVoting(HogParameters parameters, HogGeometry geometry)
+    {
+        _parameters = parameters;
+        _geometry = geometry;
+        _blockPixelsDown = parameters.BlockHeight * parameters.CellHeight;
+        _blockPixelsAcross = parameters.BlockWidth * parameters.CellWidth;
+        _cellOffsets = new int[_blockPixelsDown * _blockPixelsAcross * 4];
+        _cellWeights = new float[_blockPixelsDown * _blockPixelsAcross * 4];
+        Tabulate();
+    }
+
+    /// <summary>Scratch floats: per pixel a magnitude, two bins and the split.</summary>
+    public int WorkLength => _geometry.Height * _geometry.Width * 4;
+
+    /// <summary>Writes every block's (unnormalised) histogram, blocks row-major, cells row-major within a block.</summary>
+    public void Vote(ReadOnlySpan<float> gx, ReadOnlySpan<float> gy, Span<float> work, Span<float> blocks)
+    {
+        int pixels = _geometry.Height * _geometry.Width;
+        var magnitude = work[..pixels];
+        var lowBin = work.Slice(pixels, pixels);
+        var highBin = work.Slice(2 * pixels, pixels);
+        var highShare = work.Slice(3 * pixels, pixels);
+        Orientations(gx, gy, magnitude, lowBin, highBin, highShare);
+
+        int blockLength = _parameters.BlockLength;
+        int orientations = _parameters.Orientations;
+        int strideDown = _parameters.BlockStride * _parameters.CellHeight;
+        int strideAcross = _parameters.BlockStride * _parameters.CellWidth;
+        for (int by = 0; by < _geometry.BlocksDown; by++)
+        {
+            for (int bx = 0; bx < _geometry.BlocksAcross; bx++)
+            {
+                var block = blocks.Slice(((by * _geometry.BlocksAcross) + bx) * blockLength, blockLength);
+                block.Clear();
+                for (int i = 0; i < _blockPixelsDown; i++)
+                {
+                    int row = ((by * strideDown) + i) * _geometry.Width;
+                    for (int j = 0; j < _blockPixelsAcross; j++)
+                    {
+                        int p = row + (bx * strideAcross) + j;
+                        float m = magnitude[p];
+                        if (m == 0)
+                        {
+                            continue;
+                        }
+
+                        int low = (int)lowBin[p];
+                        int high = (int)highBin[p];
+                        float share = highShare[p];
+                        int t = ((i * _blockPixelsAcross) + j) * 4;
+                        for (int k = 0; k < 4; k++)
+                        {
+                            float w = _cellWeights[t + k] * m;
+                            int cell = _cellOffsets[t + k] * orientations;
+                            block[cell + low] += w * (1f - share);
+                            block[cell + high] += w * share;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private void Orientations(ReadOnlySpan<float> gx, ReadOnlySpan<float> gy, Span<float> magnitude, Span<float> lowBin, Span<float> highBin, Span<float> highShare)
+    {
+        int orientations = _parameters.Orientations;
+        float period = _parameters.SignedGradients ? 2 * MathF.PI : MathF.PI;
+        float binsPerRadian = orientations / period;
+        for (int p = 0; p < magnitude.Length; p++)
+        {
+            float x = gx[p];
+            float y = gy[p];
+            magnitude[p] = MathF.Sqrt((x * x) + (y * y));
+            float angle = MathF.Atan2(y, x);
+            if (angle < 0)
+            {
+                angle += 2 * MathF.PI;
+            }
+
+            float position = (angle * binsPerRadian) - 0.5f;
+            float floor = MathF.Floor(position);
+            int low = (int)floor % orientations;
+            if (low < 0)
+            {
+                low += orientations;
+            }
+
+            lowBin[p] = low;
+            highBin[p] = low + 1 == orientations ? 0 : low + 1;
+            highShare[p] = position - floor;
+        }
+    }
+
+    private void Tabulate()
+    {
+        int cellHeight = _parameters.CellHeight;
+        int cellWidth = _parameters.CellWidth;
+        float sigma = (_blockPixelsDown + _blockPixelsAcross) / 8f;
+        float scale = 1f / (2 * sigma * sigma);
+        for (int i = 0; i < _blockPixelsDown; i++)
+        {
+            // Cell-centre coordinates: the pixel's position in cells, minus half a cell.
+            float cellY = ((i + 0.5f) / cellHeight) - 0.5f;
+            int y0 = (int)MathF.Floor(cellY);
+            float fy = cellY - y0;
+            float dy = i - (_blockPixelsDown * 0.5f);
+            for (int j = 0; j < _blockPixelsAcross; j++)
+            {
+                float cellX = ((j + 0.5f) / cellWidth) - 0.5f;
+                int x0 = (int)MathF.Floor(cellX);
+                float fx = cellX - x0;
+                float dx = j - (_blockPixelsAcross * 0.5f);
+                float gaussian = MathF.Exp(-((dy * dy) + (dx * dx)) * scale);
+                int t = ((i * _blockPixelsAcross) + j) * 4;
+                Put(t + 0, y0, x0, (1 - fy) * (1 - fx) * gaussian);
+                Put(t + 1, y0, x0 + 1, (1 - fy) * fx * gaussian);
+                Put(t + 2, y0 + 1, x0, fy * (1 - fx) * gaussian);
+                Put(t + 3, y0 + 1, x0 + 1, fy * fx * gaussian);
+            }
+        }
+    }
+
+    /// <summary>Cells outside the block get no vote (weight 0 on cell 0).</summary>
+    private void Put(int at, int cellRow, int cellColumn, float weight)
+    {
+        bool inside = (uint)cellRow < (uint)_parameters.BlockHeight && (uint)cellColumn < (uint)_parameters.BlockWidth;
+        _cellOffsets[at] = inside ? (cellRow * _parameters.BlockWidth) + cellColumn : 0;
+        _cellWeights[at] = inside ? weight : 0f;
+    }
+}

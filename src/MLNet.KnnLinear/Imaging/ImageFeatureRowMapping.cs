@@ -1,0 +1,100 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using MLNet.KnnLinear.Pipeline;
+
+namespace MLNet.KnnLinear.Imaging;
+
+/// <summary>Computes the features of one image (planar floats) into <paramref name="output"/>; one per thread.</summary>
+internal delegate void ImageFeatureFunction(ReadOnlySpan<float> planes, Span<float> output);
+
+/// <summary>
+/// Appends one known-size Single vector computed from an image column. Rows are read a block at a time and the block
+/// is split into contiguous ranges, one per thread, each with its own scratch, so the output of a row never depends
+/// on the thread count or its neighbours.
+/// </summary>
+internal sealed class ImageFeatureRowMapping : RowMapping
+{
+    private const int RowsPerBlock = 256;
+
+    private readonly ImageColumn _input;
+    private readonly int _length;
+    private readonly Func<ImageFeatureFunction> _createWorker;
+    private readonly int _threads;
+
+    public ImageFeatureRowMapping(DataViewSchema inputSchema, ImageColumn input, string outputColumnName, int length, Func<ImageFeatureFunction> createWorker, int? threads)
+        : base(inputSchema)
+    {
+        _input = input;
+        _length = length;
+        _createWorker = createWorker;
+        _threads = Math.Max(1, threads ?? Environment.ProcessorCount);
+        Inputs = [input.Column];
+        Columns = [new MappedColumn(outputColumnName, new VectorDataViewType(NumberDataViewType.Single, length), DataViewSchema.Annotations.Empty)];
+    }
+
+    public override IReadOnlyList<MappedColumn> Columns { get; }
+
+    public override IReadOnlyList<DataViewSchema.Column> Inputs { get; }
+
+    public override int BlockSize => RowsPerBlock;
+
+    public override RowBlock CreateBlock() => new Block(this);
+
+    private sealed class Block : RowBlock
+    {
+        private readonly ImageFeatureRowMapping _mapping;
+        private readonly float[] _images;
+        private readonly float[] _features;
+        private readonly ImageFeatureFunction?[] _workers;
+        private ImageReader? _reader;
+
+        public Block(ImageFeatureRowMapping mapping)
+        {
+            _mapping = mapping;
+            _images = new float[mapping.BlockSize * mapping._input.Length];
+            _features = new float[mapping.BlockSize * mapping._length];
+            _workers = new ImageFeatureFunction?[mapping._threads];
+        }
+
+        public override void Bind(DataViewRow source) => _reader = _mapping._input.CreateReader(source);
+
+        public override void Append(int slot)
+        {
+            int length = _mapping._input.Length;
+            _reader!.Read(_images.AsSpan(slot * length, length));
+        }
+
+        public override void Compute(int count)
+        {
+            int threads = Math.Min(_workers.Length, Math.Max(1, count / 8));
+            if (threads == 1)
+            {
+                ComputeRange(0, 0, count);
+                return;
+            }
+
+            Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
+                ComputeRange(t, (int)((long)count * t / threads), (int)((long)count * (t + 1) / threads)));
+        }
+
+        public override Delegate CreateGetter(int column, Func<int> slot)
+            => (ValueGetter<VBuffer<float>>)((ref VBuffer<float> value) =>
+            {
+                int length = _mapping._length;
+                var editor = VBufferEditor.Create(ref value, length);
+                _features.AsSpan(slot() * length, length).CopyTo(editor.Values);
+                value = editor.Commit();
+            });
+
+        private void ComputeRange(int worker, int start, int end)
+        {
+            var compute = _workers[worker] ??= _mapping._createWorker();
+            int imageLength = _mapping._input.Length;
+            int length = _mapping._length;
+            for (int row = start; row < end; row++)
+            {
+                compute(_images.AsSpan(row * imageLength, imageLength), _features.AsSpan(row * length, length));
+            }
+        }
+    }
+}

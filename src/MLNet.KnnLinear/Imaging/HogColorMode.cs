@@ -4,7 +4,7 @@ namespace MLNet.KnnLinear;
 public enum HogColorMode
 {
     /// <summary>
-    /// Per pixel, the gradient of the channel with the largest gradient magnitude (ties: red, then green); Dalal and
+    /// Per pixel, the gradient of the channel with the largest gradient magnitude (ties: red, then green; blue first with trilinear voting, as OpenCV); Dalal and
     /// Triggs, scikit-image (<c>channel_axis=-1</c>) and OpenCV all do this.
     /// </summary>
     MaxGradientChannel,

@@ -76,7 +76,7 @@ internal sealed class HogDescriptor
     }
 
     private void Gradients(ReadOnlySpan<float> planes, Scratch scratch)
-        => HogGradients.Compute(planes, Channels, Geometry.Height, Geometry.Width, _parameters.SqrtCompression, _parameters.ColorMode, scratch.Work, scratch.Gx, scratch.Gy);
+        => HogGradients.Compute(planes, Channels, Geometry.Height, Geometry.Width, _parameters.SqrtCompression, _parameters.ColorMode, _parameters.Voting == HogVoting.Trilinear, scratch.Work, scratch.Gx, scratch.Gy);
 
     private void GatherBlocks(ReadOnlySpan<float> cells, Span<float> output)
     {

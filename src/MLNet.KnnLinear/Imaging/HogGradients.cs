@@ -5,7 +5,7 @@ namespace MLNet.KnnLinear.Imaging;
 /// <summary>
 /// The per-pixel gradient HoG votes with: centred differences [−1, 0, 1] in x and y, zero on the image border (where
 /// scikit-image sets it to 0 and OpenCV's reflect-101 border gives 0). Colour images use, per pixel, the channel with
-/// the largest magnitude (ties to the earlier channel), or are converted to luminance first.
+/// the largest magnitude (ties to the earlier channel, or to the later one in OpenCV's mode), or are converted to luminance first.
 /// </summary>
 internal static class HogGradients
 {
@@ -20,10 +20,11 @@ internal static class HogGradients
     /// <param name="width">Image width.</param>
     /// <param name="sqrt">Take √pixel first.</param>
     /// <param name="colorMode">How three channels become one gradient.</param>
+    /// <param name="tiesToLaterChannel">Equal magnitudes go to the later channel (blue, then green), as OpenCV's vectorised code does; else to the earlier (red), as scikit-image.</param>
     /// <param name="work">Scratch of at least (channels + 3) × height × width floats.</param>
     /// <param name="gx">Receives the x (column) gradient, height × width.</param>
     /// <param name="gy">Receives the y (row, downwards) gradient.</param>
-    public static void Compute(ReadOnlySpan<float> planes, int channels, int height, int width, bool sqrt, HogColorMode colorMode, Span<float> work, Span<float> gx, Span<float> gy)
+    public static void Compute(ReadOnlySpan<float> planes, int channels, int height, int width, bool sqrt, HogColorMode colorMode, bool tiesToLaterChannel, Span<float> work, Span<float> gx, Span<float> gy)
     {
         int plane = height * width;
         var source = work[..(channels * plane)];
@@ -61,7 +62,7 @@ internal static class HogGradients
             for (int i = 0; i < plane; i++)
             {
                 float m = (otherX[i] * otherX[i]) + (otherY[i] * otherY[i]);
-                if (m > magnitude[i])
+                if (m > magnitude[i] || (tiesToLaterChannel && m == magnitude[i]))
                 {
                     magnitude[i] = m;
                     gx[i] = otherX[i];

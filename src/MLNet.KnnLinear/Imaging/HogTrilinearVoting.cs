@@ -83,20 +83,16 @@ internal sealed class HogTrilinearVoting
     private void Orientations(ReadOnlySpan<float> gx, ReadOnlySpan<float> gy, Span<float> magnitude, Span<float> lowBin, Span<float> highBin, Span<float> highShare)
     {
         int orientations = _parameters.Orientations;
-        float period = _parameters.SignedGradients ? 2 * MathF.PI : MathF.PI;
-        float binsPerRadian = orientations / period;
+
+        // OpenCV's order of float operations: degrees → radians → bin position, centres at (i + ½)·width.
+        const float degreesToRadians = (float)(Math.PI / 180);
+        float binsPerRadian = (float)(orientations / (_parameters.SignedGradients ? 2 * Math.PI : Math.PI));
         for (int p = 0; p < magnitude.Length; p++)
         {
             float x = gx[p];
             float y = gy[p];
             magnitude[p] = MathF.Sqrt((x * x) + (y * y));
-            float angle = MathF.Atan2(y, x);
-            if (angle < 0)
-            {
-                angle += 2 * MathF.PI;
-            }
-
-            float position = (angle * binsPerRadian) - 0.5f;
+            float position = (FastAtan.Degrees(y, x) * degreesToRadians * binsPerRadian) - 0.5f;
             float floor = MathF.Floor(position);
             int low = (int)floor % orientations;
             if (low < 0)

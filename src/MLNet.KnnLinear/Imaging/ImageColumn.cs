@@ -46,7 +46,7 @@ internal sealed class MLImageReader(ImageColumn column, ValueGetter<MLImage> get
         var image = _image ?? throw new InvalidOperationException($"Image column '{column.Column.Name}' holds no image in this row (a missing or unreadable file?).");
         if (image.Height != column.Height || image.Width != column.Width)
         {
-            throw new InvalidOperationException($"Image column '{column.Column.Name}' holds a {image.Width} × {image.Height} (width × height) image; this featurizer was bound to {column.Width} × {column.Height}. Resize the images first (ResizeImages).");
+            throw new InvalidOperationException($"Image column '{column.Column.Name}' holds a {image.Height} × {image.Width} (height × width) image; this featurizer was bound to {column.Height} × {column.Width}. Resize the images first (ResizeImages).");
         }
 
         (int red, int blue) = image.PixelFormat switch

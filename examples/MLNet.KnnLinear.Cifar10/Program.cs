@@ -8,14 +8,15 @@ using Spectre.Console;
 // The lecture's experiments on CIFAR-10: nearest neighbours on raw pixels (L1 against L2), linear classifiers
 // (softmax and multiclass SVM, λ chosen on a validation split) and ML.NET's built-in trainers on the same features.
 // Usage: dotnet run --project examples/MLNet.KnnLinear.Cifar10 -c Release -- [--data DIR] [--train N] [--test N] [--ks 1,3,5]
-//        [--out DIR] [--lambdas 1e-3,1e-2] [--methods knn,linear,mlnet]
+//        [--out DIR] [--lambdas 1e-3,1e-2] [--methods knn,linear,mlnet,features,mlnet-features]
+//        (mlnet: ML.NET's trainers on centred pixels; features: ours on HoG + hue histogram; mlnet-features: ML.NET's on those)
 string? dataArgument = Option("--data");
 int trainCount = int.Parse(Option("--train") ?? "50000");
 int testCount = int.Parse(Option("--test") ?? "10000");
 int[] ks = (Option("--ks") ?? "1,3,5,7,10").Split(',').Select(int.Parse).ToArray();
 string outputDirectory = Path.GetFullPath(Option("--out") ?? "cifar10-output");
 double[] lambdas = (Option("--lambdas") ?? "1e-3,1e-2,1e-1").Split(',').Select(double.Parse).ToArray();
-var methods = (Option("--methods") ?? "knn,linear,mlnet").Split(',').ToHashSet(StringComparer.OrdinalIgnoreCase);
+var methods = (Option("--methods") ?? "knn,linear,mlnet,features,mlnet-features").Split(',').ToHashSet(StringComparer.OrdinalIgnoreCase);
 
 string? dataDirectory = CifarFiles.Locate(dataArgument);
 if (dataDirectory is null)
@@ -83,6 +84,24 @@ foreach (var (method, metrics, fit, predict, model) in linearRuns)
 {
     AddRow(method, metrics, fit, predict);
     template ??= model as LinearPredictionTransformer;
+}
+
+var featureRuns = FeatureExperiment.Run(ml, trainImages, testImages, lambdas, methods.Contains("features"), methods.Contains("mlnet-features"), line => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(line)}[/]"));
+foreach (var (method, metrics, fit, predict, _) in featureRuns)
+{
+    AddRow(method, metrics, fit, predict);
+}
+
+if (methods.Contains("features"))
+{
+    var hog = ml.Transforms.ExtractHogFeatures(FeatureExperiment.Variants[1].Options).Fit(testImages);
+    for (int i = 0; i < 3; i++)
+    {
+        hog.SaveVisualization(testImages, i, Path.Combine(outputDirectory, $"hog-test-image-{i}.png"), scale: 8);
+        PngEncoder.WriteRgb(Path.Combine(outputDirectory, $"test-image-{i}.png"), PixelPicture.Upscale(testPixels.AsSpan(i * CifarFiles.PixelCount, CifarFiles.PixelCount), 8), 256, 256);
+    }
+
+    AnsiConsole.MarkupLine($"HoG glyphs of the first test images: [bold]{Markup.Escape(Path.Combine(outputDirectory, "hog-test-image-0.png"))}[/] (beside test-image-0.png)");
 }
 
 AnsiConsole.Write(table);

@@ -15,6 +15,7 @@ public sealed class BenchmarkSmokeTests
     [InlineData(typeof(SearchBenchmarks))]
     [InlineData(typeof(TransformBenchmarks))]
     [InlineData(typeof(LinearTrainerBenchmarks))]
+    [InlineData(typeof(ImageFeaturizerBenchmarks))]
     public void Benchmarks_DryRun_EveryCaseSucceeds(Type benchmarks)
     {
         Environment.SetEnvironmentVariable("KNNLINEAR_BENCH_SMOKE", "1");

@@ -1,0 +1,118 @@
+using System.Diagnostics;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using MLNet.KnnLinear;
+
+namespace MLNet.KnnLinear.Cifar10;
+
+/// <summary>
+/// The lecture's hand-made features: HoG + a 10-bin hue histogram (CS231n's features assignment), standardised, then
+/// classifiers. The HoG variant and λ are chosen together on a seeded validation split of the training images (a
+/// fifth), the winner refitted on all of them; ML.NET's trainers get the chosen features.
+/// </summary>
+internal static class FeatureExperiment
+{
+    /// <summary>The HoG variants compared on the validation split.</summary>
+    public static IReadOnlyList<(string Name, HogFeaturesEstimator.Options Options)> Variants { get; } =
+    [
+        ("HoG 8 px hard (scikit-image)", Hog(cell: 8, HogVoting.Hard, sqrt: false)),
+        ("HoG 8 px trilinear √ (Dalal-Triggs)", Hog(cell: 8, HogVoting.Trilinear, sqrt: true)),
+        ("HoG 8 + 4 px trilinear √", Hog(cell: 8, HogVoting.Trilinear, sqrt: true)),
+    ];
+
+    public static IEnumerable<(string Method, MulticlassClassificationMetrics Metrics, TimeSpan Fit, TimeSpan Predict, ITransformer Model)> Run(
+        MLContext ml, IDataView trainImages, IDataView testImages, double[] lambdas, bool ours, bool builtIns, Action<string> log)
+    {
+        var watch = Stopwatch.StartNew();
+        var candidates = new List<SweepCandidate>();
+        for (int v = 0; v < Variants.Count; v++)
+        {
+            foreach (double lambda in lambdas)
+            {
+                candidates.Add(new SweepCandidate($"{Variants[v].Name}, softmax λ = {lambda:G3}", (v * 100) + Array.IndexOf(lambdas, lambda), Featurizer(ml, v).Append(Softmax(ml, lambda))));
+            }
+        }
+
+        var sweep = ml.MulticlassClassification.SweepByValidationSplit(ml.Data.Cache(trainImages), candidates, validationFraction: 0.2, seed: 1, progress: log);
+        log(sweep.ToTable());
+        int best = (int)sweep.Best.Candidate.Parameter;
+        int variant = best / 100;
+        double bestLambda = lambdas[best % 100];
+        string features = Variants[variant].Name + " + hue histogram";
+        log($"Chosen on the validation split: {features}, λ = {bestLambda:G3} ({candidates.Count} candidates, {watch.Elapsed.TotalSeconds:F0} s).");
+
+        // Featurize once; every trainer below sees the same standardised vectors.
+        watch.Restart();
+        var featurizer = Featurizer(ml, variant).Fit(trainImages);
+        var train = ml.Data.Cache(featurizer.Transform(trainImages));
+        var test = ml.Data.Cache(featurizer.Transform(testImages));
+        int rows = train.GetColumn<uint>("Label").Count() + test.GetColumn<uint>("Label").Count();
+        log($"Features of {rows:N0} images in {watch.Elapsed.TotalSeconds:F2} s ({watch.Elapsed.TotalMilliseconds * 1000 / rows:F0} µs per image, {Environment.ProcessorCount} cores).");
+
+        if (ours)
+        {
+            yield return Measure(ml, $"linear Softmax, λ = {bestLambda:G3} (validation), {features}", Softmax(ml, bestLambda), train, test);
+            var hinge = ml.MulticlassClassification.SweepByValidationSplit(train, lambdas.Select(l => new SweepCandidate($"hinge λ = {l:G3}", l, Trainer(ml, LinearLoss.Hinge, l))), 0.2, 1, progress: log);
+            yield return Measure(ml, $"linear Hinge, λ = {hinge.Best.Candidate.Parameter:G3} (validation), {features}", Trainer(ml, LinearLoss.Hinge, hinge.Best.Candidate.Parameter), train, test);
+            var knn = ml.MulticlassClassification.SweepByValidationSplit(train, new[] { 1, 5, 10, 20 }.Select(k => new SweepCandidate($"k = {k}", k, ml.MulticlassClassification.Trainers.Knn(numberOfNeighbors: k))), 0.2, 1, progress: log);
+            yield return Measure(ml, $"kNN L2, k = {knn.Best.Candidate.Parameter} (validation), {features}", ml.MulticlassClassification.Trainers.Knn(numberOfNeighbors: (int)knn.Best.Candidate.Parameter), train, test);
+        }
+
+        if (!builtIns)
+        {
+            yield break;
+        }
+
+        // ML.NET's L2 weight multiplies the summed (not averaged) loss; choose it on the same split.
+        var lbfgs = ml.MulticlassClassification.SweepByValidationSplit(train, new[] { 1.0, 10, 100 }.Select(l2 => new SweepCandidate($"LbfgsMaximumEntropy L2 = {l2}", l2, ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy(l2Regularization: (float)l2))), 0.2, 1, progress: log);
+        float bestL2 = (float)lbfgs.Best.Candidate.Parameter;
+        yield return Measure(ml, $"ML.NET LbfgsMaximumEntropy, L2 = {bestL2} (validation), {features}", ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy(l2Regularization: bestL2), train, test);
+        yield return Measure(ml, $"ML.NET SdcaMaximumEntropy, {features}", ml.MulticlassClassification.Trainers.SdcaMaximumEntropy(), train, test);
+        yield return Measure(ml, $"ML.NET LightGbm (100 iterations), {features}", ml.MulticlassClassification.Trainers.LightGbm(numberOfIterations: 100), train, test);
+        yield return Measure(ml, $"ML.NET FastTree one-vs-all (50 trees), {features}", ml.MulticlassClassification.Trainers.OneVersusAll(ml.BinaryClassification.Trainers.FastTree(numberOfTrees: 50)), train, test);
+    }
+
+    /// <summary>HoG of the chosen variant + 10-bin hue histogram → Features, standardised (mean 0, variance 1 per slot).</summary>
+    private static IEstimator<ITransformer> Featurizer(MLContext ml, int variant)
+    {
+        IEstimator<ITransformer> pipeline = ml.Transforms.ExtractHogFeatures(Variants[variant].Options)
+            .Append(ml.Transforms.ExtractColorHistogram("Hue", "Pixels"));
+        string[] inputs = ["Hog", "Hue"];
+        if (variant == 2)
+        {
+            var fine = Hog(cell: 4, HogVoting.Trilinear, sqrt: true);
+            fine.OutputColumnName = "HogFine";
+            pipeline = pipeline.Append(ml.Transforms.ExtractHogFeatures(fine));
+            inputs = ["Hog", "HogFine", "Hue"];
+        }
+
+        return pipeline
+            .Append(ml.Transforms.Concatenate("Features", inputs))
+            .Append(ml.Transforms.NormalizeMeanVariance("Features"));
+    }
+
+    private static HogFeaturesEstimator.Options Hog(int cell, HogVoting voting, bool sqrt) => new()
+    {
+        OutputColumnName = "Hog",
+        InputColumnName = "Pixels",
+        CellHeight = cell,
+        CellWidth = cell,
+        Voting = voting,
+        SqrtCompression = sqrt,
+    };
+
+    private static LinearClassifierTrainer Softmax(MLContext ml, double lambda) => Trainer(ml, LinearLoss.Softmax, lambda);
+
+    private static LinearClassifierTrainer Trainer(MLContext ml, LinearLoss loss, double lambda)
+        => ml.MulticlassClassification.Trainers.LinearClassifier(new LinearClassifierTrainer.Options { Loss = loss, Regularization = Regularization.L2, Lambda = lambda });
+
+    private static (string, MulticlassClassificationMetrics, TimeSpan, TimeSpan, ITransformer) Measure(MLContext ml, string name, IEstimator<ITransformer> trainer, IDataView train, IDataView test)
+    {
+        var watch = Stopwatch.StartNew();
+        var model = trainer.Fit(train);
+        var fit = watch.Elapsed;
+        watch.Restart();
+        var metrics = ml.MulticlassClassification.Evaluate(model.Transform(test));
+        return (name, metrics, fit, watch.Elapsed, model);
+    }
+}

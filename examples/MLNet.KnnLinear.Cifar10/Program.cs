@@ -58,7 +58,7 @@ foreach (var distance in methods.Contains("knn") ? new[] { KnnDistance.L1, KnnDi
         return ml.MulticlassClassification.SweepByCrossValidation(trainImages, candidates, numberOfFolds: 5, seed: 1, progress: _ => task.Increment(1));
     });
     AnsiConsole.WriteLine(sweep.ToTable());
-    string plot = Path.Combine(outputDirectory, $"knn-cross-validation-{distance}.svg");
+    string plot = Path.Combine(outputDirectory, $"knn-cross-validation-{distance}.png");
     sweep.SavePlot(plot, "k", $"kNN ({distance}) on raw pixels: 5-fold cross-validation");
     AnsiConsole.MarkupLine($"Cross-validation plot: [bold]{Markup.Escape(plot)}[/]");
 
@@ -109,8 +109,8 @@ if (best is { } winner)
 {
     VBuffer<ReadOnlyMemory<char>> labelNames = default;
     trainImages.Schema["Label"].GetKeyValues(ref labelNames);
-    string matrix = Path.Combine(outputDirectory, "confusion-matrix.svg");
-    Pictures.SaveConfusionMatrix(winner.Metrics.ConfusionMatrix, labelNames.DenseValues().Select(n => n.ToString()).ToArray(), $"Confusion matrix (test): {winner.Method}", matrix);
+    string matrix = Path.Combine(outputDirectory, "confusion-matrix.png");
+    winner.Metrics.ConfusionMatrix.SavePng(matrix, labelNames.DenseValues().Select(n => n.ToString()).ToArray(), $"Confusion matrix (test): {winner.Method}");
     AnsiConsole.MarkupLine($"Confusion matrix of the best trained model: [bold]{Markup.Escape(matrix)}[/]");
 }
 

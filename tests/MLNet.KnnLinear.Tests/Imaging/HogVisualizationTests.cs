@@ -28,10 +28,10 @@ public sealed class HogVisualizationTests
 
         hog.SaveVisualization(data, 0, path, scale: 4);
 
-        var (width, height, rgb) = PngFile.Read(path);
-        width.Should().Be(64);
-        height.Should().Be(64);
-        byte At(int row, int column) => rgb[((row * width) + column) * 3];
+        var png = PngImage.Load(path);
+        png.Width.Should().Be(64);
+        png.Height.Should().Be(64);
+        byte At(int row, int column) => png[column, row].R;
 
         // Cell (0, 0) spans output pixels 0..31, centre (16, 16); the bin-0 line runs from (1, 13) to (31, 18).
         Enumerable.Range(4, 24).Select(r => Enumerable.Range(10, 12).Max(c => At(r, c))).Should().OnlyContain(v => v > 100, "the glyph line crosses every row near the centre column");

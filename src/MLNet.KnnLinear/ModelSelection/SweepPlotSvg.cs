@@ -2,10 +2,10 @@ using System.Globalization;
 using System.Security;
 using System.Text;
 
-namespace MLNet.KnnLinear;
+namespace MLNet.KnnLinear.ModelSelection;
 
 /// <summary>Draws a <see cref="SweepResult"/> as SVG: fold dots, the mean line, ± one standard deviation bars, axes with ticks.</summary>
-internal static class SweepPlot
+internal static class SweepPlotSvg
 {
     private const double Width = 800;
     private const double Height = 500;

@@ -29,7 +29,7 @@ public static class ConfusionMatrixPlot
     public static void SavePng(this ConfusionMatrix matrix, string path, IReadOnlyList<string>? classNames = null, string title = "Confusion matrix")
     {
         ArgumentNullException.ThrowIfNull(matrix);
-        SavePng(matrix.Counts, path, classNames, title);
+        SaveCountsPng(matrix.Counts, path, classNames, title);
     }
 
     /// <summary>Saves a square table of counts (rows: true class, columns: predicted class) as a confusion-matrix PNG.</summary>
@@ -40,7 +40,7 @@ public static class ConfusionMatrixPlot
     /// <exception cref="ArgumentException">The table is empty or not square, the names do not match, or the path is empty or not ".png".</exception>
     /// <exception cref="ArgumentOutOfRangeException">A count is negative, NaN or infinite.</exception>
     /// <exception cref="DirectoryNotFoundException">The path's folder does not exist.</exception>
-    public static void SavePng(IReadOnlyList<IReadOnlyList<double>> counts, string path, IReadOnlyList<string>? classNames = null, string title = "Confusion matrix")
+    public static void SaveCountsPng(IReadOnlyList<IReadOnlyList<double>> counts, string path, IReadOnlyList<string>? classNames = null, string title = "Confusion matrix")
     {
         PlotFile.RequireWritablePath(path, nameof(path));
         if (!PlotFile.IsPng(path))

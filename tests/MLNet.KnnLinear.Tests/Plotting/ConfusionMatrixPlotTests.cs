@@ -21,7 +21,7 @@ public sealed class ConfusionMatrixPlotTests
     {
         string path = Path.Combine(RepoPaths.NewTempDirectory(), "matrix.png");
 
-        ConfusionMatrixPlot.SavePng(Counts, path, Names, "Three classes");
+        ConfusionMatrixPlot.SaveCountsPng(Counts, path, Names, "Three classes");
 
         var image = PngImage.Load(path);
         var drawn = ConfusionMatrixPlot.Render(Counts, Names, "Three classes").Canvas;
@@ -107,6 +107,6 @@ public sealed class ConfusionMatrixPlotTests
         FluentActions.Invoking(() => ((ConfusionMatrix)null!).SavePng(path)).Should().Throw<ArgumentNullException>().WithParameterName("matrix");
         File.Exists(path).Should().BeFalse("nothing is written when the input is bad");
 
-        static Action Save(double[][] counts, string path, string[]? names = null) => () => ConfusionMatrixPlot.SavePng(counts, path, names);
+        static Action Save(double[][] counts, string path, string[]? names = null) => () => ConfusionMatrixPlot.SaveCountsPng(counts, path, names);
     }
 }

@@ -141,8 +141,9 @@ internal sealed class ColorHistogram
             }
         }
 
-        // numpy's floored remainder of hue / 6 by 1.
-        hue = (hue / 6.0) % 1.0;
+        // numpy's floored remainder of hue / 6 by 1. hue / 6 lies in [−1/6, 5/6], where fmod is the identity, so
+        // only negative values move (by exactly 1, as numpy's remainder adds the divisor).
+        hue /= 6.0;
         if (hue < 0)
         {
             hue += 1.0;

@@ -6,7 +6,8 @@ using MLNet.KnnLinear.Cifar10;
 using Spectre.Console;
 
 // The lecture's experiments on CIFAR-10: nearest neighbours on raw pixels (L1 against L2), linear classifiers
-// (softmax and multiclass SVM, λ chosen on a validation split) and ML.NET's built-in trainers on the same features.
+// (softmax, multiclass SVM and LinearSVC's one-vs-rest squared hinge, λ chosen on a validation split) and ML.NET's
+// built-in trainers on the same features.
 // Usage: dotnet run --project examples/MLNet.KnnLinear.Cifar10 -c Release -- [--data DIR] [--train N] [--test N] [--ks 1,3,5]
 //        [--out DIR] [--lambdas 1e-3,1e-2] [--methods knn,linear,mlnet]
 string? dataArgument = Option("--data");
@@ -14,7 +15,7 @@ int trainCount = int.Parse(Option("--train") ?? "50000");
 int testCount = int.Parse(Option("--test") ?? "10000");
 int[] ks = (Option("--ks") ?? "1,3,5,7,10").Split(',').Select(int.Parse).ToArray();
 string outputDirectory = Path.GetFullPath(Option("--out") ?? "cifar10-output");
-double[] lambdas = (Option("--lambdas") ?? "1e-3,1e-2,1e-1").Split(',').Select(double.Parse).ToArray();
+double[] lambdas = (Option("--lambdas") ?? "1e-3,1e-2,1e-1,1").Split(',').Select(double.Parse).ToArray();
 var methods = (Option("--methods") ?? "knn,linear,mlnet").Split(',').ToHashSet(StringComparer.OrdinalIgnoreCase);
 
 string? dataDirectory = CifarFiles.Locate(dataArgument);

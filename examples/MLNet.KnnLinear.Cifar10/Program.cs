@@ -6,16 +6,19 @@ using MLNet.KnnLinear.Cifar10;
 using Spectre.Console;
 
 // The lecture's experiments on CIFAR-10: nearest neighbours on raw pixels (L1 against L2), linear classifiers
-// (softmax and multiclass SVM, λ chosen on a validation split) and ML.NET's built-in trainers on the same features.
+// (softmax, multiclass SVM and LinearSVC's one-vs-rest squared hinge, λ chosen on a validation split) and ML.NET's
+// built-in trainers on the same features.
 // Usage: dotnet run --project examples/MLNet.KnnLinear.Cifar10 -c Release -- [--data DIR] [--train N] [--test N] [--ks 1,3,5]
-//        [--out DIR] [--lambdas 1e-3,1e-2] [--methods knn,linear,mlnet,features,mlnet-features]
+//        [--out DIR] [--lambdas 1e-3,1e-2] [--losses Softmax,Hinge,SquaredHinge,OneVersusRestSquaredHinge]
+//        [--methods knn,linear,mlnet,features,mlnet-features]
 //        (mlnet: ML.NET's trainers on centred pixels; features: ours on HoG + hue histogram; mlnet-features: ML.NET's on those)
 string? dataArgument = Option("--data");
 int trainCount = int.Parse(Option("--train") ?? "50000");
 int testCount = int.Parse(Option("--test") ?? "10000");
 int[] ks = (Option("--ks") ?? "1,3,5,7,10").Split(',').Select(int.Parse).ToArray();
 string outputDirectory = Path.GetFullPath(Option("--out") ?? "cifar10-output");
-double[] lambdas = (Option("--lambdas") ?? "1e-3,1e-2,1e-1").Split(',').Select(double.Parse).ToArray();
+double[] lambdas = (Option("--lambdas") ?? "1e-3,1e-2,1e-1,1").Split(',').Select(double.Parse).ToArray();
+LinearLoss[] losses = (Option("--losses") ?? "Softmax,Hinge,OneVersusRestSquaredHinge").Split(',').Select(name => Enum.Parse<LinearLoss>(name, ignoreCase: true)).ToArray();
 var methods = (Option("--methods") ?? "knn,linear,mlnet,features,mlnet-features").Split(',').ToHashSet(StringComparer.OrdinalIgnoreCase);
 
 string? dataDirectory = CifarFiles.Locate(dataArgument);
@@ -79,7 +82,7 @@ foreach (var distance in methods.Contains("knn") ? new[] { KnnDistance.L1, KnnDi
 }
 
 LinearPredictionTransformer? template = null;
-var linearRuns = LinearExperiment.Run(ml, trainPixels, trainLabels, testPixels, testLabels, lambdas, methods.Contains("linear"), methods.Contains("mlnet"), line => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(line)}[/]"));
+var linearRuns = LinearExperiment.Run(ml, trainPixels, trainLabels, testPixels, testLabels, lambdas, methods.Contains("linear") ? losses : [], methods.Contains("mlnet"), line => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(line)}[/]"));
 foreach (var (method, metrics, fit, predict, model) in linearRuns)
 {
     AddRow(method, metrics, fit, predict);
@@ -120,7 +123,7 @@ if (template is not null)
     trainImages.Schema["Label"].GetKeyValues(ref keyValues);
     string[] names = keyValues.DenseValues().Select(n => n.ToString()).ToArray();
     var files = template.Model.SaveClassTemplates(outputDirectory, 32, 32, channels: 3, planar: true, classNames: names);
-    AnsiConsole.MarkupLine($"Class templates of the softmax classifier: [bold]{files[^1]}[/] (and one PNG per class in {outputDirectory})");
+    AnsiConsole.MarkupLine($"Class templates of the {template.Model.Loss} classifier: [bold]{files[^1]}[/] (and one PNG per class in {outputDirectory})");
 }
 
 return 0;

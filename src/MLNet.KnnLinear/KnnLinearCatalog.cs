@@ -39,13 +39,13 @@ public static partial class KnnLinearCatalog
     }
 
     /// <summary>
-    /// A multiclass linear classifier s = W x + b with the multiclass SVM hinge or softmax loss and L2, L1 or
-    /// elastic-net regularization (see <see cref="LinearClassifierTrainer"/>).
+    /// A multiclass linear classifier s = W x + b with a multiclass SVM hinge, softmax or squared-hinge loss and L2, L1
+    /// or elastic-net regularization (see <see cref="LinearClassifierTrainer"/>).
     /// </summary>
     /// <param name="catalog">The multiclass trainers catalog.</param>
     /// <param name="labelColumnName">The key-typed label column.</param>
     /// <param name="featureColumnName">The feature vector column.</param>
-    /// <param name="loss">Hinge (multiclass SVM) or softmax cross-entropy.</param>
+    /// <param name="loss">Hinge (Weston–Watkins multiclass SVM), softmax cross-entropy, or a squared hinge (<see cref="LinearLoss"/>).</param>
     /// <param name="regularization">The regularizer R(W).</param>
     /// <param name="lambda">λ, the regularization strength.</param>
     public static LinearClassifierTrainer LinearClassifier(

@@ -13,20 +13,22 @@ namespace MLNet.KnnLinear;
 
 /// <summary>
 /// The multiclass linear classifier: scores s = W x + b, trained by minimising
-/// L(W, b) = (1 / Σw) Σᵢ wᵢ Lᵢ + λ R(W), with Lᵢ the multiclass SVM hinge (Weston–Watkins, margin Δ) or the softmax
-/// cross-entropy, and R = Σ W² (L2), Σ |W| (L1), ρ Σ |W| + (1 − ρ) Σ W² (elastic net) or 0. The biases are not
-/// regularized.
+/// L(W, b) = (1 / Σw) Σᵢ wᵢ Lᵢ + λ R(W), with Lᵢ the multiclass SVM hinge (Weston–Watkins, margin Δ), the softmax
+/// cross-entropy, the Weston–Watkins squared hinge or the one-versus-rest squared hinge of scikit-learn's LinearSVC
+/// (see <see cref="LinearLoss"/>), and R = Σ W² (L2), Σ |W| (L1), ρ Σ |W| + (1 − ρ) Σ W² (elastic net) or 0. The
+/// biases are not regularized.
 /// </summary>
 /// <remarks>
 /// <list type="table">
 /// <item><term>Input</term><description>Label: key (use <c>MapValueToKey</c>); Features: known-size vector of Single; optional example weight (Single, ≥ 0).</description></item>
-/// <item><term>Output</term><description><c>Score</c>: softmax(s) for both losses (for the hinge loss a monotone mapping of the scores to probabilities, not calibrated); <c>PredictedLabel</c>: argmax, key with the label's <c>KeyValues</c>.</description></item>
-/// <item><term>Default solver</term><description>Full-batch L-BFGS; OWL-QN with an L1 part; for the hinge loss the Huber-smoothed hinge with smoothing μ = 1, 0.1, …, 1e-4 (warm-started), so the minimum of the stated objective is approached. Stops when the relative decrease stays below <see cref="Options.Tolerance"/> for 3 iterations.</description></item>
+/// <item><term>Output</term><description><c>Score</c>: softmax(s) for every loss (for the hinge losses a monotone mapping of the scores to probabilities, not calibrated); <c>PredictedLabel</c>: argmax, key with the label's <c>KeyValues</c>.</description></item>
+/// <item><term>Default solver</term><description>Full-batch L-BFGS; OWL-QN with an L1 part; for <see cref="LinearLoss.Hinge"/> the Huber-smoothed hinge with smoothing μ = 1, 0.1, …, 1e-4 (warm-started), so the minimum of the stated objective is approached; the squared hinges are smooth and minimised directly. Stops when the relative decrease stays below <see cref="Options.Tolerance"/> for 3 iterations.</description></item>
 /// <item><term>SGD</term><description><see cref="LinearSolver.MiniBatchSgd"/>: batches read from the cursor (data need not fit in memory), momentum, learning rate × decay per epoch, early stopping on a validation fraction with patience.</description></item>
 /// <item><term>Determinism</term><description>Same data and seed give the same model bits, whatever the thread count.</description></item>
 /// </list>
 /// Features are used as given: normalise them first (e.g. <c>NormalizeMeanVariance</c>) for fast convergence.
 /// References: Weston and Watkins, "Support vector machines for multi-class pattern recognition", ESANN 1999;
+/// Fan et al., "LIBLINEAR: a library for large linear classification", JMLR 2008 (the one-versus-rest L2-loss SVM);
 /// Andrew and Gao, "Scalable training of L1-regularized log-linear models", ICML 2007.
 /// </remarks>
 public sealed class LinearClassifierTrainer : IEstimator<LinearPredictionTransformer>
@@ -84,7 +86,7 @@ public sealed class LinearClassifierTrainer : IEstimator<LinearPredictionTransfo
         int classes = data.ClassCount;
         int dimension = data.Dimension;
         channel.Info($"Linear classifier: {data.Count} rows × {dimension} features, {classes} classes, {_options.Loss} loss, {_options.Regularization} λ = {_options.Lambda}.");
-        var objective = new LinearObjective(data.Features, data.Classes, data.Weights, dimension, classes, SoftmaxLoss.Instance, regularizer, _options.NumberOfThreads ?? 0);
+        var objective = new LinearObjective(data.Features, data.Classes, data.Weights, dimension, classes, LinearLosses.Create(_options.Loss, _options.Margin), regularizer, _options.NumberOfThreads ?? 0);
         var theta = new double[objective.ParameterCount];
         var trace = new OptimizationTrace();
         double[] schedule = _options.Loss == LinearLoss.Hinge ? HingeSmoothingSchedule : [0];
@@ -92,7 +94,7 @@ public sealed class LinearClassifierTrainer : IEstimator<LinearPredictionTransfo
         {
             // Smoothed stages only warm-start the next one: a looser tolerance there saves most of the work.
             double tolerance = smoothing == schedule[^1] ? _options.Tolerance : Math.Max(_options.Tolerance, 1e-5);
-            objective.Loss = _options.Loss == LinearLoss.Hinge ? new HingeLoss(_options.Margin, smoothing) : SoftmaxLoss.Instance;
+            objective.Loss = LinearLosses.Create(_options.Loss, _options.Margin, smoothing);
             var optimizer = new OwlQn
             {
                 Tolerance = tolerance,
@@ -170,7 +172,11 @@ public sealed class LinearClassifierTrainer : IEstimator<LinearPredictionTransfo
         /// <summary>The data loss. Default <see cref="LinearLoss.Hinge"/>.</summary>
         public LinearLoss Loss { get; set; } = LinearLoss.Hinge;
 
-        /// <summary>The hinge margin Δ (&gt; 0). Default 1.</summary>
+        /// <summary>
+        /// The margin Δ (&gt; 0) of the hinge losses (softmax ignores it). Default 1. With L2 it only rescales the
+        /// problem: for the squared hinges the minimiser for Δ is Δ times the one for Δ = 1 (same predictions); for
+        /// <see cref="LinearLoss.Hinge"/> it is Δ times the Δ = 1 minimiser with λ Δ in place of λ. Tune λ instead.
+        /// </summary>
         public float Margin { get; set; } = 1f;
 
         /// <summary>The regularizer. Default <see cref="Regularization.L2"/>.</summary>

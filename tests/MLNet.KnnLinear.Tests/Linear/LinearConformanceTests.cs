@@ -22,6 +22,24 @@ public sealed class LinearHingeConformanceTests : LinearConformanceTests
     }
 }
 
+/// <summary>One-versus-rest squared hinge (LinearSVC's loss) + L2 with the quasi-Newton solver.</summary>
+public sealed class LinearOneVersusRestSquaredHingeConformanceTests : LinearConformanceTests
+{
+    public LinearOneVersusRestSquaredHingeConformanceTests()
+        : base(new() { Loss = LinearLoss.OneVersusRestSquaredHinge, Regularization = Regularization.L2, Lambda = 1e-2 })
+    {
+    }
+}
+
+/// <summary>Weston–Watkins squared hinge + L1 with streaming mini-batch SGD.</summary>
+public sealed class LinearSquaredHingeSgdConformanceTests : LinearConformanceTests
+{
+    public LinearSquaredHingeSgdConformanceTests()
+        : base(new() { Loss = LinearLoss.SquaredHinge, Regularization = Regularization.L1, Lambda = 1e-3, Solver = LinearSolver.MiniBatchSgd, BatchSize = 16, NumberOfEpochs = 5, LearningRate = 0.01 })
+    {
+    }
+}
+
 /// <summary>Softmax + L1 with streaming mini-batch SGD and early stopping.</summary>
 public sealed class LinearSgdConformanceTests : LinearConformanceTests
 {

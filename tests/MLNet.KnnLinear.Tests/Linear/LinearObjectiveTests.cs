@@ -8,10 +8,12 @@ namespace MLNet.KnnLinear.Tests.Linear;
 public sealed class LinearObjectiveTests
 {
     [Theory]
-    [InlineData(true, 0.0)]
-    [InlineData(false, 0.1)]
-    [InlineData(false, 1.0)]
-    public void LinearObjective_Gradient_MatchesFiniteDifferences(bool softmax, double smoothing)
+    [InlineData(LinearLoss.Softmax, 0.0)]
+    [InlineData(LinearLoss.Hinge, 0.1)]
+    [InlineData(LinearLoss.Hinge, 1.0)]
+    [InlineData(LinearLoss.SquaredHinge, 0.0)]
+    [InlineData(LinearLoss.OneVersusRestSquaredHinge, 0.0)]
+    public void LinearObjective_Gradient_MatchesFiniteDifferences(LinearLoss kind, double smoothing)
     {
         const int rows = 31;
         const int dim = 7;
@@ -25,7 +27,7 @@ public sealed class LinearObjectiveTests
 
         var labels = Enumerable.Range(0, rows).Select(_ => random.Next(classes)).ToArray();
         var weights = Enumerable.Range(0, rows).Select(_ => (float)random.NextDouble()).ToArray();
-        ILinearLoss loss = softmax ? SoftmaxLoss.Instance : new HingeLoss(1f, smoothing);
+        ILinearLoss loss = LinearLosses.Create(kind, margin: 1f, smoothing);
         var objective = new LinearObjective(features, labels, weights, dim, classes, loss, Regularizer.Create(Regularization.L2, 0.05, 0), 2);
         var theta = Enumerable.Range(0, objective.ParameterCount).Select(_ => random.NextDouble() - 0.5).ToArray();
         var gradient = new double[theta.Length];

@@ -23,7 +23,7 @@ internal sealed class MiniBatchSgd(LinearClassifierTrainer.Options options, Regu
     {
         int classes = ColumnChecks.RequireKey(label, "Label");
         int d = ColumnChecks.RequireFloatVector(features, "Feature");
-        ILinearLoss loss = options.Loss == LinearLoss.Hinge ? new HingeLoss(options.Margin, 0) : SoftmaxLoss.Instance;
+        ILinearLoss loss = LinearLosses.Create(options.Loss, options.Margin);
         var w = new float[classes * d];
         var b = new float[classes];
         var vw = new float[w.Length];

@@ -16,7 +16,7 @@ internal static class FeatureExperiment
     public static IReadOnlyList<(string Name, HogFeaturesEstimator.Options Options)> Variants { get; } =
     [
         ("HoG 8 px hard (scikit-image)", Hog(cell: 8, HogVoting.Hard, sqrt: false)),
-        ("HoG 8 px trilinear √ (Dalal-Triggs)", Hog(cell: 8, HogVoting.Trilinear, sqrt: true)),
+        ("HoG 8 px trilinear sqrt (Dalal-Triggs)", Hog(cell: 8, HogVoting.Trilinear, sqrt: true)),
     ];
 
     public static IEnumerable<(string Method, MulticlassClassificationMetrics Metrics, TimeSpan Fit, TimeSpan Predict, ITransformer Model)> Run(
@@ -50,11 +50,11 @@ internal static class FeatureExperiment
 
         if (ours)
         {
-            yield return Measure(ml, $"linear Softmax, λ = {bestLambda:G3} (validation), {features}", Softmax(ml, bestLambda), train, test);
+            yield return Measurement.Measure(ml, $"linear Softmax, λ = {bestLambda:G3} (validation), {features}", Softmax(ml, bestLambda), train, test);
             var hinge = ml.MulticlassClassification.SweepByValidationSplit(train, lambdas.Select(l => new SweepCandidate($"hinge λ = {l:G3}", l, Trainer(ml, LinearLoss.Hinge, l))), 0.2, 1, progress: log);
-            yield return Measure(ml, $"linear Hinge, λ = {hinge.Best.Candidate.Parameter:G3} (validation), {features}", Trainer(ml, LinearLoss.Hinge, hinge.Best.Candidate.Parameter), train, test);
+            yield return Measurement.Measure(ml, $"linear Hinge, λ = {hinge.Best.Candidate.Parameter:G3} (validation), {features}", Trainer(ml, LinearLoss.Hinge, hinge.Best.Candidate.Parameter), train, test);
             var knn = ml.MulticlassClassification.SweepByValidationSplit(train, new[] { 1, 5, 10, 20 }.Select(k => new SweepCandidate($"k = {k}", k, ml.MulticlassClassification.Trainers.Knn(numberOfNeighbors: k))), 0.2, 1, progress: log);
-            yield return Measure(ml, $"kNN L2, k = {knn.Best.Candidate.Parameter} (validation), {features}", ml.MulticlassClassification.Trainers.Knn(numberOfNeighbors: (int)knn.Best.Candidate.Parameter), train, test);
+            yield return Measurement.Measure(ml, $"kNN L2, k = {knn.Best.Candidate.Parameter} (validation), {features}", ml.MulticlassClassification.Trainers.Knn(numberOfNeighbors: (int)knn.Best.Candidate.Parameter), train, test);
         }
 
         if (!builtIns)
@@ -65,10 +65,10 @@ internal static class FeatureExperiment
         // ML.NET's L2 weight multiplies the summed (not averaged) loss; choose it on the same split.
         var lbfgs = ml.MulticlassClassification.SweepByValidationSplit(train, new[] { 1.0, 10, 100 }.Select(l2 => new SweepCandidate($"LbfgsMaximumEntropy L2 = {l2}", l2, ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy(l2Regularization: (float)l2))), 0.2, 1, progress: log);
         float bestL2 = (float)lbfgs.Best.Candidate.Parameter;
-        yield return Measure(ml, $"ML.NET LbfgsMaximumEntropy, L2 = {bestL2} (validation), {features}", ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy(l2Regularization: bestL2), train, test);
-        yield return Measure(ml, $"ML.NET SdcaMaximumEntropy, {features}", ml.MulticlassClassification.Trainers.SdcaMaximumEntropy(), train, test);
-        yield return Measure(ml, $"ML.NET LightGbm (30 iterations), {features}", ml.MulticlassClassification.Trainers.LightGbm(numberOfIterations: 30), train, test);
-        yield return Measure(ml, $"ML.NET FastTree one-vs-all (20 trees), {features}", ml.MulticlassClassification.Trainers.OneVersusAll(ml.BinaryClassification.Trainers.FastTree(numberOfTrees: 20)), train, test);
+        yield return Measurement.Measure(ml, $"ML.NET LbfgsMaximumEntropy, L2 = {bestL2} (validation), {features}", ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy(l2Regularization: bestL2), train, test);
+        yield return Measurement.Measure(ml, $"ML.NET SdcaMaximumEntropy, {features}", ml.MulticlassClassification.Trainers.SdcaMaximumEntropy(), train, test);
+        yield return Measurement.Measure(ml, $"ML.NET LightGbm (30 iterations), {features}", ml.MulticlassClassification.Trainers.LightGbm(numberOfIterations: 30), train, test);
+        yield return Measurement.Measure(ml, $"ML.NET FastTree one-vs-all (20 trees), {features}", ml.MulticlassClassification.Trainers.OneVersusAll(ml.BinaryClassification.Trainers.FastTree(numberOfTrees: 20)), train, test);
     }
 
     /// <summary>HoG of the chosen variant + 10-bin hue histogram → Features, standardised (mean 0, variance 1 per slot).</summary>
@@ -95,14 +95,4 @@ internal static class FeatureExperiment
 
     private static LinearClassifierTrainer Trainer(MLContext ml, LinearLoss loss, double lambda)
         => ml.MulticlassClassification.Trainers.LinearClassifier(new LinearClassifierTrainer.Options { Loss = loss, Regularization = Regularization.L2, Lambda = lambda });
-
-    private static (string, MulticlassClassificationMetrics, TimeSpan, TimeSpan, ITransformer) Measure(MLContext ml, string name, IEstimator<ITransformer> trainer, IDataView train, IDataView test)
-    {
-        var watch = Stopwatch.StartNew();
-        var model = trainer.Fit(train);
-        var fit = watch.Elapsed;
-        watch.Restart();
-        var metrics = ml.MulticlassClassification.Evaluate(model.Transform(test));
-        return (name, metrics, fit, watch.Elapsed, model);
-    }
 }

@@ -26,7 +26,7 @@ internal static class LinearExperiment
             var sweep = ml.MulticlassClassification.SweepByValidationSplit(train, candidates, validationFraction: 0.2, seed: 1, progress: log);
             log(sweep.ToTable());
             double bestLambda = sweep.Best.Candidate.Parameter;
-            yield return Measure(ml, $"linear {loss}, λ = {bestLambda:G3} (validation), centred pixels", Trainer(ml, loss, bestLambda), train, test);
+            yield return Measurement.Measure(ml, $"linear {loss}, λ = {bestLambda:G3} (validation), centred pixels", Trainer(ml, loss, bestLambda), train, test);
         }
 
         if (!builtIns)
@@ -34,26 +34,17 @@ internal static class LinearExperiment
             yield break;
         }
 
-        yield return Measure(ml, "ML.NET LbfgsMaximumEntropy, centred pixels", ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy(), train, test);
-        yield return Measure(ml, "ML.NET SdcaMaximumEntropy, centred pixels", ml.MulticlassClassification.Trainers.SdcaMaximumEntropy(), train, test);
+        yield return Measurement.Measure(ml, "ML.NET LbfgsMaximumEntropy, centred pixels", ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy(), train, test);
+        yield return Measurement.Measure(ml, "ML.NET SdcaMaximumEntropy, centred pixels", ml.MulticlassClassification.Trainers.SdcaMaximumEntropy(), train, test);
 
         // Tree ensembles on 3,072 raw features are slow; smaller ensembles keep the default run to minutes.
-        yield return Measure(ml, "ML.NET LightGbm (50 iterations), centred pixels", ml.MulticlassClassification.Trainers.LightGbm(numberOfIterations: 50), train, test);
-        yield return Measure(ml, "ML.NET FastTree one-vs-all (20 trees), centred pixels", ml.MulticlassClassification.Trainers.OneVersusAll(ml.BinaryClassification.Trainers.FastTree(numberOfTrees: 20)), train, test);
+        yield return Measurement.Measure(ml, "ML.NET LightGbm (50 iterations), centred pixels", ml.MulticlassClassification.Trainers.LightGbm(numberOfIterations: 50), train, test);
+        yield return Measurement.Measure(ml, "ML.NET FastTree one-vs-all (20 trees), centred pixels", ml.MulticlassClassification.Trainers.OneVersusAll(ml.BinaryClassification.Trainers.FastTree(numberOfTrees: 20)), train, test);
     }
 
     private static LinearClassifierTrainer Trainer(MLContext ml, LinearLoss loss, double lambda)
         => ml.MulticlassClassification.Trainers.LinearClassifier(new LinearClassifierTrainer.Options { Loss = loss, Regularization = Regularization.L2, Lambda = lambda });
 
-    private static (string, MulticlassClassificationMetrics, TimeSpan, TimeSpan, ITransformer) Measure(MLContext ml, string name, IEstimator<ITransformer> trainer, IDataView train, IDataView test)
-    {
-        var watch = Stopwatch.StartNew();
-        var model = trainer.Fit(train);
-        var fit = watch.Elapsed;
-        watch.Restart();
-        var metrics = ml.MulticlassClassification.Evaluate(model.Transform(test));
-        return (name, metrics, fit, watch.Elapsed, model);
-    }
 
     private static double[] Mean(float[] pixels, int rows)
     {

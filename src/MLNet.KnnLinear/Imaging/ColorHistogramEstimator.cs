@@ -16,40 +16,15 @@ namespace MLNet.KnnLinear;
 /// The defaults (hue, 10 bins, max 255) are the CS231n features assignment's <c>color_histogram_hsv</c>, whose
 /// values it reproduces. A grey input (one channel) reads as R = G = B. No fitting: Fit only checks the input column.
 /// </remarks>
-public sealed class ColorHistogramEstimator : IEstimator<ColorHistogramTransformer>
+public sealed class ColorHistogramEstimator : ImageFeaturizerEstimator<ColorHistogramTransformer>
 {
-    private readonly ImageSource _source;
-    private readonly string _output;
     private readonly ColorHistogramParameters _parameters;
-    private readonly int? _threads;
 
     internal ColorHistogramEstimator(Options options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
-        _source = options.ToSource();
-        _output = options.OutputColumnName;
-        _parameters = options.ToParameters();
-        _threads = options.NumberOfThreads;
-    }
+        : base(options)
+        => _parameters = options.ToParameters();
 
-    /// <summary>Checks the input column and returns the transformer (nothing to learn).</summary>
-    /// <exception cref="ArgumentOutOfRangeException">The input column is missing or of the wrong type or size.</exception>
-    public ColorHistogramTransformer Fit(IDataView input)
-    {
-        ArgumentNullException.ThrowIfNull(input);
-        var transformer = new ColorHistogramTransformer(_source, _output, _parameters, _threads);
-        transformer.GetOutputSchema(input.Schema);
-        return transformer;
-    }
-
-    /// <summary>The input schema plus the output column (a known-size vector of Single).</summary>
-    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
-    {
-        ArgumentNullException.ThrowIfNull(inputSchema);
-        _source.Check(inputSchema);
-        return SchemaShapes.Append(inputSchema, SchemaShapes.Vector(_output, NumberDataViewType.Single));
-    }
+    private protected override ColorHistogramTransformer CreateTransformer() => new(Source, OutputColumnName, _parameters, Threads);
 
     /// <summary>Options of <see cref="ColorHistogramEstimator"/>.</summary>
     public sealed class Options : ImageFeaturizerOptions

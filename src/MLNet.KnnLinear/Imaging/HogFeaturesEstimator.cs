@@ -32,40 +32,15 @@ namespace MLNet.KnnLinear;
 /// <c>HOGDescriptor</c> up to its layout. No fitting: Fit only checks the input column. Images are read, never disposed.
 /// </para>
 /// </remarks>
-public sealed class HogFeaturesEstimator : IEstimator<HogFeaturesTransformer>
+public sealed class HogFeaturesEstimator : ImageFeaturizerEstimator<HogFeaturesTransformer>
 {
-    private readonly ImageSource _source;
-    private readonly string _output;
     private readonly HogParameters _parameters;
-    private readonly int? _threads;
 
     internal HogFeaturesEstimator(Options options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
-        _source = options.ToSource();
-        _output = options.OutputColumnName;
-        _parameters = options.ToParameters();
-        _threads = options.NumberOfThreads;
-    }
+        : base(options)
+        => _parameters = options.ToParameters();
 
-    /// <summary>Checks the input column and returns the transformer (HoG has nothing to learn).</summary>
-    /// <exception cref="ArgumentOutOfRangeException">The input column is missing, of the wrong type or size, or its images are smaller than one block.</exception>
-    public HogFeaturesTransformer Fit(IDataView input)
-    {
-        ArgumentNullException.ThrowIfNull(input);
-        var transformer = new HogFeaturesTransformer(_source, _output, _parameters, _threads);
-        transformer.GetOutputSchema(input.Schema);
-        return transformer;
-    }
-
-    /// <summary>The input schema plus the output column (a known-size vector of Single).</summary>
-    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
-    {
-        ArgumentNullException.ThrowIfNull(inputSchema);
-        _source.Check(inputSchema);
-        return SchemaShapes.Append(inputSchema, SchemaShapes.Vector(_output, NumberDataViewType.Single));
-    }
+    private protected override HogFeaturesTransformer CreateTransformer() => new(Source, OutputColumnName, _parameters, Threads);
 
     /// <summary>Options of <see cref="HogFeaturesEstimator"/>; the defaults are Dalal and Triggs' (and scikit-image's, except 2 × 2 blocks).</summary>
     public sealed class Options : ImageFeaturizerOptions

@@ -10,46 +10,29 @@ namespace MLNet.KnnLinear;
 /// Appends HoG features of an image column or pixel vector (see <see cref="HogFeaturesEstimator"/> for the definition
 /// and output size). Saved and loaded with <c>mlContext.Model.Save</c> / <c>Load</c>.
 /// </summary>
-public sealed class HogFeaturesTransformer : RowMappingTransformer, IPersistentTransformer<HogFeaturesTransformer>
+public sealed class HogFeaturesTransformer : ImageFeaturizerTransformer, IPersistentTransformer<HogFeaturesTransformer>
 {
     internal const string LoaderSignature = "HogFeaturesTransformer";
     private const int StateVersion = 1;
 
-    private readonly ImageSource _source;
     private readonly HogParameters _parameters;
-    private readonly int? _threads;
 
     internal HogFeaturesTransformer(ImageSource source, string outputColumnName, HogParameters parameters, int? threads)
-    {
-        _source = source;
-        OutputColumnName = outputColumnName;
-        _parameters = parameters;
-        _threads = threads;
-    }
-
-    /// <summary>The image or pixel-vector column read.</summary>
-    public string InputColumnName => _source.Column;
-
-    /// <summary>The appended feature column.</summary>
-    public string OutputColumnName { get; }
+        : base(source, outputColumnName, threads)
+        => _parameters = parameters;
 
     static PersistenceInfo IPersistentTransformer<HogFeaturesTransformer>.Persistence { get; } = new(LoaderSignature, "HOGFEATR", StateVersion);
 
     static HogFeaturesTransformer IPersistentTransformer<HogFeaturesTransformer>.ReadState(ModelStateReader reader, int version)
     {
-        var source = ImageSource.Read(reader);
-        string output = reader.ReadString("output column");
-        var parameters = HogParameters.Read(reader);
-        int threads = reader.ReadInt32("number of threads", 0);
-        return new HogFeaturesTransformer(source, output, parameters, threads == 0 ? null : threads);
+        var (source, output, threads) = ReadCommonState(reader);
+        return new HogFeaturesTransformer(source, output, HogParameters.Read(reader), threads);
     }
 
     void IPersistentTransformer<HogFeaturesTransformer>.WriteState(BinaryWriter writer)
     {
-        _source.Write(writer);
-        writer.WriteUtf8(OutputColumnName);
+        WriteCommonState(writer);
         _parameters.Write(writer);
-        writer.Write(_threads ?? 0);
     }
 
     /// <summary>
@@ -67,7 +50,7 @@ public sealed class HogFeaturesTransformer : RowMappingTransformer, IPersistentT
         ArgumentNullException.ThrowIfNull(data);
         ArgumentOutOfRangeException.ThrowIfNegative(row);
         ArgumentOutOfRangeException.ThrowIfLessThan(scale, 1);
-        var input = _source.Bind(data.Schema);
+        var input = Source.Bind(data.Schema);
         var descriptor = new HogDescriptor(_parameters, _parameters.GeometryFor(input.Height, input.Width, input.Column.Name), input.Channels);
         var planes = new float[input.Length];
         using (var cursor = data.GetRowCursor([input.Column]))
@@ -87,15 +70,14 @@ public sealed class HogFeaturesTransformer : RowMappingTransformer, IPersistentT
         HogVisualization.Save(path, descriptor.CellHistograms(planes), _parameters, descriptor.Geometry, scale);
     }
 
-    private protected override RowMapping Bind(DataViewSchema inputSchema)
+    private protected override (int Length, Func<ImageFeatureFunction> CreateWorker) Compile(ImageColumn input)
     {
-        var input = _source.Bind(inputSchema);
         var descriptor = new HogDescriptor(_parameters, _parameters.GeometryFor(input.Height, input.Width, input.Column.Name), input.Channels);
-        return new ImageFeatureRowMapping(inputSchema, input, OutputColumnName, descriptor.Length, () =>
+        return (descriptor.Length, () =>
         {
             var scratch = descriptor.CreateScratch();
             return (planes, output) => descriptor.Compute(planes, output, scratch);
-        }, _threads);
+        });
     }
 
     private protected override void SaveModel(ModelSaveContext ctx) => ModelPersistence.Save(ctx, this);

@@ -21,6 +21,11 @@ internal sealed class HogHardVoting
     private readonly HogGeometry _geometry;
     private readonly double[] _boundaries;
     private readonly double _period;
+    private readonly double _binWidth;
+    private readonly double _binsPerDegree;
+
+    // Per image column (within the cells): the cell column it belongs to, so the pixel loop needs no division.
+    private readonly int[] _columnCell;
 
     public HogHardVoting(HogParameters parameters, HogGeometry geometry)
     {
@@ -28,6 +33,9 @@ internal sealed class HogHardVoting
         _geometry = geometry;
         _period = parameters.SignedGradients ? 360.0 : 180.0;
         double width = parameters.BinWidthDegrees;
+        _binWidth = width;
+        _binsPerDegree = 1.0 / width;
+        _columnCell = Enumerable.Range(0, geometry.CellsAcross * parameters.CellWidth).Select(c => c / parameters.CellWidth).ToArray();
         _boundaries = new double[parameters.Orientations + 1];
         for (int i = 0; i <= parameters.Orientations; i++)
         {
@@ -49,19 +57,24 @@ internal sealed class HogHardVoting
         var histogram = cells[..CellHistogramLength];
         histogram.Clear();
 
+        var columnCell = _columnCell;
         for (int r = 0; r < _geometry.CellsDown * cellHeight; r++)
         {
             int cellRow = r / cellHeight * across;
-            for (int c = 0; c < across * cellWidth; c++)
+            var rowX = gx.Slice(r * width, columnCell.Length);
+            var rowY = gy.Slice(r * width, columnCell.Length);
+            for (int c = 0; c < columnCell.Length; c++)
             {
-                double x = gx[(r * width) + c];
-                double y = gy[(r * width) + c];
-                if (x == 0 && y == 0)
+                float fx = rowX[c];
+                float fy = rowY[c];
+                if (fx == 0 && fy == 0)
                 {
                     continue;
                 }
 
-                int bin = FastBin((float)x, (float)y, binWidth, orientations);
+                double x = fx;
+                double y = fy;
+                int bin = FastBin(fx, fy, orientations);
                 if (bin == Uncertain)
                 {
                     bin = Bin(Math.Atan2(y, x) * (180.0 / Math.PI), binWidth, orientations);
@@ -69,7 +82,7 @@ internal sealed class HogHardVoting
 
                 if (bin >= 0)
                 {
-                    histogram[((cellRow + (c / cellWidth)) * orientations) + bin] += (float)Math.Sqrt((x * x) + (y * y));
+                    histogram[((cellRow + columnCell[c]) * orientations) + bin] += (float)Math.Sqrt((x * x) + (y * y));
                 }
             }
         }
@@ -87,7 +100,7 @@ internal sealed class HogHardVoting
     /// own double computation decides (e.g. the 45° of |gx| = |gy| with 8 orientations). Axis-aligned gradients, the
     /// commonest boundary case, take atan2's own rounding of 0°, ±90° and 180°.
     /// </summary>
-    private int FastBin(float x, float y, double binWidth, int orientations)
+    private int FastBin(float x, float y, int orientations)
     {
         double angle;
         if (y == 0)
@@ -106,20 +119,21 @@ internal sealed class HogHardVoting
                 angle -= _period;
             }
 
-            double position = angle / binWidth;
+            double position = angle * _binsPerDegree;
             int approximate = (int)position;
-            double fromBoundary = Math.Min(position - approximate, approximate + 1 - position) * binWidth;
+            double fromBoundary = Math.Min(position - approximate, approximate + 1 - position) * _binWidth;
             return fromBoundary > BoundaryMargin && approximate < orientations ? approximate : Uncertain;
         }
 
-        return Bin(angle, binWidth, orientations);
+        return Bin(angle, _binWidth, orientations);
     }
 
     /// <summary>The bin of an angle in degrees, or −1 when it is at or past the last boundary (as scikit-image drops it).</summary>
     private int Bin(double degrees, double binWidth, int orientations)
     {
-        // numpy's floored remainder: fmod, then shifted into [0, period).
-        double angle = degrees % _period;
+        // numpy's floored remainder by the period. atan2 gives [−180°, 180°], where fmod by 360 is the identity and
+        // fmod by 180 only maps ±180 to ±0; negative results then shift by the period.
+        double angle = _period == 180.0 && Math.Abs(degrees) == 180.0 ? 0.0 : degrees;
         if (angle < 0)
         {
             angle += _period;

@@ -94,10 +94,15 @@ internal sealed class HogTrilinearVoting
             magnitude[p] = MathF.Sqrt((x * x) + (y * y));
             float position = (FastAtan.Degrees(y, x) * degreesToRadians * binsPerRadian) - 0.5f;
             float floor = MathF.Floor(position);
-            int low = (int)floor % orientations;
+            // position ∈ [−0.5, 2·orientations − 0.5): fold into [0, orientations) without an integer division.
+            int low = (int)floor;
             if (low < 0)
             {
                 low += orientations;
+            }
+            else if (low >= orientations)
+            {
+                low -= orientations;
             }
 
             lowBin[p] = low;

@@ -13,9 +13,12 @@ internal sealed class HogTrilinearVoting
     private readonly int _blockPixelsDown;
     private readonly int _blockPixelsAcross;
 
-    // Per block-relative pixel: up to four (cell offset into the block histogram, weight) pairs, Gaussian included.
+    // Per block-relative pixel: up to four (cell index in the block, weight) pairs, Gaussian included.
     private readonly int[] _cellOffsets;
     private readonly float[] _cellWeights;
+
+    // How many of a position's four pairs are inside the block (they come first), so outside cells cost nothing.
+    private readonly byte[] _cellCounts;
 
     public HogTrilinearVoting(HogParameters parameters, HogGeometry geometry)
     {
@@ -25,6 +28,7 @@ internal sealed class HogTrilinearVoting
         _blockPixelsAcross = parameters.BlockWidth * parameters.CellWidth;
         _cellOffsets = new int[_blockPixelsDown * _blockPixelsAcross * 4];
         _cellWeights = new float[_blockPixelsDown * _blockPixelsAcross * 4];
+        _cellCounts = new byte[_blockPixelsDown * _blockPixelsAcross];
         Tabulate();
     }
 
@@ -66,8 +70,9 @@ internal sealed class HogTrilinearVoting
                         int low = (int)lowBin[p];
                         int high = (int)highBin[p];
                         float share = highShare[p];
-                        int t = ((i * _blockPixelsAcross) + j) * 4;
-                        for (int k = 0; k < 4; k++)
+                        int position = (i * _blockPixelsAcross) + j;
+                        int t = position * 4;
+                        for (int k = 0; k < _cellCounts[position]; k++)
                         {
                             float w = _cellWeights[t + k] * m;
                             int cell = _cellOffsets[t + k] * orientations;
@@ -131,20 +136,23 @@ internal sealed class HogTrilinearVoting
                 float fx = cellX - x0;
                 float dx = j - (_blockPixelsAcross * 0.5f);
                 float gaussian = MathF.Exp(-((dy * dy) + (dx * dx)) * scale);
-                int t = ((i * _blockPixelsAcross) + j) * 4;
-                Put(t + 0, y0, x0, (1 - fy) * (1 - fx) * gaussian);
-                Put(t + 1, y0, x0 + 1, (1 - fy) * fx * gaussian);
-                Put(t + 2, y0 + 1, x0, fy * (1 - fx) * gaussian);
-                Put(t + 3, y0 + 1, x0 + 1, fy * fx * gaussian);
+                int position = (i * _blockPixelsAcross) + j;
+                Put(position, y0, x0, (1 - fy) * (1 - fx) * gaussian);
+                Put(position, y0, x0 + 1, (1 - fy) * fx * gaussian);
+                Put(position, y0 + 1, x0, fy * (1 - fx) * gaussian);
+                Put(position, y0 + 1, x0 + 1, fy * fx * gaussian);
             }
         }
     }
 
-    /// <summary>Cells outside the block get no vote (weight 0 on cell 0).</summary>
-    private void Put(int at, int cellRow, int cellColumn, float weight)
+    /// <summary>Adds a (cell, weight) pair to the position's list when the cell is inside the block; outside cells get no vote.</summary>
+    private void Put(int position, int cellRow, int cellColumn, float weight)
     {
-        bool inside = (uint)cellRow < (uint)_parameters.BlockHeight && (uint)cellColumn < (uint)_parameters.BlockWidth;
-        _cellOffsets[at] = inside ? (cellRow * _parameters.BlockWidth) + cellColumn : 0;
-        _cellWeights[at] = inside ? weight : 0f;
+        if ((uint)cellRow < (uint)_parameters.BlockHeight && (uint)cellColumn < (uint)_parameters.BlockWidth)
+        {
+            int at = (position * 4) + _cellCounts[position]++;
+            _cellOffsets[at] = (cellRow * _parameters.BlockWidth) + cellColumn;
+            _cellWeights[at] = weight;
+        }
     }
 }

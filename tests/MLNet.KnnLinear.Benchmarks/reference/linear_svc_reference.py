@@ -17,10 +17,15 @@ import json
 import sys
 import time
 import warnings
+from pathlib import Path
 
 import numpy as np
 import sklearn
 from sklearn.svm import LinearSVC
+
+# The centred CIFAR-10 split shared with the test fixtures' scripts.
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "MLNet.KnnLinear.Tests" / "Fixtures"))
+from cifar_split import centred_split  # noqa: E402
 
 warnings.simplefilter("always")  # a ConvergenceWarning for every fit that stops at max_iter, not only the first
 arguments = [a for a in sys.argv[1:] if not a.startswith("--")]
@@ -29,11 +34,6 @@ options = dict(a[2:].split("=", 1) for a in sys.argv[1:] if a.startswith("--") a
 max_iter = int(options.get("max-iter", 1000))
 data_dir = arguments[0] if arguments else "../shared/data/cifar-10-batches-bin"
 only = arguments[1].split(",") if len(arguments) > 1 else None
-
-
-def read(name):
-    raw = np.fromfile(f"{data_dir}/{name}", dtype=np.uint8).reshape(-1, 3073)
-    return raw[:, 1:].astype(np.float64), raw[:, 0].astype(np.int64)
 
 
 class DotNetRandom:
@@ -85,13 +85,7 @@ def holdout(rows, fraction, seed):
     return np.array([p < validation for p in permutation])
 
 
-parts = [read(f"data_batch_{i}.bin") for i in range(1, 6)]
-x_train = np.concatenate([p[0] for p in parts])
-y_train = np.concatenate([p[1] for p in parts])
-x_test, y_test = read("test_batch.bin")
-mean = x_train.mean(axis=0)
-x_train = (x_train - mean) / 255.0
-x_test = (x_test - mean) / 255.0
+x_train, y_train, x_test, y_test = centred_split(data_dir)
 held = holdout(len(y_train), 0.2, 1)
 
 models = {

@@ -15,21 +15,11 @@ import numpy as np
 import sklearn
 from sklearn.linear_model import LogisticRegression
 
+from cifar_split import centred_split
+
 data_dir = sys.argv[1] if len(sys.argv) > 1 else "../shared/data/cifar-10-batches-bin"
 
-
-def read(name):
-    raw = np.fromfile(f"{data_dir}/{name}", dtype=np.uint8).reshape(-1, 3073)
-    return raw[:, 1:].astype(np.float64), raw[:, 0].astype(np.int64)
-
-
-parts = [read(f"data_batch_{i}.bin") for i in range(1, 6)]
-x_train = np.concatenate([p[0] for p in parts])
-y_train = np.concatenate([p[1] for p in parts])
-x_test, y_test = read("test_batch.bin")
-mean = x_train.mean(axis=0)
-x_train = (x_train - mean) / 255.0
-x_test = (x_test - mean) / 255.0
+x_train, y_train, x_test, y_test = centred_split(data_dir)
 
 C = 1e-2
 n = x_train.shape[0]

@@ -27,11 +27,12 @@ internal static class HogGradients
     public static void Compute(ReadOnlySpan<float> planes, int channels, int height, int width, bool sqrt, HogColorMode colorMode, bool tiesToLaterChannel, Span<float> work, Span<float> gx, Span<float> gy)
     {
         int plane = height * width;
-        var source = work[..(channels * plane)];
-        planes[..(channels * plane)].CopyTo(source);
+
+        // The pixels are read where they are; only a grey conversion or √ compression writes a copy into the scratch.
+        ReadOnlySpan<float> source = planes[..(channels * plane)];
         if (channels == 3 && colorMode == HogColorMode.Grayscale)
         {
-            var gray = source[..plane];
+            var gray = work[..plane];
             TensorPrimitives.Multiply(source[..plane], RedWeight, gray);
             TensorPrimitives.MultiplyAdd(source.Slice(plane, plane), GreenWeight, gray, gray);
             TensorPrimitives.MultiplyAdd(source.Slice(2 * plane, plane), BlueWeight, gray, gray);
@@ -42,7 +43,9 @@ internal static class HogGradients
         if (sqrt)
         {
             // Square-root ("gamma") compression as scikit-image's transform_sqrt and OpenCV's gammaCorrection.
-            TensorPrimitives.Sqrt(source, source);
+            var compressed = work[..source.Length];
+            TensorPrimitives.Sqrt(source, compressed);
+            source = compressed;
         }
 
         Differences(source[..plane], height, width, gx, gy);

@@ -53,7 +53,6 @@ internal sealed class HogHardVoting
         int cellWidth = _parameters.CellWidth;
         int across = _geometry.CellsAcross;
         int width = _geometry.Width;
-        double binWidth = _parameters.BinWidthDegrees;
         var histogram = cells[..CellHistogramLength];
         histogram.Clear();
 
@@ -77,7 +76,7 @@ internal sealed class HogHardVoting
                 int bin = FastBin(fx, fy, orientations);
                 if (bin == Uncertain)
                 {
-                    bin = Bin(Math.Atan2(y, x) * (180.0 / Math.PI), binWidth, orientations);
+                    bin = Bin(Math.Atan2(y, x) * (180.0 / Math.PI), orientations);
                 }
 
                 if (bin >= 0)
@@ -125,11 +124,11 @@ internal sealed class HogHardVoting
             return fromBoundary > BoundaryMargin && approximate < orientations ? approximate : Uncertain;
         }
 
-        return Bin(angle, _binWidth, orientations);
+        return Bin(angle, orientations);
     }
 
     /// <summary>The bin of an angle in degrees, or −1 when it is at or past the last boundary (as scikit-image drops it).</summary>
-    private int Bin(double degrees, double binWidth, int orientations)
+    private int Bin(double degrees, int orientations)
     {
         // numpy's floored remainder by the period. atan2 gives [−180°, 180°], where fmod by 360 is the identity and
         // fmod by 180 only maps ±180 to ±0; negative results then shift by the period.
@@ -139,7 +138,7 @@ internal sealed class HogHardVoting
             angle += _period;
         }
 
-        int bin = Math.Min((int)(angle / binWidth), orientations - 1);
+        int bin = Math.Min((int)(angle / _binWidth), orientations - 1);
         while (bin > 0 && angle < _boundaries[bin])
         {
             bin--;

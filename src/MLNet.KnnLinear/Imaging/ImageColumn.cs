@@ -77,7 +77,7 @@ internal sealed class VectorReader<T>(ImageColumn column, ValueGetter<VBuffer<T>
     where T : unmanaged, System.Numerics.INumberBase<T>
 {
     private VBuffer<T> _buffer;
-    private T[] _dense = [];
+    private T[] _dense = []; // only for sparse vectors
 
     public override void Read(Span<float> planes)
     {
@@ -87,12 +87,19 @@ internal sealed class VectorReader<T>(ImageColumn column, ValueGetter<VBuffer<T>
             throw new InvalidOperationException($"Pixel column '{column.Column.Name}' holds a vector of {_buffer.Length} values; expected {column.Length}.");
         }
 
-        if (_dense.Length != column.Length)
+        // Dense vectors (the usual case) are read in place; sparse ones are expanded once.
+        ReadOnlySpan<T> values = _buffer.GetValues();
+        if (!_buffer.IsDense)
         {
-            _dense = new T[column.Length];
+            if (_dense.Length != column.Length)
+            {
+                _dense = new T[column.Length];
+            }
+
+            _buffer.CopyTo(_dense);
+            values = _dense;
         }
 
-        _buffer.CopyTo(_dense);
         int plane = column.PlaneLength;
         int channels = column.Channels;
         bool interleaved = column.Layout == PixelLayout.Interleaved && channels > 1;
@@ -101,7 +108,7 @@ internal sealed class VectorReader<T>(ImageColumn column, ValueGetter<VBuffer<T>
             var destination = planes.Slice(c * plane, plane);
             for (int i = 0; i < plane; i++)
             {
-                destination[i] = ToSingle(_dense[interleaved ? (i * channels) + c : (c * plane) + i]);
+                destination[i] = ToSingle(values[interleaved ? (i * channels) + c : (c * plane) + i]);
             }
         }
 

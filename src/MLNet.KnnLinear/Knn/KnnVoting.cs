@@ -4,6 +4,9 @@ namespace MLNet.KnnLinear.Knn;
 /// Turns the k nearest neighbours of one query (nearest first) into class scores and a predicted class.
 /// Scores are vote fractions: each neighbour's weight over the total weight, so they sum to 1.
 /// The prediction is the class with the highest score; among tied classes, the one holding the nearest neighbour.
+/// The scores then carry that rule: every other class whose score is not below the predicted one's (a tied class, or
+/// one equal only after rounding to float) is lowered to the float just below it, so that the first maximum of the
+/// scores, which is what ML.NET's evaluators take as the prediction, is the predicted class whatever the class order.
 /// </summary>
 internal static class KnnVoting
 {
@@ -40,14 +43,26 @@ internal static class KnnVoting
             scores[c] = (float)(votes[c] / total);
         }
 
+        int predicted = 0;
         for (int i = 0; i < k; i++)
         {
             if (votes[neighborClasses[i]] == best)
             {
-                return neighborClasses[i];
+                predicted = neighborClasses[i];
+                break;
             }
         }
 
-        return 0;
+        float top = scores[predicted];
+        float below = MathF.BitDecrement(top);
+        for (int c = 0; c < scores.Length; c++)
+        {
+            if (c != predicted && scores[c] >= top)
+            {
+                scores[c] = below;
+            }
+        }
+
+        return predicted;
     }
 }

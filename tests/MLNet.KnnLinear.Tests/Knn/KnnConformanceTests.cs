@@ -31,7 +31,7 @@ public sealed class KnnCosineConformanceTests : KnnConformanceTests
     }
 }
 
-public abstract class KnnConformanceTests : EstimatorConformanceTests
+public abstract class KnnConformanceTests : ClassifierConformanceTests
 {
     private const int Dimension = 6;
 
@@ -46,13 +46,14 @@ public abstract class KnnConformanceTests : EstimatorConformanceTests
 
     protected override object? Options => _options;
 
-    protected override string[] OutputColumns => ["Score", "PredictedLabel"];
-
     protected override IEstimator<ITransformer> CreateEstimator(MLContext ml) => ml.MulticlassClassification.Trainers.Knn(_options);
 
     protected override IDataView TrainData(MLContext ml) => SyntheticData.Keyed(ml, SyntheticData.Rows(120, Dimension, seed: 1, scale: _scale), Dimension);
 
     protected override IDataView TestData(MLContext ml) => SyntheticData.Keyed(ml, SyntheticData.Rows(40, Dimension, seed: 2, scale: _scale), Dimension);
+
+    /// <summary>More rows than the test data, so that k = 3 votes among 4 classes tie (1-1-1) on several of them.</summary>
+    protected override IDataView AgreementData(MLContext ml) => SyntheticData.Keyed(ml, SyntheticData.Rows(200, Dimension, seed: 3, scale: _scale), Dimension);
 
     protected override IEnumerable<BadInput> BadFitInputs => BadInputs.Fit
         .Append(new BadInput("fewer rows than k", ml => SyntheticData.Keyed(ml, SyntheticData.Rows(2, Dimension, 1), Dimension), typeof(ArgumentOutOfRangeException), "NumberOfNeighbors", "3", "2"));

@@ -49,13 +49,11 @@ public sealed class LinearSgdConformanceTests : LinearConformanceTests
     }
 }
 
-public abstract class LinearConformanceTests(LinearClassifierTrainer.Options options) : EstimatorConformanceTests
+public abstract class LinearConformanceTests(LinearClassifierTrainer.Options options) : ClassifierConformanceTests
 {
     private const int Dimension = 6;
 
     protected override object? Options => options;
-
-    protected override string[] OutputColumns => ["Score", "PredictedLabel"];
 
     protected override IEstimator<ITransformer> CreateEstimator(MLContext ml) => ml.MulticlassClassification.Trainers.LinearClassifier(options);
 

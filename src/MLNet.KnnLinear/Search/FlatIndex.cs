@@ -33,7 +33,8 @@ internal sealed class FlatIndex : INeighborIndex
 
         Dimension = dimension;
         Distance = distance;
-        _maxThreads = maxThreads > 0 ? maxThreads : Environment.ProcessorCount;
+        // More threads than cores only adds partitions to merge.
+        _maxThreads = maxThreads > 0 ? Math.Min(maxThreads, Environment.ProcessorCount) : Environment.ProcessorCount;
     }
 
     /// <summary>An index over <paramref name="rows"/> (row-major), laid out at once without an intermediate copy.</summary>
@@ -135,15 +136,16 @@ internal sealed class FlatIndex : INeighborIndex
             ? SearchSplittingRows(scan, prepared, k, rowSplits)
             : SearchSplittingQueries(scan, prepared, k);
 
+        var ranked = new double[k];
         for (int q = 0; q < queryCount; q++)
         {
-            results[q].CopySorted(distances.Slice(q * k, k), rows.Slice(q * k, k));
-        }
-
-        if (Distance == KnnDistance.L2)
-        {
-            var found = distances[..(queryCount * k)];
-            System.Numerics.Tensors.TensorPrimitives.Sqrt(found, found);
+            results[q].CopySorted(ranked, rows.Slice(q * k, k));
+            var found = distances.Slice(q * k, k);
+            for (int i = 0; i < k; i++)
+            {
+                // Ranked on squared L2 (exact for whole-number pixel data); reported as the distance itself.
+                found[i] = (float)(Distance == KnnDistance.L2 ? Math.Sqrt(ranked[i]) : ranked[i]);
+            }
         }
     }
 
@@ -174,7 +176,7 @@ internal sealed class FlatIndex : INeighborIndex
         });
 
         var merged = partial[0];
-        var d = new float[k];
+        var d = new double[k];
         var r = new int[k];
         for (int split = 1; split < splits; split++)
         {

@@ -8,21 +8,35 @@ namespace MLNet.KnnLinear.Search;
 /// round-off clamped to 0. Blocking: a slice of <see cref="QueryBlock"/> queries × <see cref="DepthBlock"/> features
 /// stays in L2 while panels of 16 rows × <see cref="DepthBlock"/> stream through L1; dot products of
 /// <see cref="QueryBlock"/> × <see cref="RowBlock"/> pairs accumulate in a per-thread buffer across depth blocks.
+/// <para>
+/// Exact mode. When every row and every query is a whole number in [−255, 255] (raw pixels), the distances are
+/// computed exactly: each product is below 2^16, so a depth block of <see cref="ExactDepthBlock"/> = 256 features
+/// sums to an integer below 2^24, which float32 FMA chains hold without rounding; the blocks' sums are added in
+/// double (exact below 2^53), norms are exact doubles, and ‖q‖² − 2 q·x + ‖x‖² is then the exact integer squared
+/// distance. In plain float32 the sums of pixel products pass 2^24 and round, so near-equal neighbours could swap.
+/// Other data are ranked by the float32 expansion, whose error is about 1e-7 of ‖q‖² + ‖x‖².
+/// </para>
 /// </summary>
 internal sealed unsafe class GemmScan : DistanceScan
 {
     private const int QueryBlock = 144;
     private const int RowBlock = 512;
     private const int DepthBlock = 384;
+    private const int ExactDepthBlock = 256;
+    private const float ExactRange = 255f;
 
     private readonly float[] _panels;
     private readonly float[] _rowNorms;
+    private readonly double[]? _exactRowNorms;
     private readonly int _count;
     private readonly int _dimension;
     private readonly bool _cosine;
 
     [ThreadStatic]
     private static float[]? t_dots;
+
+    [ThreadStatic]
+    private static double[]? t_exactDots;
 
     public GemmScan(ReadOnlySpan<float> rows, int count, int dimension, bool cosine)
     {
@@ -36,11 +50,38 @@ internal sealed unsafe class GemmScan : DistanceScan
             float squared = SquaredNorm.Compute(rows.Slice(r * dimension, dimension));
             _rowNorms[r] = cosine ? MathF.Sqrt(squared) : squared;
         }
+
+        if (IsSmallWholeNumbers(rows[..(count * dimension)]))
+        {
+            _exactRowNorms = new double[count];
+            for (int r = 0; r < count; r++)
+            {
+                double squared = ExactSquaredNorm(rows.Slice(r * dimension, dimension));
+                _exactRowNorms[r] = cosine ? Math.Sqrt(squared) : squared;
+            }
+        }
+    }
+
+    /// <summary>Whether distances to these rows are computed exactly (every row value a whole number in [−255, 255]).</summary>
+    public bool IsExact => _exactRowNorms is not null;
+
+    /// <summary>True when every value is a whole number in [−255, 255], the range exact mode sums without rounding.</summary>
+    public static bool IsSmallWholeNumbers(ReadOnlySpan<float> values)
+    {
+        foreach (float v in values)
+        {
+            if (!(MathF.Abs(v) <= ExactRange && v == MathF.Floor(v)))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     public override int RowAlignment => PanelPacking.PanelRows;
 
-    public override long MemoryBytes => (_panels.LongLength + _rowNorms.LongLength) * sizeof(float);
+    public override long MemoryBytes => ((_panels.LongLength + _rowNorms.LongLength) * sizeof(float)) + ((_exactRowNorms?.LongLength ?? 0) * sizeof(double));
 
     public override PreparedQueries Prepare(float[] queries, int count)
     {
@@ -55,12 +96,29 @@ internal sealed unsafe class GemmScan : DistanceScan
             norms[q] = _cosine ? MathF.Sqrt(squared) : squared;
         }
 
-        return new Prepared(count, values, norms);
+        double[]? exactNorms = null;
+        if (IsExact && IsSmallWholeNumbers(values.AsSpan(0, count * _dimension)))
+        {
+            exactNorms = new double[count];
+            for (int q = 0; q < count; q++)
+            {
+                double squared = ExactSquaredNorm(values.AsSpan(q * _dimension, _dimension));
+                exactNorms[q] = _cosine ? Math.Sqrt(squared) : squared;
+            }
+        }
+
+        return new Prepared(count, values, norms, exactNorms);
     }
 
     public override void Scan(PreparedQueries queries, int queryBegin, int queryEnd, int rowBegin, int rowEnd, TopKSelector[] selectors)
     {
         var prepared = (Prepared)queries;
+        if (prepared.ExactNorms is not null)
+        {
+            ScanExact(prepared, queryBegin, queryEnd, rowBegin, rowEnd, selectors);
+            return;
+        }
+
         float[] dots = t_dots ??= new float[QueryBlock * RowBlock];
         int d = _dimension;
         fixed (float* a = prepared.Values, b = _panels, c = dots)
@@ -103,7 +161,7 @@ internal sealed unsafe class GemmScan : DistanceScan
             var selector = selectors[q0 + i - queryBegin];
             float qn = queryNorms[q0 + i];
             float* row = dots + (i * RowBlock);
-            float threshold = selector.Threshold;
+            double threshold = selector.Threshold;
             for (int j = 0; j < rb; j++)
             {
                 float distance = _cosine
@@ -118,13 +176,98 @@ internal sealed unsafe class GemmScan : DistanceScan
         }
     }
 
+    /// <summary>
+    /// Exact mode: each depth block of 256 is summed in float (exact, see the class remarks) into a cleared tile
+    /// buffer, then added to a double accumulator; selection reads exact integer squared distances.
+    /// </summary>
+    private void ScanExact(Prepared prepared, int queryBegin, int queryEnd, int rowBegin, int rowEnd, TopKSelector[] selectors)
+    {
+        float[] dots = t_dots ??= new float[QueryBlock * RowBlock];
+        double[] sums = t_exactDots ??= new double[QueryBlock * RowBlock];
+        int d = _dimension;
+        fixed (float* a = prepared.Values, b = _panels, c = dots)
+        {
+            for (int q0 = queryBegin; q0 < queryEnd; q0 += QueryBlock)
+            {
+                int qb = Math.Min(QueryBlock, queryEnd - q0);
+                int tiles = (qb + DotTile.Rows - 1) / DotTile.Rows;
+                int used = tiles * DotTile.Rows * RowBlock;
+                for (int r0 = rowBegin; r0 < rowEnd; r0 += RowBlock)
+                {
+                    int rb = Math.Min(RowBlock, rowEnd - r0);
+                    int panels = PanelPacking.PanelCount(rb);
+                    sums.AsSpan(0, used).Clear();
+                    for (int k0 = 0; k0 < d; k0 += ExactDepthBlock)
+                    {
+                        int kc = Math.Min(ExactDepthBlock, d - k0);
+                        new Span<float>(c, used).Clear();
+                        for (int p = 0; p < panels; p++)
+                        {
+                            float* panel = b + ((((long)(r0 / PanelPacking.PanelRows) + p) * PanelPacking.PanelRows * d) + ((long)k0 * PanelPacking.PanelRows));
+                            for (int t = 0; t < tiles; t++)
+                            {
+                                float* tileA = a + ((long)(q0 + (t * DotTile.Rows)) * d) + k0;
+                                DotTile.Accumulate(tileA, d, panel, kc, c + (t * DotTile.Rows * RowBlock) + (p * PanelPacking.PanelRows), RowBlock);
+                            }
+                        }
+
+                        for (int i = 0; i < used; i++)
+                        {
+                            sums[i] += c[i];
+                        }
+                    }
+
+                    SelectExact(prepared.ExactNorms!, q0, qb, r0, rb, sums, selectors, queryBegin);
+                }
+            }
+        }
+    }
+
+    private void SelectExact(double[] queryNorms, int q0, int qb, int r0, int rb, double[] dots, TopKSelector[] selectors, int queryBegin)
+    {
+        var rowNorms = _exactRowNorms!;
+        for (int i = 0; i < qb; i++)
+        {
+            var selector = selectors[q0 + i - queryBegin];
+            double qn = queryNorms[q0 + i];
+            int at = i * RowBlock;
+            double threshold = selector.Threshold;
+            for (int j = 0; j < rb; j++)
+            {
+                double dot = dots[at + j];
+                double distance = _cosine
+                    ? (qn == 0 || rowNorms[r0 + j] == 0 ? 1 : 1 - (dot / (qn * rowNorms[r0 + j])))
+                    : qn + rowNorms[r0 + j] - (2 * dot);
+                if (distance <= threshold)
+                {
+                    selector.Add(distance, r0 + j);
+                    threshold = selector.Threshold;
+                }
+            }
+        }
+    }
+
+    private static double ExactSquaredNorm(ReadOnlySpan<float> x)
+    {
+        double sum = 0;
+        foreach (float v in x)
+        {
+            sum += (double)v * v;
+        }
+
+        return sum;
+    }
+
     private static float CosineFromDot(float dot, float queryNorm, float rowNorm)
         => queryNorm == 0f || rowNorm == 0f ? 1f : 1f - (dot / (queryNorm * rowNorm));
 
-    private sealed class Prepared(int count, float[] values, float[] norms) : PreparedQueries(count)
+    private sealed class Prepared(int count, float[] values, float[] norms, double[]? exactNorms) : PreparedQueries(count)
     {
         public float[] Values { get; } = values;
 
         public float[] Norms { get; } = norms;
+
+        /// <summary>Exact norms when both rows and queries are small whole numbers (exact mode), else null.</summary>
+        public double[]? ExactNorms { get; } = exactNorms;
     }
 }

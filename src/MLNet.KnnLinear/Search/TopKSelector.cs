@@ -4,29 +4,30 @@ namespace MLNet.KnnLinear.Search;
 /// Keeps the k smallest (distance, row) pairs seen so far for one query, as a bounded max-heap: the root is the
 /// worst pair kept, so a new candidate costs one comparison unless it beats it. Pairs are ordered by distance, then
 /// by row number, which makes results independent of the order candidates arrive in (and so of threading).
+/// Distances are doubles so that exact integer distances above 2^24 (squared L2 of pixel rows) keep their order.
 /// Not thread-safe; one per query per thread. Its buffers are reused between queries through <see cref="Reset"/>.
 /// </summary>
 internal sealed class TopKSelector
 {
-    private readonly float[] _distances;
+    private readonly double[] _distances;
     private readonly int[] _rows;
     private int _count;
 
     public TopKSelector(int k)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
-        _distances = new float[k];
+        _distances = new double[k];
         _rows = new int[k];
     }
 
     public int K => _distances.Length;
 
     /// <summary>The worst distance kept once full; +∞ before, so every candidate is taken.</summary>
-    public float Threshold => _count < K ? float.PositiveInfinity : _distances[0];
+    public double Threshold => _count < K ? double.PositiveInfinity : _distances[0];
 
     public void Reset() => _count = 0;
 
-    public void Add(float distance, int row)
+    public void Add(double distance, int row)
     {
         if (_count < K)
         {
@@ -43,7 +44,7 @@ internal sealed class TopKSelector
     }
 
     /// <summary>Writes the kept pairs nearest first and returns how many there are (less than k only if fewer were added).</summary>
-    public int CopySorted(Span<float> distances, Span<int> rows)
+    public int CopySorted(Span<double> distances, Span<int> rows)
     {
         int n = _count;
         for (int i = 0; i < n; i++)
@@ -55,7 +56,7 @@ internal sealed class TopKSelector
         // n ≤ k is small (the neighbour count): an insertion sort by (distance, row) is the simplest exact order.
         for (int i = 1; i < n; i++)
         {
-            float d = distances[i];
+            double d = distances[i];
             int r = rows[i];
             int j = i - 1;
             while (j >= 0 && IsWorse(distances[j], rows[j], d, r))
@@ -73,9 +74,9 @@ internal sealed class TopKSelector
     }
 
     /// <summary>True when (d1, r1) ranks after (d2, r2).</summary>
-    private static bool IsWorse(float d1, int r1, float d2, int r2) => d1 > d2 || (d1 == d2 && r1 > r2);
+    private static bool IsWorse(double d1, int r1, double d2, int r2) => d1 > d2 || (d1 == d2 && r1 > r2);
 
-    private void SiftUp(int index, float distance, int row)
+    private void SiftUp(int index, double distance, int row)
     {
         while (index > 0)
         {
@@ -94,7 +95,7 @@ internal sealed class TopKSelector
         _rows[index] = row;
     }
 
-    private void SiftDown(float distance, int row)
+    private void SiftDown(double distance, int row)
     {
         int index = 0;
         int n = _count;

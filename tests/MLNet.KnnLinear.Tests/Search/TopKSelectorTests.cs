@@ -20,14 +20,14 @@ public sealed class TopKSelectorTests
             selector.Add(distance, row);
         }
 
-        var distances = new float[k];
+        var distances = new double[k];
         var rows = new int[k];
         int n = selector.CopySorted(distances, rows);
 
         var expected = candidates.OrderBy(c => c.Distance).ThenBy(c => c.Row).Take(k).ToArray();
         n.Should().Be(expected.Length);
         rows.Take(n).Should().Equal(expected.Select(e => e.Row));
-        distances.Take(n).Should().Equal(expected.Select(e => e.Distance));
+        distances.Take(n).Should().Equal(expected.Select(e => (double)e.Distance));
     }
 
     [Fact]
@@ -39,8 +39,8 @@ public sealed class TopKSelectorTests
         selector.Reset();
         selector.Add(5f, 9);
         var rows = new int[2];
-        selector.CopySorted(new float[2], rows).Should().Be(1);
+        selector.CopySorted(new double[2], rows).Should().Be(1);
         rows[0].Should().Be(9);
-        selector.Threshold.Should().Be(float.PositiveInfinity, "the selector is not full yet");
+        selector.Threshold.Should().Be(double.PositiveInfinity, "the selector is not full yet");
     }
 }

@@ -38,7 +38,7 @@ internal sealed class Cifar10DataView : IDataView
     public long? GetRowCount() => _source.RecordCount;
 
     public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null)
-        => new Cursor(this, columnsNeeded, 0, null);
+        => new Cursor(this, columnsNeeded, 0, null, batch: 0);
 
     public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null)
     {
@@ -52,7 +52,7 @@ internal sealed class Cifar10DataView : IDataView
         {
             long first = total * i / n;
             long next = total * (i + 1) / n;
-            return (DataViewRowCursor)new Cursor(this, columns, first, next - first);
+            return (DataViewRowCursor)new Cursor(this, columns, first, next - first, batch: i);
         }).ToArray();
     }
 
@@ -62,12 +62,17 @@ internal sealed class Cifar10DataView : IDataView
         private readonly bool[] _active;
         private readonly IEnumerator<Cifar10Source.Record> _records;
         private readonly long _first;
+        private readonly long _batch;
         private long _position = -1;
 
-        public Cursor(Cifar10DataView view, IEnumerable<DataViewSchema.Column> columns, long first, long? count)
+        // batch: the cursor's place in its set. Each cursor of a set reads one contiguous range, in order, so
+        // numbering the batches by range is what lets ML.NET's consolidating cursors put the rows back in file order
+        // (with one batch number for all, rows downstream of a parallel transform came out in a different order each run).
+        public Cursor(Cifar10DataView view, IEnumerable<DataViewSchema.Column> columns, long first, long? count, long batch)
         {
             _view = view;
             _first = first;
+            _batch = batch;
             _active = new bool[view.Schema.Count];
             foreach (var column in columns)
             {
@@ -81,7 +86,7 @@ internal sealed class Cifar10DataView : IDataView
 
         public override long Position => _position;
 
-        public override long Batch => 0;
+        public override long Batch => _batch;
 
         public override bool IsColumnActive(DataViewSchema.Column column) => _active[column.Index];
 

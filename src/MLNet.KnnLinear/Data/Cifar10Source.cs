@@ -27,18 +27,21 @@ internal abstract class Cifar10Source
     public static Cifar10Source Open(string path, Cifar10Split split)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
+        if (!Enum.IsDefined(split))
+        {
+            throw new ArgumentOutOfRangeException(nameof(split), split, "split must be Cifar10Split.Train or Cifar10Split.Test.");
+        }
+
         if (Directory.Exists(path))
         {
-            var names = split == Cifar10Split.Train
-                ? Enumerable.Range(1, 5).Select(i => $"data_batch_{i}.bin").ToArray()
-                : ["test_batch.bin"];
-            var files = names.Select(n => Path.Combine(path, n)).Where(File.Exists).ToArray();
-            if (files.Length == 0)
+            var names = BatchNames(split);
+            var missing = names.Where(n => !File.Exists(Path.Combine(path, n))).ToArray();
+            if (missing.Length > 0)
             {
-                throw new FileNotFoundException($"No CIFAR-10 {split} batches ({string.Join(", ", names)}) in '{path}'. Expected the extracted cifar-10-batches-bin folder of the binary version.", path);
+                throw MissingBatches(path, split, missing);
             }
 
-            return new FileSource(files, ReadClassNames(Path.Combine(path, "batches.meta.txt")));
+            return new FileSource(names.Select(n => Path.Combine(path, n)).ToArray(), ReadClassNames(Path.Combine(path, "batches.meta.txt")));
         }
 
         if (!File.Exists(path))
@@ -50,6 +53,15 @@ internal abstract class Cifar10Source
             ? new ArchiveSource(path, split)
             : new FileSource([path], ReadClassNames(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, "batches.meta.txt")));
     }
+
+    /// <summary>The batch files of a split, in reading order.</summary>
+    internal static string[] BatchNames(Cifar10Split split) => split == Cifar10Split.Train
+        ? Enumerable.Range(1, 5).Select(i => $"data_batch_{i}.bin").ToArray()
+        : ["test_batch.bin"];
+
+    /// <summary>The same error for a folder and an archive that lack batches of the split.</summary>
+    internal static FileNotFoundException MissingBatches(string path, Cifar10Split split, string[] missing)
+        => new($"CIFAR-10 {split} batches missing from '{path}': {string.Join(", ", missing)}. Expected the cifar-10-batches-bin folder (or cifar-10-binary.tar.gz) of the binary version with all of {string.Join(", ", BatchNames(split))}; to read part of a split, pass one batch file.", path);
 
     private static string[] ReadClassNames(string metaFile)
         => File.Exists(metaFile) ? ParseClassNames(File.ReadAllText(metaFile)) : DefaultClassNames;
@@ -76,6 +88,11 @@ internal abstract class Cifar10Source
             _files = files.Select(f =>
             {
                 long length = new FileInfo(f).Length;
+                if (length == 0)
+                {
+                    throw new InvalidDataException($"CIFAR-10 file '{f}' is empty; a batch holds at least one {RecordSize}-byte record.");
+                }
+
                 if (length % RecordSize != 0)
                 {
                     throw new InvalidDataException($"CIFAR-10 file '{f}' has {length} bytes, not a whole number of {RecordSize}-byte records (a damaged or non-CIFAR file; the last record would start at offset {length / RecordSize * RecordSize}).");
@@ -122,9 +139,25 @@ internal abstract class Cifar10Source
         }
     }
 
-    private sealed class ArchiveSource(string path, Cifar10Split split) : Cifar10Source
+    /// <summary>
+    /// The official archive, streamed. Before any record is returned the whole archive is read once (see
+    /// <see cref="Verify"/>): a gzip stream that stops early carries no integrity check, so a flipped bit in the
+    /// compressed data would otherwise give different pixels without an error.
+    /// </summary>
+    private sealed class ArchiveSource : Cifar10Source
     {
+        private readonly string _path;
+        private readonly Cifar10Split _split;
+        private readonly object _verifyLock = new();
+        private (long Length, DateTime Written) _verified;
         private string[]? _classNames;
+
+        public ArchiveSource(string path, Cifar10Split split)
+        {
+            _path = path;
+            _split = split;
+            EnsureVerified();
+        }
 
         public override string[] ClassNames => _classNames ??= ReadMeta();
 
@@ -132,16 +165,85 @@ internal abstract class Cifar10Source
 
         public override IEnumerable<Record> Read(long first, long? count)
         {
+            EnsureVerified();
+            return ReadVerified(first, count);
+        }
+
+        /// <summary>
+        /// Reads the archive to its end: GZipStream checks every member's CRC-32 and length in its trailer there,
+        /// TarReader checks each header's checksum. Also checks that every batch of the split is present, non-empty
+        /// and a whole number of records. Done when the source opens, and again only if the file has changed since.
+        /// </summary>
+        private void EnsureVerified()
+        {
+            var info = new FileInfo(_path);
+            var stamp = (info.Length, info.LastWriteTimeUtc);
+            lock (_verifyLock)
+            {
+                if (_verified == stamp)
+                {
+                    return;
+                }
+
+                Verify();
+                _verified = stamp;
+            }
+        }
+
+        private void Verify()
+        {
+            var lengths = new Dictionary<string, long>();
+            try
+            {
+                using var file = File.OpenRead(_path);
+                using var gzip = new GZipStream(file, CompressionMode.Decompress);
+                using (var reader = new TarReader(gzip, leaveOpen: true))
+                {
+                    TarEntry? entry;
+                    while ((entry = reader.GetNextEntry()) is not null)
+                    {
+                        if (entry.EntryType is TarEntryType.RegularFile or TarEntryType.V7RegularFile)
+                        {
+                            lengths[Path.GetFileName(entry.Name)] = entry.Length;
+                        }
+                    }
+                }
+
+                // The tar end marker may come before the gzip trailer; read on so the CRC and length are checked.
+                gzip.CopyTo(Stream.Null);
+            }
+            catch (Exception e) when (e is InvalidDataException or FormatException or EndOfStreamException or ArgumentException or OverflowException)
+            {
+                // Damaged headers can surface from TarReader as any of these; all mean the same to the user.
+                throw new InvalidDataException($"CIFAR-10 archive '{_path}' is damaged or not a .tar.gz (its gzip or tar integrity check failed): {e.Message}", e);
+            }
+
+            var names = BatchNames(_split);
+            var missing = names.Where(n => !lengths.ContainsKey(n)).ToArray();
+            if (missing.Length > 0)
+            {
+                throw MissingBatches(_path, _split, missing);
+            }
+
+            foreach (string name in names)
+            {
+                if (lengths[name] == 0 || lengths[name] % RecordSize != 0)
+                {
+                    throw new InvalidDataException($"CIFAR-10 archive '{_path}', entry '{name}' has {lengths[name]} bytes, not a whole, non-zero number of {RecordSize}-byte records.");
+                }
+            }
+        }
+
+        private IEnumerable<Record> ReadVerified(long first, long? count)
+        {
             long end = count is long c ? first + c : long.MaxValue;
             long index = 0;
             var buffer = new byte[RecordSize];
             var pixels = new byte[PixelCount];
-            var wanted = split == Cifar10Split.Train
-                ? Enumerable.Range(1, 5).Select(i => $"data_batch_{i}.bin").ToList()
-                : ["test_batch.bin"];
+            string path = _path;
 
             // Tar order is not guaranteed: read the wanted batches in order, one pass over the archive per batch.
-            foreach (string name in wanted)
+            foreach (string name in BatchNames(_split))
             {
                 using var file = File.OpenRead(path);
                 using var gzip = new GZipStream(file, CompressionMode.Decompress);
@@ -163,11 +265,6 @@ internal abstract class Cifar10Source
                         if (Path.GetFileName(entry.Name) != name || entry.DataStream is null)
                         {
                             continue;
-                        }
-
-                        if (entry.Length % RecordSize != 0)
-                        {
-                            throw new InvalidDataException($"CIFAR-10 archive '{path}', entry '{entry.Name}' has {entry.Length} bytes, not a whole number of {RecordSize}-byte records.");
                         }
 
                         for (long r = 0; r < entry.Length / RecordSize && index < end; r++, index++)
@@ -209,13 +306,13 @@ internal abstract class Cifar10Source
             }
             catch (Exception e) when (e is InvalidDataException or FormatException or EndOfStreamException)
             {
-                throw new InvalidDataException($"CIFAR-10 archive '{path}' is damaged: {e.Message}", e);
+                throw new InvalidDataException($"CIFAR-10 archive '{_path}' is damaged: {e.Message}", e);
             }
         }
 
         private string[] ReadMeta()
         {
-            using var file = File.OpenRead(path);
+            using var file = File.OpenRead(_path);
             using var gzip = new GZipStream(file, CompressionMode.Decompress);
             using var reader = new TarReader(gzip);
             TarEntry? entry;

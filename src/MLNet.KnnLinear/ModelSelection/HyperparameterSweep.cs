@@ -41,9 +41,12 @@ internal static class HyperparameterSweep
     public static int[] Holdout(long rows, double validationFraction, int seed)
     {
         var permutation = Permutation(rows, seed);
-        long validation = (long)Math.Round(rows * validationFraction);
+        long validation = HeldOutRows(rows, validationFraction);
         return permutation.Select(p => p < validation ? 0 : -1).ToArray();
     }
+
+    /// <summary>How many of <paramref name="rows"/> rows a validation fraction holds out (rounded to the nearest row).</summary>
+    public static long HeldOutRows(long rows, double validationFraction) => (long)Math.Round(rows * validationFraction);
 
     public static long CountRows(IDataView data)
     {

@@ -43,16 +43,9 @@ public sealed class Cifar10LoaderTests
     {
         string dir = WriteFolder(recordsPerBatch: [2, 2, 2, 2, 2], testRecords: 3);
         string archive = Path.Combine(RepoPaths.NewTempDirectory(), "cifar-10-binary.tar.gz");
-        using (var file = File.Create(archive))
-        using (var gzip = new GZipStream(file, CompressionLevel.Fastest))
-        using (var tar = new TarWriter(gzip))
-        {
-            // Deliberately out of order: the loader must still read batches 1..5 in order.
-            foreach (string name in new[] { "data_batch_3.bin", "batches.meta.txt", "data_batch_1.bin", "data_batch_2.bin", "data_batch_5.bin", "data_batch_4.bin", "test_batch.bin" })
-            {
-                tar.WriteEntry(Path.Combine(dir, name), $"cifar-10-batches-bin/{name}");
-            }
-        }
+
+        // Deliberately out of order: the loader must still read batches 1..5 in order.
+        WriteArchive(archive, dir, "data_batch_3.bin", "batches.meta.txt", "data_batch_1.bin", "data_batch_2.bin", "data_batch_5.bin", "data_batch_4.bin", "test_batch.bin");
 
         var ml = new MLContext(seed: 1);
         var fromArchive = ml.Data.LoadFromCifar10(archive);
@@ -70,7 +63,7 @@ public sealed class Cifar10LoaderTests
     {
         string dir = WriteFolder(recordsPerBatch: [3, 0, 0, 0, 0], testRecords: 1);
         var ml = new MLContext(seed: 1);
-        var data = ml.Data.LoadFromCifar10(dir);
+        var data = ml.Data.LoadFromCifar10(Path.Combine(dir, "data_batch_1.bin"));
 
         // ExtractPixels' default output is planar R, G, B, unscaled: exactly the record's bytes.
         var extracted = ml.Transforms.ExtractPixels("Extracted", "Image").Fit(data).Transform(data);
@@ -126,6 +119,116 @@ public sealed class Cifar10LoaderTests
 
         FluentActions.Invoking(() => ml.Data.LoadFromCifar10(Path.Combine(dir, "missing"))).Should().Throw<FileNotFoundException>().WithMessage("*cifar-10-batches-bin*");
     }
+
+    [Fact]
+    public void LoadFromCifar10_TarGzWithOneFlippedBit_ThrowsNamingTheFileOrReadsIdenticalRecords()
+    {
+        string dir = WriteFolder(recordsPerBatch: [2, 2, 2, 2, 2], testRecords: 2);
+        string archive = Path.Combine(RepoPaths.NewTempDirectory(), "cifar-10-binary.tar.gz");
+        WriteArchive(archive, dir, "batches.meta.txt", "data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin", "data_batch_4.bin", "data_batch_5.bin", "test_batch.bin");
+        byte[] original = File.ReadAllBytes(archive);
+        var ml = new MLContext(seed: 1);
+        string expected = Records(ml.Data.LoadFromCifar10(archive));
+        int errors = 0;
+
+        // 30 positions spread over the whole file: gzip header, compressed data, and the CRC-32/length trailer.
+        foreach (int position in Enumerable.Range(0, 30).Select(i => (int)((long)i * (original.Length - 1) / 29)))
+        {
+            byte[] damaged = (byte[])original.Clone();
+            damaged[position] ^= (byte)(1 << (position % 8));
+            string path = Path.Combine(RepoPaths.NewTempDirectory(), "cifar-10-binary.tar.gz");
+            File.WriteAllBytes(path, damaged);
+            try
+            {
+                Records(ml.Data.LoadFromCifar10(path)).Should().Be(expected, $"a bit flipped at byte {position} of {original.Length} must fail or change nothing");
+            }
+            catch (InvalidDataException e)
+            {
+                e.Message.Should().Contain(path, "the error names the file");
+                errors++;
+            }
+        }
+
+        errors.Should().BeGreaterThan(20, "a flipped bit in the compressed data or the trailer fails the gzip check");
+    }
+
+    [Fact]
+    public void LoadFromCifar10_ThroughParallelTransforms_RowsStayInFileOrder()
+    {
+        // ML.NET evaluates row mappers on a cursor set and puts the rows back together by each cursor's Batch.
+        string dir = WriteFolder(recordsPerBatch: [60, 60, 60, 60, 60], testRecords: 1);
+        var ml = new MLContext(seed: 1);
+        var data = ml.Data.LoadFromCifar10(dir);
+        var pipeline = ml.Transforms.Conversion.MapKeyToValue("LabelText", "Label").Append(ml.Transforms.Conversion.ConvertType("Features", "Pixels", DataKind.Single));
+        var transformed = pipeline.Fit(data).Transform(data);
+        var expected = Enumerable.Range(0, 300).Select(i => $"class{i % 10}").ToArray();
+
+        for (int run = 0; run < 5; run++)
+        {
+            transformed.GetColumn<ReadOnlyMemory<char>>("LabelText").Select(t => t.ToString()).Should().Equal(expected, $"run {run}");
+        }
+    }
+
+    [Fact]
+    public void LoadFromCifar10_UndefinedSplit_Throws()
+    {
+        string dir = WriteFolder(recordsPerBatch: [1, 1, 1, 1, 1], testRecords: 1);
+        FluentActions.Invoking(() => new MLContext().Data.LoadFromCifar10(dir, (Cifar10Split)7))
+            .Should().Throw<ArgumentOutOfRangeException>().WithMessage("*split*Train*Test*");
+    }
+
+    [Fact]
+    public void LoadFromCifar10_FolderMissingBatches_ThrowsNamingThem()
+    {
+        string dir = WriteFolder(recordsPerBatch: [1, 1, 1, 1, 1], testRecords: 1);
+        foreach (int b in new[] { 2, 4, 5 })
+        {
+            File.Delete(Path.Combine(dir, $"data_batch_{b}.bin"));
+        }
+
+        FluentActions.Invoking(() => new MLContext().Data.LoadFromCifar10(dir))
+            .Should().Throw<FileNotFoundException>().WithMessage("*Train batches missing*data_batch_2.bin, data_batch_4.bin, data_batch_5.bin*");
+    }
+
+    [Fact]
+    public void LoadFromCifar10_TarGzWithoutBatches_SameErrorAsTheFolder()
+    {
+        string dir = WriteFolder(recordsPerBatch: [1, 1, 1, 1, 1], testRecords: 1);
+        string archive = Path.Combine(RepoPaths.NewTempDirectory(), "cifar-10-binary.tar.gz");
+        WriteArchive(archive, dir, "batches.meta.txt");
+        string empty = RepoPaths.NewTempDirectory();
+
+        var fromArchive = FluentActions.Invoking(() => new MLContext().Data.LoadFromCifar10(archive)).Should().Throw<FileNotFoundException>().Which;
+        var fromFolder = FluentActions.Invoking(() => new MLContext().Data.LoadFromCifar10(empty)).Should().Throw<FileNotFoundException>().Which;
+
+        fromArchive.Message.Replace(archive, "PATH").Should().Be(fromFolder.Message.Replace(empty, "PATH"));
+        fromArchive.Message.Should().Contain("data_batch_1.bin, data_batch_2.bin, data_batch_3.bin, data_batch_4.bin, data_batch_5.bin");
+    }
+
+    [Fact]
+    public void LoadFromCifar10_EmptyBatchFile_Throws()
+    {
+        string dir = WriteFolder(recordsPerBatch: [1, 1, 0, 1, 1], testRecords: 1);
+        FluentActions.Invoking(() => new MLContext().Data.LoadFromCifar10(dir))
+            .Should().Throw<InvalidDataException>().WithMessage("*data_batch_3.bin*empty*");
+        FluentActions.Invoking(() => new MLContext().Data.LoadFromCifar10(Path.Combine(dir, "data_batch_3.bin")))
+            .Should().Throw<InvalidDataException>().WithMessage("*data_batch_3.bin*empty*");
+    }
+
+    private static void WriteArchive(string archive, string dir, params string[] names)
+    {
+        using var file = File.Create(archive);
+        using var gzip = new GZipStream(file, CompressionLevel.Fastest);
+        using var tar = new TarWriter(gzip);
+        foreach (string name in names)
+        {
+            tar.WriteEntry(Path.Combine(dir, name), $"cifar-10-batches-bin/{name}");
+        }
+    }
+
+    /// <summary>Every record's label and pixels, as one string.</summary>
+    private static string Records(IDataView data)
+        => string.Join(";", new MLContext().Data.CreateEnumerable<LabelledPixels>(data, reuseRowObject: false).Select(r => $"{r.Label}:{Convert.ToHexString(r.Pixels)}"));
 
     private static int[] Labels(IDataView data)
     {
@@ -183,6 +286,14 @@ public sealed class Cifar10LoaderTests
     {
         [VectorType(3072)]
         public float[] Extracted { get; set; } = [];
+    }
+
+    private sealed class LabelledPixels
+    {
+        public uint Label { get; set; }
+
+        [VectorType(3072)]
+        public byte[] Pixels { get; set; } = [];
     }
 
     private sealed class PixelRow

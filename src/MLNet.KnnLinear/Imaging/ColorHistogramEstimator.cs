@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MLNet.KnnLinear.Imaging;
@@ -32,7 +33,10 @@ public sealed class ColorHistogramEstimator : ImageFeaturizerEstimator<ColorHist
         /// <summary>The channels histogrammed (hue by default).</summary>
         public ColorHistogramChannels Channels { get; set; } = ColorHistogramChannels.Hue;
 
-        /// <summary>Bins per channel (10).</summary>
+        /// <summary>
+        /// Bins per channel (10). The histogram may have at most 65,536 slots: bins × channels, or bins^channels when
+        /// <see cref="Joint"/> (so at most 256 bins for a joint histogram of 2 channels, 40 for 3).
+        /// </summary>
         public int BinsPerChannel { get; set; } = 10;
 
         /// <summary>False (default): one histogram per channel, concatenated; true: one joint histogram over all selected channels.</summary>
@@ -55,9 +59,14 @@ public sealed class ColorHistogramEstimator : ImageFeaturizerEstimator<ColorHist
                 throw new ArgumentOutOfRangeException(nameof(MaxPixelValue), MaxPixelValue, "MaxPixelValue must be a positive number.");
             }
 
-            if (Joint && Math.Pow(BinsPerChannel, ToParameters().Selected.Length) > 1 << 24)
+            int channels = ToParameters().Selected.Length;
+            double length = ColorHistogramParameters.LengthOf(BinsPerChannel, channels, Joint);
+            if (length > ColorHistogramParameters.MaxLength)
             {
-                throw new ArgumentOutOfRangeException(nameof(BinsPerChannel), BinsPerChannel, "A joint histogram of that many bins per channel would exceed 16,777,216 slots.");
+                throw new ArgumentOutOfRangeException(
+                    nameof(BinsPerChannel),
+                    BinsPerChannel,
+                    string.Create(CultureInfo.InvariantCulture, $"BinsPerChannel {BinsPerChannel} over {channels} channel(s){(Joint ? " (joint)" : string.Empty)} makes {length:N0} histogram slots; at most {ColorHistogramParameters.MaxLength:N0} are allowed."));
             }
         }
 

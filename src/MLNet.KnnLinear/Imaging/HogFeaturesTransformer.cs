@@ -13,7 +13,7 @@ namespace MLNet.KnnLinear;
 public sealed class HogFeaturesTransformer : ImageFeaturizerTransformer, IPersistentTransformer<HogFeaturesTransformer>
 {
     internal const string LoaderSignature = "HogFeaturesTransformer";
-    private const int StateVersion = 1;
+    private const int StateVersion = 2;
 
     private readonly HogParameters _parameters;
 
@@ -25,8 +25,8 @@ public sealed class HogFeaturesTransformer : ImageFeaturizerTransformer, IPersis
 
     static HogFeaturesTransformer IPersistentTransformer<HogFeaturesTransformer>.ReadState(ModelStateReader reader, int version)
     {
-        var (source, output, threads) = ReadCommonState(reader);
-        return new HogFeaturesTransformer(source, output, HogParameters.Read(reader), threads);
+        var (source, output) = ReadCommonState(reader, version);
+        return new HogFeaturesTransformer(source, output, HogParameters.Read(reader), threads: null);
     }
 
     void IPersistentTransformer<HogFeaturesTransformer>.WriteState(BinaryWriter writer)
@@ -69,6 +69,9 @@ public sealed class HogFeaturesTransformer : ImageFeaturizerTransformer, IPersis
 
         HogVisualization.Save(path, descriptor.CellHistograms(planes), _parameters, descriptor.Geometry, scale);
     }
+
+    /// <summary>With square-root compression a negative pixel would give NaN features, so it is refused instead.</summary>
+    private protected override float MinPixel => _parameters.SqrtCompression ? 0f : base.MinPixel;
 
     private protected override (int Length, Func<ImageFeatureFunction> CreateWorker) Compile(ImageColumn input)
     {

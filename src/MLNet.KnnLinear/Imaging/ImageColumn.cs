@@ -16,6 +16,15 @@ internal enum ImageColumnKind
 /// </summary>
 internal sealed record ImageColumn(DataViewSchema.Column Column, ImageColumnKind Kind, int Height, int Width, int Channels, PixelLayout Layout)
 {
+    /// <summary>
+    /// The largest Single pixel magnitude accepted (1e9): far above any real pixel scale (bytes, 16-bit, [0, 1]
+    /// floats), and low enough that gradients, cell sums and block norms stay finite in float32.
+    /// </summary>
+    public const float MaxPixelMagnitude = 1e9f;
+
+    /// <summary>The smallest Single pixel value accepted: −<see cref="MaxPixelMagnitude"/>, or 0 where the featurizer takes a square root.</summary>
+    public float MinPixel { get; init; } = -MaxPixelMagnitude;
+
     public int PlaneLength => Height * Width;
 
     public int Length => Channels * Height * Width;
@@ -72,7 +81,7 @@ internal sealed class MLImageReader(ImageColumn column, ValueGetter<MLImage> get
     }
 }
 
-/// <summary>A pixel vector (planar or interleaved) to planar floats; Single values must be finite.</summary>
+/// <summary>A pixel vector (planar or interleaved) to planar floats; Single values must be finite and in the column's range.</summary>
 internal sealed class VectorReader<T>(ImageColumn column, ValueGetter<VBuffer<T>> getter) : ImageReader
     where T : unmanaged, System.Numerics.INumberBase<T>
 {
@@ -114,19 +123,25 @@ internal sealed class VectorReader<T>(ImageColumn column, ValueGetter<VBuffer<T>
 
         if (typeof(T) == typeof(float))
         {
-            RequireFinite(planes[..column.Length]);
+            RequireInRange(planes[..column.Length]);
         }
     }
 
     private static float ToSingle(T value) => float.CreateTruncating(value);
 
-    private void RequireFinite(ReadOnlySpan<float> values)
+    private void RequireInRange(ReadOnlySpan<float> values)
     {
+        float min = column.MinPixel;
         for (int i = 0; i < values.Length; i++)
         {
-            if (!float.IsFinite(values[i]))
+            float v = values[i];
+            if (!(v >= min && v <= ImageColumn.MaxPixelMagnitude))
             {
-                throw new InvalidOperationException($"Pixel column '{column.Column.Name}' holds {values[i].ToString(System.Globalization.CultureInfo.InvariantCulture)}; pixel values must be finite numbers.");
+                string text = v.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                string expected = min == 0f
+                    ? "pixel values must be finite and between 0 and 1e9 (SqrtCompression takes their square root)"
+                    : "pixel values must be finite and within ±1e9";
+                throw new InvalidOperationException($"Pixel column '{column.Column.Name}' holds {text} at slot {i} (planar order); {expected}.");
             }
         }
     }

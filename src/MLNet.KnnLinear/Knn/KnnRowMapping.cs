@@ -50,7 +50,7 @@ internal sealed class KnnRowMapping : ClassifierRowMapping
         public override void Append(int slot)
         {
             _getter!(ref _buffer);
-            FeatureVectors.CopyFinite(_buffer, _queries.AsSpan(slot * _features, _features), _mapping.Features.Name);
+            FeatureVectors.CopyChecked(_buffer, _queries.AsSpan(slot * _features, _features), _mapping.Features.Name);
         }
 
         public override void Compute(int count)

@@ -28,7 +28,7 @@ internal sealed class LinearRowMapping : ClassifierRowMapping
         public override void Append(int slot)
         {
             _getter!(ref _buffer);
-            FeatureVectors.CopyFinite(_buffer, _features, mapping.Features.Name);
+            FeatureVectors.CopyChecked(_buffer, _features, mapping.Features.Name);
         }
 
         public override void Compute(int count)

@@ -80,7 +80,7 @@ internal sealed class LabelledRows
                 }
 
                 featureGetter(ref vector);
-                FeatureVectors.CopyFinite(vector, rows.Append(dimension), features.Name);
+                FeatureVectors.CopyChecked(vector, rows.Append(dimension), features.Name);
                 classes.Append(1)[0] = (int)key - 1;
             }
         }

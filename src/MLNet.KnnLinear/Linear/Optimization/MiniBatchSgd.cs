@@ -4,6 +4,7 @@ using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using MLNet.KnnLinear.Linear.Losses;
 using MLNet.KnnLinear.Linear.Regularizers;
+using MLNet.KnnLinear.MlNetInterop;
 using MLNet.KnnLinear.Pipeline;
 
 namespace MLNet.KnnLinear.Linear.Optimization;
@@ -17,6 +18,12 @@ namespace MLNet.KnnLinear.Linear.Optimization;
 /// </summary>
 internal sealed class MiniBatchSgd(LinearClassifierTrainer.Options options, Regularizer regularizer, IChannel channel)
 {
+    /// <summary>How far above its starting value the objective may be in any epoch before training is declared diverged.</summary>
+    private const double BlowUpFactor = 1000;
+
+    /// <summary>How far above its starting value the objective may end.</summary>
+    private const double DivergenceFactor = 10;
+
     private readonly HashSet<int> _classesSeen = [];
 
     public LinearModelParameters Train(IDataView input, DataViewSchema.Column label, DataViewSchema.Column features, DataViewSchema.Column? weight)
@@ -35,6 +42,7 @@ internal sealed class MiniBatchSgd(LinearClassifierTrainer.Options options, Regu
         var trace = new OptimizationTrace();
         var batch = new Batch(options.BatchSize, d, classes);
         bool validating = options.ValidationFraction > 0;
+        double zeroWeightObjective = ZeroWeightLoss(loss, classes);
 
         for (int epoch = 0; epoch < options.NumberOfEpochs; epoch++)
         {
@@ -78,6 +86,7 @@ internal sealed class MiniBatchSgd(LinearClassifierTrainer.Options options, Regu
 
             double objective = (lossSum / Math.Max(weightSum, double.Epsilon)) + regularizer.Value(w);
             trace.Add(objective, gradientNorm);
+            CheckNotDiverged(objective, zeroWeightObjective, epoch, rate, last: epoch == options.NumberOfEpochs - 1);
             string message = $"epoch {epoch + 1}: training objective {objective:G6} (learning rate {rate:G3})";
             if (validating)
             {
@@ -92,17 +101,43 @@ internal sealed class MiniBatchSgd(LinearClassifierTrainer.Options options, Regu
                 }
                 else if (++epochsWithoutImprovement >= options.EarlyStoppingPatience)
                 {
-                    channel.Info(message);
+                    CheckNotDiverged(objective, zeroWeightObjective, epoch, rate, last: true);
+                    TrainingLog.Info(channel, message);
                     trace.StopReason = $"early stopping: no better validation loss for {options.EarlyStoppingPatience} epochs";
                     break;
                 }
             }
 
-            channel.Info(message);
+            TrainingLog.Info(channel, message);
         }
 
         trace.StopReason ??= "all epochs done";
         return new LinearModelParameters(bestW ?? w, bestB ?? b, d, options.Loss, trace);
+    }
+
+    /// <summary>
+    /// The loss of any example at W = 0, b = 0 (every score 0, so the same for every label): where training starts.
+    /// </summary>
+    private static double ZeroWeightLoss(ILinearLoss loss, int classes)
+        => loss.Compute(new float[classes], 0, new float[classes]);
+
+    /// <summary>
+    /// SGD whose step is too large does not fail by itself: the weights swing ever wider and the model that comes out
+    /// is garbage with finite numbers. So training fails when an epoch's objective (mean loss + regularizer) is not
+    /// finite or above <see cref="BlowUpFactor"/> times the loss at zero weights, where training starts, or when the
+    /// last epoch ends above <see cref="DivergenceFactor"/> times it (a model far worse than predicting nothing).
+    /// </summary>
+    private void CheckNotDiverged(double objective, double zeroWeightObjective, int epoch, double rate, bool last)
+    {
+        double factor = last ? DivergenceFactor : BlowUpFactor;
+        if (double.IsFinite(objective) && objective <= factor * zeroWeightObjective)
+        {
+            return;
+        }
+
+        throw new InvalidOperationException(
+            $"Mini-batch SGD diverged in epoch {epoch + 1}: the training objective is {objective:G4}, more than {factor} times its value at zero weights ({zeroWeightObjective:G4}), at learning rate {rate:G3}. " +
+            $"Lower {nameof(LinearClassifierTrainer.Options.LearningRate)} (now {options.LearningRate:G3}), or scale the features (e.g. NormalizeMeanVariance).");
     }
 
     /// <summary>Fills <paramref name="batch"/> row by row, yielding after each row it adds (the caller steps when full).</summary>
@@ -148,7 +183,7 @@ internal sealed class MiniBatchSgd(LinearClassifierTrainer.Options options, Regu
             }
 
             featureGetter(ref vector);
-            FeatureVectors.CopyFinite(vector, batch.Features.AsSpan(batch.Count * batch.Dimension, batch.Dimension), features.Name);
+            FeatureVectors.CopyChecked(vector, batch.Features.AsSpan(batch.Count * batch.Dimension, batch.Dimension), features.Name);
             batch.Labels[batch.Count] = (int)key - 1;
             _classesSeen.Add((int)key - 1);
             batch.Weights[batch.Count] = exampleWeight;

@@ -9,7 +9,7 @@ public sealed class OptimizationTrace
     private readonly List<double> _objective = [];
     private readonly List<double> _optimality = [];
     private readonly List<double> _seconds = [];
-    private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
+    private readonly long _start = System.Diagnostics.Stopwatch.GetTimestamp();
 
     /// <summary>The objective after each iteration; entry 0 is the starting point.</summary>
     public IReadOnlyList<double> Objective => _objective;
@@ -30,14 +30,17 @@ public sealed class OptimizationTrace
     {
         _objective.Add(objective);
         _optimality.Add(optimality);
-        _seconds.Add(_clock.Elapsed.TotalSeconds);
+        _seconds.Add(System.Diagnostics.Stopwatch.GetElapsedTime(_start).TotalSeconds);
     }
 
     internal void Append(OptimizationTrace other)
     {
         _objective.AddRange(other._objective);
         _optimality.AddRange(other._optimality);
-        _seconds.AddRange(other._seconds);
+        // The other trace's clock started later (e.g. a later smoothing stage): shift its times onto this clock,
+        // so ElapsedSeconds counts from the start of training across stages.
+        double offset = (other._start - _start) / (double)System.Diagnostics.Stopwatch.Frequency;
+        _seconds.AddRange(other._seconds.Select(s => s + offset));
         StopReason = other.StopReason;
     }
 }

@@ -12,7 +12,7 @@ namespace MLNet.KnnLinear;
 public sealed class ColorHistogramTransformer : ImageFeaturizerTransformer, IPersistentTransformer<ColorHistogramTransformer>
 {
     internal const string LoaderSignature = "ColorHistogramTransform";
-    private const int StateVersion = 1;
+    private const int StateVersion = 2;
 
     private readonly ColorHistogramParameters _parameters;
 
@@ -24,8 +24,8 @@ public sealed class ColorHistogramTransformer : ImageFeaturizerTransformer, IPer
 
     static ColorHistogramTransformer IPersistentTransformer<ColorHistogramTransformer>.ReadState(ModelStateReader reader, int version)
     {
-        var (source, output, threads) = ReadCommonState(reader);
-        return new ColorHistogramTransformer(source, output, ColorHistogramParameters.Read(reader), threads);
+        var (source, output) = ReadCommonState(reader, version);
+        return new ColorHistogramTransformer(source, output, ColorHistogramParameters.Read(reader), threads: null);
     }
 
     void IPersistentTransformer<ColorHistogramTransformer>.WriteState(BinaryWriter writer)

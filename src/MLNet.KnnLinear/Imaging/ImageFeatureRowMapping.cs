@@ -27,7 +27,7 @@ internal sealed class ImageFeatureRowMapping : RowMapping
         _input = input;
         _length = length;
         _createWorker = createWorker;
-        _threads = Math.Max(1, threads ?? Environment.ProcessorCount);
+        _threads = Math.Clamp(threads ?? Environment.ProcessorCount, 1, Environment.ProcessorCount);
         Inputs = [input.Column];
         Columns = [new MappedColumn(outputColumnName, new VectorDataViewType(NumberDataViewType.Single, length), DataViewSchema.Annotations.Empty)];
     }

@@ -30,25 +30,35 @@ public abstract class ImageFeaturizerTransformer : RowMappingTransformer
     /// <summary>The output length for images of <paramref name="input"/>'s shape, and a factory of per-thread feature functions.</summary>
     private protected abstract (int Length, Func<ImageFeatureFunction> CreateWorker) Compile(ImageColumn input);
 
-    /// <summary>Writes the input, output and thread settings; the derived state follows.</summary>
+    /// <summary>
+    /// Writes the input and output settings; the derived state follows. The thread count is a runtime setting and is
+    /// not saved (state version 2): a loaded featurizer uses every core.
+    /// </summary>
     private protected void WriteCommonState(BinaryWriter writer)
     {
         Source.Write(writer);
         writer.WriteUtf8(OutputColumnName);
-        writer.Write(Threads ?? 0);
     }
 
-    private protected static (ImageSource Source, string Output, int? Threads) ReadCommonState(ModelStateReader reader)
+    private protected static (ImageSource Source, string Output) ReadCommonState(ModelStateReader reader, int version)
     {
         var source = ImageSource.Read(reader);
         string output = reader.ReadString("output column");
-        int threads = reader.ReadInt32("number of threads", 0);
-        return (source, output, threads == 0 ? null : threads);
+        if (version == 1)
+        {
+            // Version 1 stored the training-time thread count; it is read past, not used.
+            reader.ReadInt32("number of threads (version 1, ignored)", 0);
+        }
+
+        return (source, output);
     }
+
+    /// <summary>The smallest Single pixel value this featurizer accepts (the default allows negatives).</summary>
+    private protected virtual float MinPixel => -ImageColumn.MaxPixelMagnitude;
 
     private protected override RowMapping Bind(DataViewSchema inputSchema)
     {
-        var input = Source.Bind(inputSchema);
+        var input = Source.Bind(inputSchema) with { MinPixel = MinPixel };
         var (length, createWorker) = Compile(input);
         return new ImageFeatureRowMapping(inputSchema, input, OutputColumnName, length, createWorker, Threads);
     }

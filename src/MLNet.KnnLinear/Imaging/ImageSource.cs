@@ -53,8 +53,8 @@ internal sealed record ImageSource(string Column, int Height, int Width, int Cha
     public static ImageSource Read(ModelStateReader reader)
         => new(
             reader.ReadString("input column"),
-            reader.ReadInt32("image height", 0),
-            reader.ReadInt32("image width", 0),
+            reader.ReadInt32("image height", 0, 1 << 16),
+            reader.ReadInt32("image width", 0, 1 << 16),
             reader.ReadInt32("channels", 1, 3),
             reader.ReadEnum<PixelLayout>("pixel layout"));
 

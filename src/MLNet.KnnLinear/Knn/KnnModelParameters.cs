@@ -143,11 +143,15 @@ public sealed class KnnModelParameters
         }
     }
 
-    internal static KnnModelParameters Read(ModelStateReader reader, int maxThreads)
+    /// <summary>
+    /// Reads a model written by <see cref="Write"/>. The class count is allocated per predicted row but backed by no
+    /// bytes of its own, so it is bounded by what is: the training rows, or the stored class names.
+    /// </summary>
+    internal static KnnModelParameters Read(ModelStateReader reader, int maxThreads, int storedClassNames)
     {
         int features = reader.ReadInt32("feature count", 1);
-        int rows = reader.ReadInt32("training row count", 1);
-        int classCount = reader.ReadInt32("class count", 1);
+        int rows = reader.ReadCount("training row count", sizeof(int) + 1, 1);
+        int classCount = reader.ReadInt32("class count", 1, Math.Max(rows, storedClassNames));
         int k = reader.ReadInt32("number of neighbors", 1, rows);
         var distance = reader.ReadEnum<KnnDistance>("distance");
         var weighting = reader.ReadEnum<KnnWeighting>("weighting");

@@ -9,23 +9,28 @@ namespace MLNet.KnnLinear;
 /// <summary>
 /// The fitted k-nearest-neighbours predictor. Appends <c>Score</c> (the vote fraction of each class: a vector of
 /// Single with one slot per label key value, summing to 1) and <c>PredictedLabel</c> (the label key of the class
-/// with the most votes; ties go to the tied class holding the nearest neighbour).
+/// with the most votes; ties go to the tied class holding the nearest neighbour). On such a tie the other tied
+/// classes' scores are lowered by one float step (about 6e-8 of their value), so that argmax(<c>Score</c>), which is
+/// what ML.NET's <c>Evaluate</c> reads, is always <c>PredictedLabel</c>, whatever the order of the label keys.
 /// </summary>
+/// <remarks>
+/// Saved state version 2 holds the model and column names only; the number of search threads is a runtime
+/// setting (the trainer's <see cref="KnnTrainer.Options.NumberOfThreads"/> for a model it fits, every core for a
+/// loaded one). Version 1 files, which also stored the thread count, are still read; their thread count is ignored.
+/// </remarks>
 public sealed class KnnPredictionTransformer : RowMappingTransformer, ISingleFeaturePredictionTransformer<KnnModelParameters>, IPersistentTransformer<KnnPredictionTransformer>
 {
     internal const string LoaderSignature = "KnnPredictionTransformer";
-    private const int StateVersion = 1;
+    private const int StateVersion = 2;
 
     private readonly LabelKeyValues? _classNames;
-    private readonly int _numberOfThreads;
 
-    internal KnnPredictionTransformer(KnnModelParameters model, string featureColumnName, LabelKeyValues? classNames, int numberOfThreads)
+    internal KnnPredictionTransformer(KnnModelParameters model, string featureColumnName, LabelKeyValues? classNames)
     {
         Model = model;
         FeatureColumnName = featureColumnName;
         FeatureColumnType = new VectorDataViewType(NumberDataViewType.Single, model.FeatureCount);
         _classNames = classNames;
-        _numberOfThreads = numberOfThreads;
     }
 
     /// <inheritdoc/>
@@ -42,16 +47,20 @@ public sealed class KnnPredictionTransformer : RowMappingTransformer, ISingleFea
     static KnnPredictionTransformer IPersistentTransformer<KnnPredictionTransformer>.ReadState(ModelStateReader reader, int version)
     {
         string feature = reader.ReadString("feature column name");
-        int threads = reader.ReadInt32("number of threads", 0);
+        if (version == 1)
+        {
+            // Version 1 stored the training-time thread count; it is a runtime setting, so it is read past, not used.
+            reader.ReadInt32("number of threads (version 1, ignored)", 0);
+        }
+
         var classNames = reader.ReadBoolean("has class names") ? LabelKeyValues.Read(reader) : null;
-        var model = KnnModelParameters.Read(reader, threads);
-        return new KnnPredictionTransformer(model, feature, classNames, threads);
+        var model = KnnModelParameters.Read(reader, maxThreads: 0, storedClassNames: classNames?.Count ?? 0);
+        return new KnnPredictionTransformer(model, feature, classNames);
     }
 
     void IPersistentTransformer<KnnPredictionTransformer>.WriteState(BinaryWriter writer)
     {
         writer.WriteUtf8(FeatureColumnName);
-        writer.Write(_numberOfThreads);
         writer.Write(_classNames is not null);
         _classNames?.Write(writer);
         Model.Write(writer);

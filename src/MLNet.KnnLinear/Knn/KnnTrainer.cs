@@ -61,10 +61,10 @@ public sealed class KnnTrainer : IEstimator<KnnPredictionTransformer>
             throw new ArgumentOutOfRangeException(nameof(Options.NumberOfNeighbors), _k, $"NumberOfNeighbors (k = {_k}) must not exceed the number of training rows ({data.Count}).");
         }
 
-        channel.Info($"k-NN memorised {data.Count} rows of {data.Dimension} features ({data.Skipped} rows with a missing label skipped).");
+        TrainingLog.Info(channel, $"k-NN memorised {data.Count} rows of {data.Dimension} features ({data.Skipped} rows with a missing label skipped).");
         var index = new FlatIndex(data.Features, data.Dimension, _distance, _threads);
         var model = new KnnModelParameters(index, data.Classes, data.ClassCount, _k, _weighting);
-        return new KnnPredictionTransformer(model, _features, LabelKeyValues.From(label), _threads);
+        return new KnnPredictionTransformer(model, _features, LabelKeyValues.From(label));
     }
 
     /// <summary>The input schema plus <c>Score</c> and <c>PredictedLabel</c>.</summary>

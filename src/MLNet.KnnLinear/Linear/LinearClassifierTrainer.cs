@@ -85,7 +85,7 @@ public sealed class LinearClassifierTrainer : IEstimator<LinearPredictionTransfo
         RequireTrainable(data.Classes, data.Weights, label, weight);
         int classes = data.ClassCount;
         int dimension = data.Dimension;
-        channel.Info($"Linear classifier: {data.Count} rows × {dimension} features, {classes} classes, {_options.Loss} loss, {_options.Regularization} λ = {_options.Lambda}.");
+        TrainingLog.Info(channel, $"Linear classifier: {data.Count} rows × {dimension} features, {classes} classes, {_options.Loss} loss, {_options.Regularization} λ = {_options.Lambda}.");
         var objective = new LinearObjective(data.Features, data.Classes, data.Weights, dimension, classes, LinearLosses.Create(_options.Loss, _options.Margin), regularizer, _options.NumberOfThreads ?? 0);
         var theta = new double[objective.ParameterCount];
         var trace = new OptimizationTrace();
@@ -103,7 +103,7 @@ public sealed class LinearClassifierTrainer : IEstimator<LinearPredictionTransfo
                 {
                     if (iteration % 10 == 0)
                     {
-                        channel.Info($"iteration {iteration}: objective {value:G8}, optimality {optimality:G3}{(smoothing > 0 ? $" (hinge smoothing {smoothing:G2})" : string.Empty)}");
+                        TrainingLog.Info(channel, $"iteration {iteration}: objective {value:G8}, optimality {optimality:G3}{(smoothing > 0 ? $" (hinge smoothing {smoothing:G2})" : string.Empty)}");
                     }
                 },
             };
@@ -121,7 +121,7 @@ public sealed class LinearClassifierTrainer : IEstimator<LinearPredictionTransfo
             trace.Add(value, pseudo.Max(Math.Abs));
         }
 
-        channel.Info($"Linear classifier: objective {trace.FinalObjective:G8} after {trace.Objective.Count - 1} iterations, {objective.Evaluations} evaluations ({trace.StopReason}).");
+        TrainingLog.Info(channel, $"Linear classifier: objective {trace.FinalObjective:G8} after {trace.Objective.Count - 1} iterations, {objective.Evaluations} evaluations ({trace.StopReason}).");
         var weights = new float[classes * dimension];
         var biases = new float[classes];
         for (int i = 0; i < weights.Length; i++)

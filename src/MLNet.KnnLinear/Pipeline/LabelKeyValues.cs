@@ -92,8 +92,9 @@ internal sealed class LabelKeyValues
     public static LabelKeyValues Read(ModelStateReader reader)
     {
         var itemType = SupportedTypes[reader.ReadInt32("key value type", 0, SupportedTypes.Length - 1)];
-        int count = reader.ReadInt32("key value count", 1);
         Type raw = itemType.RawType;
+        long minBytesEach = raw == typeof(ReadOnlyMemory<char>) ? sizeof(int) : raw == typeof(bool) ? 1 : System.Runtime.InteropServices.Marshal.SizeOf(raw);
+        int count = reader.ReadCount("key value count", minBytesEach, 1);
         var values = Array.CreateInstance(raw == typeof(ReadOnlyMemory<char>) ? typeof(ReadOnlyMemory<char>) : raw, count);
         for (int i = 0; i < count; i++)
         {

@@ -23,9 +23,13 @@ internal sealed class ModelStateReader
 
     private long Remaining => _payload.Length - _payload.Position;
 
+    /// <summary>When set, receives the payload offset of every int32 field read (so tests can corrupt each one).</summary>
+    internal List<long>? Int32FieldOffsets { get; init; }
+
     public int ReadInt32(string field, int min = int.MinValue, int max = int.MaxValue)
     {
         Need(4, field);
+        Int32FieldOffsets?.Add(_payload.Position);
         int value = _reader.ReadInt32();
         if (value < min || value > max)
         {
@@ -33,6 +37,21 @@ internal sealed class ModelStateReader
         }
 
         return value;
+    }
+
+    /// <summary>
+    /// Reads a count of items that each take at least <paramref name="minBytesEach"/> bytes further on, and checks
+    /// that the bytes left can hold that many before anything is allocated for them.
+    /// </summary>
+    public int ReadCount(string field, long minBytesEach, int min = 0, int max = int.MaxValue)
+    {
+        int count = ReadInt32(field, min, max);
+        if (count * minBytesEach > Remaining)
+        {
+            throw Invalid($"field '{field}' declares {count} items of at least {minBytesEach} bytes each, but only {Remaining} bytes remain");
+        }
+
+        return count;
     }
 
     public uint ReadUInt32(string field)

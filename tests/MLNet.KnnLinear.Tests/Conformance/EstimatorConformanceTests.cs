@@ -110,6 +110,18 @@ public abstract class EstimatorConformanceTests
     }
 
     [Fact]
+    public void Transformer_EveryInt32FieldOfTheSavedState_CorruptedWithValidCrc_FailsClearlyWithinAllocationBudget()
+    {
+        var ml = NewContext();
+        var transformer = CreateEstimator(ml).Fit(TrainData(ml));
+        var sweep = typeof(StateFieldSweep).GetMethod(nameof(StateFieldSweep.Run))!.MakeGenericMethod(transformer.GetType());
+
+        int fields = (int)sweep.Invoke(null, System.Reflection.BindingFlags.DoNotWrapExceptions, null, [transformer, TestData(ml)], null)!;
+
+        fields.Should().BeGreaterThan(3, "every component's state holds sizes and settings");
+    }
+
+    [Fact]
     public void Transformer_RowByRow_EqualsBatch()
     {
         var ml = NewContext();

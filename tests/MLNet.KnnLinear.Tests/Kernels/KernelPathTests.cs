@@ -1,0 +1,52 @@
+using System.Runtime.Intrinsics.X86;
+using MLNet.KnnLinear.Kernels;
+using Xunit.Abstractions;
+
+namespace MLNet.KnnLinear.Tests.Kernels;
+
+/// <summary>
+/// Which kernel paths this process runs. CI runs the kernel tests three times (default, AVX2 disabled, AVX-512
+/// disabled by DOTNET_EnableAVX512=0) and says through <c>KNNLINEAR_EXPECTED_KERNELS</c> which paths each pass must exercise, so a pass that
+/// silently compares a scalar twin with itself, or never reaches the fast path, fails instead.
+/// </summary>
+public sealed class KernelPathTests(ITestOutputHelper output)
+{
+    /// <summary>The byte-SAD and FMA-dot paths in use, e.g. "sad=avx512,dot=fma".</summary>
+    public static string Paths()
+    {
+        string sad = SadTile.IsAccelerated512 ? "avx512" : SadTile.IsAccelerated ? "avx2" : "scalar";
+        string dot = DotTile.IsAccelerated ? "fma" : "scalar";
+        return $"sad={sad},dot={dot}";
+    }
+
+    [Fact]
+    public void Kernels_PathsInUse_AreTheOnesThisRunExpects()
+    {
+        string paths = Paths();
+        output.WriteLine($"kernel paths: {paths} (Avx2 {Avx2.IsSupported}, Fma {Fma.IsSupported}, Avx512BW {Avx512BW.IsSupported})");
+
+        if (Environment.GetEnvironmentVariable("DOTNET_EnableAVX2") == "0")
+        {
+            Avx2.IsSupported.Should().BeFalse("DOTNET_EnableAVX2=0 must turn AVX2 off");
+            paths.Should().StartWith("sad=scalar", "with AVX2 off the SAD kernel falls back to its scalar twin");
+        }
+
+        // .NET 10 reads DOTNET_EnableAVX512; the older DOTNET_EnableAVX512F no longer turns AVX-512 off, which is
+        // how an "AVX-512 disabled" pass can silently run the AVX-512 kernels again.
+        if (Environment.GetEnvironmentVariable("DOTNET_EnableAVX512") == "0")
+        {
+            Avx512F.IsSupported.Should().BeFalse("DOTNET_EnableAVX512=0 must turn AVX-512 off");
+            paths.Should().NotContain("avx512");
+        }
+
+        string? expected = Environment.GetEnvironmentVariable("KNNLINEAR_EXPECTED_KERNELS");
+        if (expected is not null)
+        {
+            paths.Should().Be(expected, "CI names the kernel paths each pass must run");
+        }
+        else if (string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidOperationException("Under CI=true, KNNLINEAR_EXPECTED_KERNELS must say which kernel paths this pass runs (e.g. sad=avx2,dot=fma).");
+        }
+    }
+}

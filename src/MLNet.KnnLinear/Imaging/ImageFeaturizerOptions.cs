@@ -30,7 +30,10 @@ public abstract class ImageFeaturizerOptions
     /// <summary>How a pixel vector's channels are ordered.</summary>
     public PixelLayout PixelLayout { get; set; } = PixelLayout.Planar;
 
-    /// <summary>Threads that compute the features of a block of rows; null: all cores. Results do not depend on it.</summary>
+    /// <summary>
+    /// Threads that compute the features of a block of rows; null: all cores. Results do not depend on it. A runtime
+    /// setting, not saved with the model: a loaded featurizer uses every core.
+    /// </summary>
     public int? NumberOfThreads { get; set; }
 
     internal virtual void Validate()

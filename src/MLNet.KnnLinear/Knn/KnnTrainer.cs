@@ -13,11 +13,12 @@ namespace MLNet.KnnLinear;
 /// </summary>
 /// <remarks>
 /// <list type="table">
-/// <item><term>Input</term><description>Label: key (use <c>MapValueToKey</c>); Features: known-size vector of Single, finite values.</description></item>
+/// <item><term>Input</term><description>Label: key (use <c>MapValueToKey</c>); Features: known-size vector of Single, finite values within ±1e15 (beyond, float32 squared distances overflow; the row is refused naming the column).</description></item>
 /// <item><term>Output</term><description><c>Score</c>: vote fractions, one slot per label key value; <c>PredictedLabel</c>: key with the label's <c>KeyValues</c>.</description></item>
 /// <item><term>Fit</term><description>One pass over the data, O(rows × features); no normalisation is applied (add <c>NormalizeMeanVariance</c> when features have different scales).</description></item>
 /// <item><term>Prediction</term><description>Exact search, O(training rows × features) per query, queries in blocks over <see cref="Options.NumberOfThreads"/> threads.</description></item>
-/// <item><term>Ties</term><description>Equal distances: the lower training row number is nearer. Equal votes: the tied class that holds the nearest neighbour wins.</description></item>
+/// <item><term>Ties</term><description>Equal distances: the lower training row number is nearer. Equal votes: the tied class that holds the nearest neighbour wins, whatever the key order, and the other tied classes' scores are lowered by one float step so that argmax(<c>Score</c>), which ML.NET's <c>Evaluate</c> reads, is <c>PredictedLabel</c>.</description></item>
+/// <item><term>Exactness</term><description>On whole-number features in [−255, 255] (raw pixels) distances are exact (integer sums for L1; 256-feature float32 blocks, exact below 2^24, added in double for L2 and cosine); other features are ranked in float32.</description></item>
 /// </list>
 /// Rows whose label is missing (key value 0) are skipped, as ML.NET's trainers do. k larger than the number of
 /// training rows is an error, as in scikit-learn (not silently clamped).
@@ -93,7 +94,10 @@ public sealed class KnnTrainer : IEstimator<KnnPredictionTransformer>
         /// <summary>How votes are weighted. Default <see cref="KnnWeighting.Uniform"/>.</summary>
         public KnnWeighting Weighting { get; set; } = KnnWeighting.Uniform;
 
-        /// <summary>Threads used for prediction; null uses every core. Results do not depend on it.</summary>
+        /// <summary>
+        /// Threads used for prediction by the model this trainer fits; null uses every core. Results do not depend on
+        /// it. It is a runtime setting, not saved with the model: a loaded model uses every core.
+        /// </summary>
         public int? NumberOfThreads { get; set; }
 
         internal void Validate()

@@ -43,4 +43,20 @@ public sealed class TopKSelectorTests
         rows[0].Should().Be(9);
         selector.Threshold.Should().Be(double.PositiveInfinity, "the selector is not full yet");
     }
+
+    [Fact]
+    public void TopKSelector_DistancesAbove2To24ThatFloatWouldMerge_KeepTheirOrder()
+    {
+        // 16,777,217 and 16,777,216 are the same float; exact squared L2 of pixel rows reaches 10^8 and more.
+        var selector = new TopKSelector(2);
+        selector.Add(16_777_217d, 0);
+        selector.Add(16_777_216d, 5);
+        selector.Add(16_777_218d, 1);
+        var distances = new double[2];
+        var rows = new int[2];
+        selector.CopySorted(distances, rows);
+
+        rows.Should().Equal(5, 0);
+        distances.Should().Equal(16_777_216d, 16_777_217d);
+    }
 }

@@ -113,13 +113,12 @@ internal sealed unsafe class GemmScan : DistanceScan
     public override void Scan(PreparedQueries queries, int queryBegin, int queryEnd, int rowBegin, int rowEnd, TopKSelector[] selectors)
     {
         var prepared = (Prepared)queries;
-        if (prepared.ExactNorms is not null)
-        {
-            ScanExact(prepared, queryBegin, queryEnd, rowBegin, rowEnd, selectors);
-            return;
-        }
 
+        // Exact mode clears the float tile buffer before every depth block and carries the sums in double instead.
+        bool exact = prepared.ExactNorms is not null;
+        int depthBlock = exact ? ExactDepthBlock : DepthBlock;
         float[] dots = t_dots ??= new float[QueryBlock * RowBlock];
+        double[]? sums = exact ? t_exactDots ??= new double[QueryBlock * RowBlock] : null;
         int d = _dimension;
         fixed (float* a = prepared.Values, b = _panels, c = dots)
         {
@@ -127,14 +126,21 @@ internal sealed unsafe class GemmScan : DistanceScan
             {
                 int qb = Math.Min(QueryBlock, queryEnd - q0);
                 int tiles = (qb + DotTile.Rows - 1) / DotTile.Rows;
+                int used = tiles * DotTile.Rows * RowBlock;
                 for (int r0 = rowBegin; r0 < rowEnd; r0 += RowBlock)
                 {
                     int rb = Math.Min(RowBlock, rowEnd - r0);
                     int panels = PanelPacking.PanelCount(rb);
-                    new Span<float>(c, tiles * DotTile.Rows * RowBlock).Clear();
-                    for (int k0 = 0; k0 < d; k0 += DepthBlock)
+                    new Span<float>(c, used).Clear();
+                    sums?.AsSpan(0, used).Clear();
+                    for (int k0 = 0; k0 < d; k0 += depthBlock)
                     {
-                        int kc = Math.Min(DepthBlock, d - k0);
+                        int kc = Math.Min(depthBlock, d - k0);
+                        if (sums is not null && k0 > 0)
+                        {
+                            new Span<float>(c, used).Clear();
+                        }
+
                         for (int p = 0; p < panels; p++)
                         {
                             float* panel = b + ((((long)(r0 / PanelPacking.PanelRows) + p) * PanelPacking.PanelRows * d) + ((long)k0 * PanelPacking.PanelRows));
@@ -144,9 +150,24 @@ internal sealed unsafe class GemmScan : DistanceScan
                                 DotTile.Accumulate(tileA, d, panel, kc, c + (t * DotTile.Rows * RowBlock) + (p * PanelPacking.PanelRows), RowBlock);
                             }
                         }
+
+                        if (sums is not null)
+                        {
+                            for (int i = 0; i < used; i++)
+                            {
+                                sums[i] += c[i];
+                            }
+                        }
                     }
 
-                    Select(prepared.Norms, q0, qb, r0, rb, c, selectors, queryBegin);
+                    if (sums is not null)
+                    {
+                        SelectExact(prepared.ExactNorms!, q0, qb, r0, rb, sums, selectors, queryBegin);
+                    }
+                    else
+                    {
+                        Select(prepared.Norms, q0, qb, r0, rb, c, selectors, queryBegin);
+                    }
                 }
             }
         }
@@ -171,53 +192,6 @@ internal sealed unsafe class GemmScan : DistanceScan
                 {
                     selector.Add(distance, r0 + j);
                     threshold = selector.Threshold;
-                }
-            }
-        }
-    }
-
-    /// <summary>
-    /// Exact mode: each depth block of 256 is summed in float (exact, see the class remarks) into a cleared tile
-    /// buffer, then added to a double accumulator; selection reads exact integer squared distances.
-    /// </summary>
-    private void ScanExact(Prepared prepared, int queryBegin, int queryEnd, int rowBegin, int rowEnd, TopKSelector[] selectors)
-    {
-        float[] dots = t_dots ??= new float[QueryBlock * RowBlock];
-        double[] sums = t_exactDots ??= new double[QueryBlock * RowBlock];
-        int d = _dimension;
-        fixed (float* a = prepared.Values, b = _panels, c = dots)
-        {
-            for (int q0 = queryBegin; q0 < queryEnd; q0 += QueryBlock)
-            {
-                int qb = Math.Min(QueryBlock, queryEnd - q0);
-                int tiles = (qb + DotTile.Rows - 1) / DotTile.Rows;
-                int used = tiles * DotTile.Rows * RowBlock;
-                for (int r0 = rowBegin; r0 < rowEnd; r0 += RowBlock)
-                {
-                    int rb = Math.Min(RowBlock, rowEnd - r0);
-                    int panels = PanelPacking.PanelCount(rb);
-                    sums.AsSpan(0, used).Clear();
-                    for (int k0 = 0; k0 < d; k0 += ExactDepthBlock)
-                    {
-                        int kc = Math.Min(ExactDepthBlock, d - k0);
-                        new Span<float>(c, used).Clear();
-                        for (int p = 0; p < panels; p++)
-                        {
-                            float* panel = b + ((((long)(r0 / PanelPacking.PanelRows) + p) * PanelPacking.PanelRows * d) + ((long)k0 * PanelPacking.PanelRows));
-                            for (int t = 0; t < tiles; t++)
-                            {
-                                float* tileA = a + ((long)(q0 + (t * DotTile.Rows)) * d) + k0;
-                                DotTile.Accumulate(tileA, d, panel, kc, c + (t * DotTile.Rows * RowBlock) + (p * PanelPacking.PanelRows), RowBlock);
-                            }
-                        }
-
-                        for (int i = 0; i < used; i++)
-                        {
-                            sums[i] += c[i];
-                        }
-                    }
-
-                    SelectExact(prepared.ExactNorms!, q0, qb, r0, rb, sums, selectors, queryBegin);
                 }
             }
         }

@@ -83,6 +83,52 @@ public sealed class KnnCifar10ReferenceTests
         wrong.Should().BeEmpty($"exact {distance} search must return the exact neighbour lists (queries that differ: {string.Join(", ", wrong)})");
     }
 
+    [SkippableFact]
+    public void FlatIndex_Cifar10Derived129088Rows_L2NeighbourListsEqualExactIntegerReference()
+    {
+        // Fixtures/make_knn_cifar10_derived_reference.py: 16 shifted / mirrored copies of every training image.
+        var reference = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "knn_cifar10_derived_reference.json"))).RootElement;
+        CheckSameData();
+        var (trainPixels, _) = Cifar10Data.Read(int.MaxValue, TrainBatches);
+        var (testPixels, _) = Cifar10Data.Read(int.MaxValue, "test_batch.bin");
+        int images = trainPixels.Length / 3072;
+        var rows = new float[(long)images * 16 * 3072];
+        for (int image = 0; image < images; image++)
+        {
+            for (int v = 0; v < 16; v++)
+            {
+                int shift = v >> 1;
+                var target = rows.AsSpan(((image * 16) + v) * 3072, 3072);
+                for (int c = 0; c < 3; c++)
+                {
+                    for (int y = 0; y < 32; y++)
+                    {
+                        for (int x = 0; x < 32; x++)
+                        {
+                            int source = (x + shift) % 32;
+                            source = (v & 1) == 1 ? 31 - source : source;
+                            target[(c * 1024) + (y * 32) + x] = trainPixels[(image * 3072) + (c * 1024) + (y * 32) + source];
+                        }
+                    }
+                }
+            }
+        }
+
+        var index = new FlatIndex(rows, 3072, KnnDistance.L2);
+        rows = null;
+        int queries = testPixels.Length / 3072;
+        var distances = new float[queries * 10];
+        var found = new int[queries * 10];
+
+        index.Search(testPixels, 10, distances, found);
+
+        var expected = reference.GetProperty("l2_k10").GetProperty("indices").EnumerateArray().ToArray();
+        var wrong = Enumerable.Range(0, queries)
+            .Where(q => !found.AsSpan(q * 10, 10).SequenceEqual(expected[q].EnumerateArray().Select(e => e.GetInt32()).ToArray()))
+            .ToList();
+        wrong.Should().BeEmpty($"exact L2 over {index.Count} rows must return the exact neighbour lists (queries that differ: {string.Join(", ", wrong)})");
+    }
+
     private static readonly string[] TrainBatches = Enumerable.Range(1, 5).Select(i => $"data_batch_{i}.bin").ToArray();
 
     private static JsonElement ReferenceFor(KnnDistance distance, int k)

@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using MLNet.KnnLinear.Kernels;
 
 namespace MLNet.KnnLinear.Search;
@@ -132,7 +133,6 @@ internal sealed unsafe class GemmScan : DistanceScan
                     int rb = Math.Min(RowBlock, rowEnd - r0);
                     int panels = PanelPacking.PanelCount(rb);
                     new Span<float>(c, used).Clear();
-                    sums?.AsSpan(0, used).Clear();
                     for (int k0 = 0; k0 < d; k0 += depthBlock)
                     {
                         int kc = Math.Min(depthBlock, d - k0);
@@ -153,9 +153,15 @@ internal sealed unsafe class GemmScan : DistanceScan
 
                         if (sums is not null)
                         {
-                            for (int i = 0; i < used; i++)
+                            // Widen the block's exact float sums and add them to the double sums, vectorised.
+                            var blockSums = new ReadOnlySpan<float>(c, used);
+                            if (k0 == 0)
                             {
-                                sums[i] += c[i];
+                                TensorPrimitives.ConvertChecked(blockSums, sums.AsSpan(0, used));
+                            }
+                            else
+                            {
+                                AddWidened(blockSums, sums.AsSpan(0, used));
                             }
                         }
                     }
@@ -194,6 +200,21 @@ internal sealed unsafe class GemmScan : DistanceScan
                     threshold = selector.Threshold;
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// sums += values, widened to double through an 8 KB buffer that stays in L1 (a block-sized one would push the
+    /// query slice and the panels out of L2).
+    /// </summary>
+    private static void AddWidened(ReadOnlySpan<float> values, Span<double> sums)
+    {
+        Span<double> widened = stackalloc double[1024];
+        for (int i = 0; i < values.Length; i += widened.Length)
+        {
+            int n = Math.Min(widened.Length, values.Length - i);
+            TensorPrimitives.ConvertChecked(values.Slice(i, n), widened[..n]);
+            TensorPrimitives.Add(sums.Slice(i, n), widened[..n], sums.Slice(i, n));
         }
     }
 

@@ -13,6 +13,7 @@ public sealed class BenchmarkSmokeTests
     [Theory]
     [InlineData(typeof(KernelBenchmarks))]
     [InlineData(typeof(SearchBenchmarks))]
+    [InlineData(typeof(ExactSearchBenchmarks))]
     [InlineData(typeof(TransformBenchmarks))]
     [InlineData(typeof(LinearTrainerBenchmarks))]
     [InlineData(typeof(ImageFeaturizerBenchmarks))]

@@ -2,8 +2,8 @@ namespace KnnLinearConsumer;
 
 /// <summary>
 /// Writes a small synthetic data set in the CIFAR-10 binary format (a cifar-10-batches-bin folder with
-/// data_batch_1.bin, test_batch.bin and batches.meta.txt), so the consumer test reads it with LoadFromCifar10 like
-/// real data. Ten classes of 32×32 colour images, one pattern each (stripes in four orientations, checkerboard, disc,
+/// data_batch_1.bin … data_batch_5.bin, test_batch.bin and batches.meta.txt: LoadFromCifar10 requires every batch of
+/// a split), so the consumer test reads it with LoadFromCifar10 like real data. Ten classes of 32×32 colour images, one pattern each (stripes in four orientations, checkerboard, disc,
 /// ring, two gradients, cross), with random phase or position, random colours and Gaussian noise.
 /// </summary>
 public static class SyntheticCifar
@@ -20,7 +20,13 @@ public static class SyntheticCifar
     {
         Directory.CreateDirectory(directory);
         var random = new Random(seed);
-        WriteBatch(Path.Combine(directory, "data_batch_1.bin"), trainPerClass, random);
+        for (int batch = 0; batch < 5; batch++)
+        {
+            // The training images split over the five batches (the first ones take the remainder).
+            int perClass = (trainPerClass / 5) + (batch < trainPerClass % 5 ? 1 : 0);
+            WriteBatch(Path.Combine(directory, $"data_batch_{batch + 1}.bin"), perClass, random);
+        }
+
         WriteBatch(Path.Combine(directory, "test_batch.bin"), testPerClass, random);
         File.WriteAllLines(Path.Combine(directory, "batches.meta.txt"), ClassNames);
         return directory;

@@ -14,7 +14,7 @@ internal delegate void ImageFeatureFunction(ReadOnlySpan<float> planes, Span<flo
 /// </summary>
 internal sealed class ImageFeatureRowMapping : RowMapping
 {
-    private const int RowsPerBlock = 256;
+    private const int MaxRowsPerBlock = 256;
 
     private readonly ImageColumn _input;
     private readonly int _length;
@@ -36,33 +36,39 @@ internal sealed class ImageFeatureRowMapping : RowMapping
 
     public override IReadOnlyList<DataViewSchema.Column> Inputs { get; }
 
-    public override int BlockSize => RowsPerBlock;
+    public override int MaxBlockRows => MaxRowsPerBlock;
+
+    /// <summary>The image as planar floats and its features.</summary>
+    public override long BytesPerRow => 4L * (_input.Length + (long)_length);
 
     public override RowBlock CreateBlock() => new Block(this);
 
     private sealed class Block : RowBlock
     {
         private readonly ImageFeatureRowMapping _mapping;
-        private readonly float[] _images;
-        private readonly float[] _features;
+        private readonly BlockBuffer<float> _images;
+        private readonly BlockBuffer<float> _features;
         private readonly ImageFeatureFunction?[] _workers;
         private ImageReader? _reader;
 
         public Block(ImageFeatureRowMapping mapping)
         {
             _mapping = mapping;
-            _images = new float[mapping.BlockSize * mapping._input.Length];
-            _features = new float[mapping.BlockSize * mapping._length];
+            string column = $"Image column '{mapping._input.Column.Name}'";
+            _images = new BlockBuffer<float>(mapping._input.Length, column);
+            _features = new BlockBuffer<float>(mapping._length, column);
             _workers = new ImageFeatureFunction?[mapping._threads];
+        }
+
+        public override void Reserve(int rows)
+        {
+            _images.Reserve(rows);
+            _features.Reserve(rows);
         }
 
         public override void Bind(DataViewRow source) => _reader = _mapping._input.CreateReader(source);
 
-        public override void Append(int slot)
-        {
-            int length = _mapping._input.Length;
-            _reader!.Read(_images.AsSpan(slot * length, length));
-        }
+        public override void Append(int slot) => _reader!.Read(_images.Row(slot));
 
         public override void Compute(int count)
         {
@@ -80,20 +86,18 @@ internal sealed class ImageFeatureRowMapping : RowMapping
         public override Delegate CreateGetter(int column, Func<int> slot)
             => (ValueGetter<VBuffer<float>>)((ref VBuffer<float> value) =>
             {
-                int length = _mapping._length;
-                var editor = VBufferEditor.Create(ref value, length);
-                _features.AsSpan(slot() * length, length).CopyTo(editor.Values);
+                var features = _features.Row(slot());
+                var editor = VBufferEditor.Create(ref value, features.Length);
+                features.CopyTo(editor.Values);
                 value = editor.Commit();
             });
 
         private void ComputeRange(int worker, int start, int end)
         {
             var compute = _workers[worker] ??= _mapping._createWorker();
-            int imageLength = _mapping._input.Length;
-            int length = _mapping._length;
             for (int row = start; row < end; row++)
             {
-                compute(_images.AsSpan(row * imageLength, imageLength), _features.AsSpan(row * length, length));
+                compute(_images.Row(row), _features.Row(row));
             }
         }
     }

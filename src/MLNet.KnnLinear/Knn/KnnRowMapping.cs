@@ -12,7 +12,7 @@ namespace MLNet.KnnLinear.Knn;
 internal sealed class KnnRowMapping : ClassifierRowMapping
 {
     // Large blocks let the GEMM-shaped search reuse each database row for many queries.
-    private const int QueriesPerBlock = 1024;
+    private const int MaxQueriesPerBlock = 1024;
 
     private readonly KnnModelParameters _model;
 
@@ -20,29 +20,36 @@ internal sealed class KnnRowMapping : ClassifierRowMapping
         : base(inputSchema, featureColumnName, model.FeatureCount, model.ClassCount, classNames)
         => _model = model;
 
-    public override int BlockSize => QueriesPerBlock;
+    public override int MaxBlockRows => MaxQueriesPerBlock;
+
+    /// <summary>The query, its scores and prediction, and the search's per-query results (k distances and rows).</summary>
+    public override long BytesPerRow => (4L * _model.FeatureCount) + (4L * _model.ClassCount) + 4 + (8L * _model.NumberOfNeighbors);
 
     public override RowBlock CreateBlock() => new Block(this);
 
     private sealed class Block : RowBlock
     {
         private readonly KnnRowMapping _mapping;
-        private readonly int _features;
-        private readonly int _classes;
-        private readonly float[] _queries;
-        private readonly float[] _scores;
-        private readonly int[] _predicted;
+        private readonly BlockBuffer<float> _queries;
+        private readonly BlockBuffer<float> _scores;
+        private readonly BlockBuffer<int> _predicted;
         private ValueGetter<VBuffer<float>>? _getter;
         private VBuffer<float> _buffer;
 
         public Block(KnnRowMapping mapping)
         {
             _mapping = mapping;
-            _features = mapping._model.FeatureCount;
-            _classes = mapping._model.ClassCount;
-            _queries = new float[mapping.BlockSize * _features];
-            _scores = new float[mapping.BlockSize * _classes];
-            _predicted = new int[mapping.BlockSize];
+            string column = $"Feature column '{mapping.Features.Name}'";
+            _queries = new BlockBuffer<float>(mapping._model.FeatureCount, column);
+            _scores = new BlockBuffer<float>(mapping._model.ClassCount, column);
+            _predicted = new BlockBuffer<int>(1, column);
+        }
+
+        public override void Reserve(int rows)
+        {
+            _queries.Reserve(rows);
+            _scores.Reserve(rows);
+            _predicted.Reserve(rows);
         }
 
         public override void Bind(DataViewRow source) => _getter = source.GetGetter<VBuffer<float>>(_mapping.Features);
@@ -50,22 +57,22 @@ internal sealed class KnnRowMapping : ClassifierRowMapping
         public override void Append(int slot)
         {
             _getter!(ref _buffer);
-            FeatureVectors.CopyChecked(_buffer, _queries.AsSpan(slot * _features, _features), _mapping.Features.Name);
+            FeatureVectors.CopyChecked(_buffer, _queries.Row(slot), _mapping.Features.Name);
         }
 
         public override void Compute(int count)
-            => _mapping._model.Predict(_queries.AsSpan(0, count * _features), _scores.AsSpan(0, count * _classes), _predicted.AsSpan(0, count));
+            => _mapping._model.Predict(_queries.Rows(count), _scores.Rows(count), _predicted.Rows(count));
 
         public override Delegate CreateGetter(int column, Func<int> slot) => column switch
         {
             PredictionColumns.Score => (ValueGetter<VBuffer<float>>)((ref VBuffer<float> value) =>
             {
-                int at = slot();
-                var editor = VBufferEditor.Create(ref value, _classes);
-                _scores.AsSpan(at * _classes, _classes).CopyTo(editor.Values);
+                var scores = _scores.Row(slot());
+                var editor = VBufferEditor.Create(ref value, scores.Length);
+                scores.CopyTo(editor.Values);
                 value = editor.Commit();
             }),
-            _ => (ValueGetter<uint>)((ref uint value) => value = (uint)_predicted[slot()] + 1),
+            _ => (ValueGetter<uint>)((ref uint value) => value = (uint)_predicted.Row(slot())[0] + 1),
         };
     }
 }

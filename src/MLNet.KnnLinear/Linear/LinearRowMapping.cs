@@ -23,6 +23,11 @@ internal sealed class LinearRowMapping : ClassifierRowMapping
         private VBuffer<float> _buffer;
         private uint _predicted;
 
+        /// <summary>Rows are mapped one at a time, so the block's one-row buffers always suffice.</summary>
+        public override void Reserve(int rows)
+        {
+        }
+
         public override void Bind(DataViewRow source) => _getter = source.GetGetter<VBuffer<float>>(mapping.Features);
 
         public override void Append(int slot)

@@ -23,7 +23,12 @@ internal sealed class MappedCursor : DataViewRowCursor
     private int _slot;
     private long _computedPosition = -1;
 
-    public MappedCursor(MappedSchema schema, DataViewRowCursor input, DataViewRowCursor? ahead, bool[] activeMapped)
+    /// <param name="schema">The mapped schema.</param>
+    /// <param name="input">The source cursor the rows are passed through from.</param>
+    /// <param name="ahead">A second source cursor over the same rows that reads a block ahead, or null to map row by row.</param>
+    /// <param name="activeMapped">Which appended columns are active.</param>
+    /// <param name="blockRows">Rows per block when reading ahead (from the mapping's byte budget).</param>
+    public MappedCursor(MappedSchema schema, DataViewRowCursor input, DataViewRowCursor? ahead, bool[] activeMapped, int blockRows)
     {
         _schema = schema;
         _input = input;
@@ -38,13 +43,15 @@ internal sealed class MappedCursor : DataViewRowCursor
 
         if (ahead is null)
         {
+            _block.Reserve(1);
             _block.Bind(input);
         }
         else
         {
             _ahead = ahead;
             _aheadId = ahead.GetIdGetter();
-            _blockIds = new DataViewRowId[schema.Mapping.BlockSize];
+            _blockIds = new DataViewRowId[blockRows];
+            _block.Reserve(blockRows);
             _block.Bind(ahead);
         }
     }

@@ -33,26 +33,33 @@ internal sealed class MappedDataView : IDataView
     public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null)
     {
         var inputs = _schema.Dependencies(columnsNeeded, out bool[] activeMapped);
-        if (activeMapped.Any(a => a) && _schema.Mapping.BlockSize > 1)
+        if (activeMapped.Any(a => a) && _schema.Mapping.BlockRows > 1)
         {
             return [CreateCursor(inputs, activeMapped, rand)];
         }
 
         var cursors = _source.GetRowCursorSet(inputs, n, rand);
-        return Array.ConvertAll(cursors, c => (DataViewRowCursor)new MappedCursor(_schema, c, null, activeMapped));
+        return Array.ConvertAll(cursors, c => (DataViewRowCursor)new MappedCursor(_schema, c, null, activeMapped, blockRows: 1));
     }
 
     private MappedCursor CreateCursor(List<DataViewSchema.Column> inputs, bool[] activeMapped, Random? rand)
     {
-        if (!activeMapped.Any(a => a) || _schema.Mapping.BlockSize == 1)
+        int blockRows = _schema.Mapping.BlockRows;
+        if (!activeMapped.Any(a => a) || blockRows == 1)
         {
-            return new MappedCursor(_schema, _source.GetRowCursor(inputs, rand), null, activeMapped);
+            return new MappedCursor(_schema, _source.GetRowCursor(inputs, rand), null, activeMapped, blockRows);
         }
 
         // Two cursors that must visit the same rows: equal seeds give equal shuffles. MappedCursor checks row ids.
         int? seed = rand?.Next();
         var main = _source.GetRowCursor(inputs, seed is int s1 ? new Random(s1) : null);
         var ahead = _source.GetRowCursor(_schema.Mapping.Inputs, seed is int s2 ? new Random(s2) : null);
-        return new MappedCursor(_schema, main, ahead, activeMapped);
+        // Small sources get blocks of their size: one 640 × 480 image needs no room for 17.
+        if (_source.GetRowCount() is long rows)
+        {
+            blockRows = (int)Math.Clamp(rows, 1, blockRows);
+        }
+
+        return new MappedCursor(_schema, main, ahead, activeMapped, blockRows);
     }
 }

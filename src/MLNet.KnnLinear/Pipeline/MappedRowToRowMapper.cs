@@ -43,6 +43,8 @@ internal sealed class MappedRowToRowMapper : IRowToRowMapper
             _schema = schema;
             _input = input;
             _getters = new MappedGetters(schema, input, activeMapped, CurrentSlot);
+            // One row at a time (PredictionEngine): room for one row, whatever a cursor's block would hold.
+            _getters.Block?.Reserve(1);
             _getters.Block?.Bind(input);
         }
 

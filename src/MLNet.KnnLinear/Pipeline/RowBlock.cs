@@ -4,10 +4,13 @@ namespace MLNet.KnnLinear.Pipeline;
 
 /// <summary>
 /// The per-cursor working set of a <see cref="RowMapping"/>: input values of up to
-/// <see cref="RowMapping.BlockSize"/> rows, and the outputs computed from them.
+/// <see cref="RowMapping.BlockRows"/> rows, and the outputs computed from them.
 /// </summary>
 internal abstract class RowBlock
 {
+    /// <summary>Makes room for <paramref name="rows"/> rows; slots 0 .. rows − 1 may then be appended (earlier contents are lost).</summary>
+    public abstract void Reserve(int rows);
+
     /// <summary>Creates the input getters on <paramref name="source"/>; later <see cref="Append"/> calls read its current row.</summary>
     public abstract void Bind(DataViewRow source);
 

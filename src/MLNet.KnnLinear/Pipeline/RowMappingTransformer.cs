@@ -46,6 +46,9 @@ public abstract class RowMappingTransformer : ITransformer
     /// <summary>Validates <paramref name="inputSchema"/> and binds the computation to it.</summary>
     private protected abstract RowMapping Bind(DataViewSchema inputSchema);
 
+    /// <summary>The mapping bound to <paramref name="inputSchema"/> (for tests of block sizing).</summary>
+    internal RowMapping Mapping(DataViewSchema inputSchema) => Bind(inputSchema);
+
     /// <summary>Saves into an ML.NET model file (through MlNetInterop's ModelPersistence).</summary>
     private protected abstract void SaveModel(ModelSaveContext ctx);
 }

@@ -47,12 +47,12 @@ internal sealed unsafe class ByteL1Scan : DistanceScan
         return true;
     }
 
-    public override PreparedQueries Prepare(float[] queries, int count)
+    public override PreparedQueries Prepare(ReadOnlySpan<float> queries, int count)
     {
-        var span = queries.AsSpan(0, count * _dimension);
+        var span = queries[..(count * _dimension)];
         if (!IsByteValued(span))
         {
-            return new FloatQueries(count, queries);
+            return new FloatQueries(count, span.ToArray());
         }
 
         // Zero rows after the last query, so a tile of 4 starting at any query stays inside the buffer.

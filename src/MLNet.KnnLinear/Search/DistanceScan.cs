@@ -11,8 +11,11 @@ internal abstract class DistanceScan
     /// <summary>Row ranges given to <see cref="Scan"/> start at multiples of this (a storage panel).</summary>
     public virtual int RowAlignment => 1;
 
-    /// <summary>Converts queries (row-major, <paramref name="count"/> of them) into what <see cref="Scan"/> reads.</summary>
-    public abstract PreparedQueries Prepare(float[] queries, int count);
+    /// <summary>
+    /// Converts queries (row-major, <paramref name="count"/> of them) into what <see cref="Scan"/> reads: the one
+    /// copy a search makes of its queries (padded, converted to bytes, or with norms, as the scan needs).
+    /// </summary>
+    public abstract PreparedQueries Prepare(ReadOnlySpan<float> queries, int count);
 
     /// <summary>
     /// Distances of queries [<paramref name="queryBegin"/>, <paramref name="queryEnd"/>) to rows

@@ -130,7 +130,7 @@ internal sealed class FlatIndex : INeighborIndex
         }
 
         var scan = EnsureLayout();
-        var prepared = scan.Prepare(queries.ToArray(), queryCount);
+        var prepared = scan.Prepare(queries, queryCount);
         int rowSplits = Math.Clamp(Count / MinRowsPerThread, 1, _maxThreads);
         var results = rowSplits > 1
             ? SearchSplittingRows(scan, prepared, k, rowSplits)

@@ -23,7 +23,7 @@ internal sealed class FloatL1Scan : DistanceScan
 
     public override long MemoryBytes => _rows.LongLength * sizeof(float);
 
-    public override PreparedQueries Prepare(float[] queries, int count) => new FloatQueries(count, queries);
+    public override PreparedQueries Prepare(ReadOnlySpan<float> queries, int count) => new FloatQueries(count, queries[..(count * _dimension)].ToArray());
 
     public override void Scan(PreparedQueries queries, int queryBegin, int queryEnd, int rowBegin, int rowEnd, TopKSelector[] selectors)
     {

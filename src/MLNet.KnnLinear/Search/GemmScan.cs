@@ -39,6 +39,9 @@ internal sealed unsafe class GemmScan : DistanceScan
     [ThreadStatic]
     private static double[]? t_exactDots;
 
+    [ThreadStatic]
+    private static float[]? t_tailTile;
+
     public GemmScan(ReadOnlySpan<float> rows, int count, int dimension, bool cosine)
     {
         _count = count;
@@ -84,12 +87,9 @@ internal sealed unsafe class GemmScan : DistanceScan
 
     public override long MemoryBytes => ((_panels.LongLength + _rowNorms.LongLength) * sizeof(float)) + ((_exactRowNorms?.LongLength ?? 0) * sizeof(double));
 
-    public override PreparedQueries Prepare(float[] queries, int count)
+    public override PreparedQueries Prepare(ReadOnlySpan<float> queries, int count)
     {
-        // Zero rows after the last query: a micro-tile of 6 starting at any query stays inside the buffer.
-        int padded = count + DotTile.Rows;
-        var values = new float[(long)padded * _dimension];
-        queries.AsSpan(0, count * _dimension).CopyTo(values);
+        var values = queries[..(count * _dimension)].ToArray();
         var norms = new float[count];
         for (int q = 0; q < count; q++)
         {
@@ -120,8 +120,9 @@ internal sealed unsafe class GemmScan : DistanceScan
         int depthBlock = exact ? ExactDepthBlock : DepthBlock;
         float[] dots = t_dots ??= new float[QueryBlock * RowBlock];
         double[]? sums = exact ? t_exactDots ??= new double[QueryBlock * RowBlock] : null;
+        float[] tailTile = t_tailTile ??= new float[DotTile.Rows * DepthBlock];
         int d = _dimension;
-        fixed (float* a = prepared.Values, b = _panels, c = dots)
+        fixed (float* a = prepared.Values, b = _panels, c = dots, tail = tailTile)
         {
             for (int q0 = queryBegin; q0 < queryEnd; q0 += QueryBlock)
             {
@@ -141,13 +142,23 @@ internal sealed unsafe class GemmScan : DistanceScan
                             new Span<float>(c, used).Clear();
                         }
 
+                        // The micro-kernel reads 6 query rows; a last tile that runs past the queries reads a
+                        // zero-padded copy of this depth block instead, so queries are never copied whole to pad them.
+                        int lastTileStart = q0 + ((tiles - 1) * DotTile.Rows);
+                        bool paddedTail = lastTileStart + DotTile.Rows > prepared.Count;
+                        if (paddedTail)
+                        {
+                            CopyTail(a, lastTileStart, prepared.Count - lastTileStart, k0, kc, tail);
+                        }
+
                         for (int p = 0; p < panels; p++)
                         {
                             float* panel = b + ((((long)(r0 / PanelPacking.PanelRows) + p) * PanelPacking.PanelRows * d) + ((long)k0 * PanelPacking.PanelRows));
                             for (int t = 0; t < tiles; t++)
                             {
-                                float* tileA = a + ((long)(q0 + (t * DotTile.Rows)) * d) + k0;
-                                DotTile.Accumulate(tileA, d, panel, kc, c + (t * DotTile.Rows * RowBlock) + (p * PanelPacking.PanelRows), RowBlock);
+                                bool isTail = paddedTail && t == tiles - 1;
+                                float* tileA = isTail ? tail : a + ((long)(q0 + (t * DotTile.Rows)) * d) + k0;
+                                DotTile.Accumulate(tileA, isTail ? kc : d, panel, kc, c + (t * DotTile.Rows * RowBlock) + (p * PanelPacking.PanelRows), RowBlock);
                             }
                         }
 
@@ -200,6 +211,16 @@ internal sealed unsafe class GemmScan : DistanceScan
                     threshold = selector.Threshold;
                 }
             }
+        }
+    }
+
+    /// <summary>Rows [first, first + rows) of the queries, features [k0, k0 + kc), into a 6 × kc tile whose other rows are 0.</summary>
+    private void CopyTail(float* queries, int first, int rows, int k0, int kc, float* tile)
+    {
+        new Span<float>(tile, DotTile.Rows * kc).Clear();
+        for (int i = 0; i < rows; i++)
+        {
+            new ReadOnlySpan<float>(queries + ((long)(first + i) * _dimension) + k0, kc).CopyTo(new Span<float>(tile + (i * kc), kc));
         }
     }
 

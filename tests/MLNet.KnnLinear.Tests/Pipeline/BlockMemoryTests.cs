@@ -24,8 +24,12 @@ public sealed class BlockMemoryTests(Xunit.Abstractions.ITestOutputHelper output
             .Append(ml.MulticlassClassification.Trainers.Knn(numberOfNeighbors: 3, distance: KnnDistance.L2))
             .Append(ml.Transforms.Conversion.MapKeyToValue("PredictedLabel"))
             .Fit(data);
+        long start = GC.GetAllocatedBytesForCurrentThread();
         var engine = ml.Model.CreatePredictionEngine<WideRow, Prediction>(model, inputSchemaDefinition: Schema(features));
         engine.Predict(rows[0]);
+        long first = GC.GetAllocatedBytesForCurrentThread() - start;
+        output.WriteLine($"creating the engine and its first prediction: {first:N0} bytes allocated");
+        first.Should().BeLessThan(16L * features * sizeof(float), "the engine holds buffers for one row, not a 1,024-row block");
 
         long before = GC.GetAllocatedBytesForCurrentThread();
         var prediction = engine.Predict(rows[5]);

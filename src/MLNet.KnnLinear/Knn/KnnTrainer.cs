@@ -56,14 +56,16 @@ public sealed class KnnTrainer : IEstimator<KnnPredictionTransformer>
         var (label, features) = ColumnChecks.RequireLabelAndFeatures(input.Schema, _label, _features);
 
         using var channel = _env.Start(nameof(KnnTrainer));
-        var data = LabelledRows.Read(input, label, features, weight: null);
+        // The rows go straight from the cursor into the index's layout: one read, one copy of the data.
+        var builder = new FlatIndexBuilder(ColumnChecks.RequireFloatVector(features, "Feature"), _distance, input.GetRowCount() ?? 256);
+        var data = LabelledRows.Read(input, label, features, weight: null, sink: builder.Append);
         if (_k > data.Count)
         {
             throw new ArgumentOutOfRangeException(nameof(Options.NumberOfNeighbors), _k, $"NumberOfNeighbors (k = {_k}) must not exceed the number of training rows ({data.Count}).");
         }
 
         TrainingLog.Info(channel, $"k-NN memorised {data.Count} rows of {data.Dimension} features ({data.Skipped} rows with a missing label skipped).");
-        var index = new FlatIndex(data.Features, data.Dimension, _distance, _threads);
+        var index = builder.Build(_threads);
         var model = new KnnModelParameters(index, data.Classes, data.ClassCount, _k, _weighting);
         return new KnnPredictionTransformer(model, _features, LabelKeyValues.From(label));
     }

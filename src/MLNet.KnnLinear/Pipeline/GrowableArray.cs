@@ -24,6 +24,9 @@ internal sealed class GrowableArray<T>
         return slice;
     }
 
+    /// <summary><paramref name="length"/> items from <paramref name="start"/>, already appended.</summary>
+    public Span<T> Slice(int start, int length) => _items.AsSpan(0, Count).Slice(start, length);
+
     /// <summary>The items, trimmed to <see cref="Count"/> (the buffer itself when it fits exactly).</summary>
     public T[] ToArray() => Count == _items.Length ? _items : _items.AsSpan(0, Count).ToArray();
 }

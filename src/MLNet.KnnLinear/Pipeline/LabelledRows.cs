@@ -3,6 +3,9 @@ using Microsoft.ML.Data;
 
 namespace MLNet.KnnLinear.Pipeline;
 
+/// <summary>Receives one validated feature row (valid only during the call).</summary>
+internal delegate void RowSink(ReadOnlySpan<float> row);
+
 /// <summary>
 /// Training data read into memory in one cursor pass: features (row-major), 0-based classes, and optional example
 /// weights. Rows whose label key is missing (0) are skipped, as ML.NET's trainers do; NaN or infinite features and
@@ -40,13 +43,18 @@ internal sealed class LabelledRows
     /// <param name="features">The feature vector column.</param>
     /// <param name="weight">The example weight column, or null.</param>
     /// <param name="paddingRows">Zero rows appended after the last feature row (for kernels that read whole tiles).</param>
-    public static LabelledRows Read(IDataView input, DataViewSchema.Column label, DataViewSchema.Column features, DataViewSchema.Column? weight, int paddingRows = 0)
+    /// <param name="sink">
+    /// When given, each validated feature row goes to it instead of being kept (<see cref="Features"/> is then empty),
+    /// so a consumer with its own layout (the kNN index) holds the data once.
+    /// </param>
+    public static LabelledRows Read(IDataView input, DataViewSchema.Column label, DataViewSchema.Column features, DataViewSchema.Column? weight, int paddingRows = 0, RowSink? sink = null)
     {
         int classCount = ColumnChecks.RequireKey(label, "Label");
         int dimension = ColumnChecks.RequireFloatVector(features, "Feature");
         // With a known row count (and no missing labels) the buffers are filled exactly: one allocation, no copies.
         long expected = input.GetRowCount() ?? 256;
-        var rows = new GrowableArray<float>((expected + paddingRows) * dimension);
+        var rows = new GrowableArray<float>(sink is null ? (expected + paddingRows) * dimension : 1);
+        var row = sink is null ? null : new float[dimension];
         var classes = new GrowableArray<int>(expected);
         var weights = weight is null ? null : new GrowableArray<float>(expected);
         long skipped = 0;
@@ -80,7 +88,16 @@ internal sealed class LabelledRows
                 }
 
                 featureGetter(ref vector);
-                FeatureVectors.CopyChecked(vector, rows.Append(dimension), features.Name);
+                if (sink is null)
+                {
+                    FeatureVectors.CopyChecked(vector, rows.Append(dimension), features.Name);
+                }
+                else
+                {
+                    FeatureVectors.CopyChecked(vector, row, features.Name);
+                    sink(row);
+                }
+
                 classes.Append(1)[0] = (int)key - 1;
             }
         }
@@ -90,7 +107,11 @@ internal sealed class LabelledRows
             throw new InvalidOperationException($"The training data has no rows with a label (column '{label.Name}'{(skipped > 0 ? $"; {skipped} rows had a missing label" : string.Empty)}).");
         }
 
-        rows.Append(paddingRows * dimension).Clear();
+        if (sink is null)
+        {
+            rows.Append(paddingRows * dimension).Clear();
+        }
+
         return new LabelledRows(rows.ToArray(), classes.ToArray(), weights?.ToArray(), dimension, classCount, skipped);
     }
 }

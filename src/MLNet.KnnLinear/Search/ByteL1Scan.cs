@@ -34,18 +34,7 @@ internal sealed unsafe class ByteL1Scan : DistanceScan
     public ReadOnlySpan<byte> Rows => _rows;
 
     /// <summary>True when every value is a whole number in [0, 255], so a byte holds it exactly.</summary>
-    public static bool IsByteValued(ReadOnlySpan<float> values)
-    {
-        foreach (float v in values)
-        {
-            if (!(v >= 0f && v <= 255f && v == MathF.Floor(v)))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
+    public static bool IsByteValued(ReadOnlySpan<float> values) => WholeNumbers.AllWithin(values, 0f, 255f);
 
     public override PreparedQueries Prepare(ReadOnlySpan<float> queries, int count)
     {

@@ -65,6 +65,15 @@ internal sealed class FlatIndex : INeighborIndex
         _pending = null;
     }
 
+    /// <summary>An index over the rows a <see cref="FlatIndexBuilder"/> laid out.</summary>
+    internal FlatIndex(DistanceScan scan, int count, int dimension, KnnDistance distance, int maxThreads)
+        : this(dimension, distance, maxThreads)
+    {
+        Count = count;
+        _scan = scan;
+        _pending = null;
+    }
+
     public int Dimension { get; }
 
     public int Count { get; private set; }
@@ -237,11 +246,12 @@ internal sealed class FlatIndex : INeighborIndex
             throw new InvalidOperationException("The index holds no rows.");
         }
 
-        return Distance switch
+        var builder = new FlatIndexBuilder(Dimension, Distance, Count);
+        for (int r = 0; r < Count; r++)
         {
-            KnnDistance.L1 when ByteL1Scan.IsByteValued(rows) => new ByteL1Scan(rows, Count, Dimension),
-            KnnDistance.L1 => new FloatL1Scan(rows, Dimension),
-            _ => new GemmScan(rows, Count, Dimension, cosine: Distance == KnnDistance.Cosine),
-        };
+            builder.Append(rows.AsSpan(r * Dimension, Dimension));
+        }
+
+        return builder.BuildScan();
     }
 }

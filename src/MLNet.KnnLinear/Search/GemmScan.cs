@@ -42,46 +42,34 @@ internal sealed unsafe class GemmScan : DistanceScan
     [ThreadStatic]
     private static float[]? t_tailTile;
 
-    public GemmScan(ReadOnlySpan<float> rows, int count, int dimension, bool cosine)
+    /// <summary>A scan over rows laid out by a <see cref="GemmScanBuilder"/> (panels, norms, and exact norms in exact mode).</summary>
+    public GemmScan(float[] panels, float[] rowNorms, double[]? exactRowNorms, int count, int dimension, bool cosine)
     {
+        _panels = panels;
+        _rowNorms = rowNorms;
+        _exactRowNorms = exactRowNorms;
         _count = count;
         _dimension = dimension;
         _cosine = cosine;
-        _panels = PanelPacking.Pack(rows, count, dimension);
-        _rowNorms = new float[count];
+    }
+
+    /// <summary>A scan over <paramref name="count"/> row-major rows.</summary>
+    public static GemmScan Create(ReadOnlySpan<float> rows, int count, int dimension, bool cosine)
+    {
+        var builder = new GemmScanBuilder(dimension, cosine, count);
         for (int r = 0; r < count; r++)
         {
-            float squared = SquaredNorm.Compute(rows.Slice(r * dimension, dimension));
-            _rowNorms[r] = cosine ? MathF.Sqrt(squared) : squared;
+            builder.Append(rows.Slice(r * dimension, dimension));
         }
 
-        if (IsSmallWholeNumbers(rows[..(count * dimension)]))
-        {
-            _exactRowNorms = new double[count];
-            for (int r = 0; r < count; r++)
-            {
-                double squared = ExactSquaredNorm(rows.Slice(r * dimension, dimension));
-                _exactRowNorms[r] = cosine ? Math.Sqrt(squared) : squared;
-            }
-        }
+        return builder.Build();
     }
 
     /// <summary>Whether distances to these rows are computed exactly (every row value a whole number in [−255, 255]).</summary>
     public bool IsExact => _exactRowNorms is not null;
 
     /// <summary>True when every value is a whole number in [−255, 255], the range exact mode sums without rounding.</summary>
-    public static bool IsSmallWholeNumbers(ReadOnlySpan<float> values)
-    {
-        foreach (float v in values)
-        {
-            if (!(MathF.Abs(v) <= ExactRange && v == MathF.Floor(v)))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
+    public static bool IsSmallWholeNumbers(ReadOnlySpan<float> values) => WholeNumbers.AllWithin(values, -ExactRange, ExactRange);
 
     public override int RowAlignment => PanelPacking.PanelRows;
 
@@ -263,12 +251,16 @@ internal sealed unsafe class GemmScan : DistanceScan
         }
     }
 
-    private static double ExactSquaredNorm(ReadOnlySpan<float> x)
+    /// <summary>
+    /// Σ x² of whole numbers in [−255, 255], exactly: each 256-value chunk sums (in any order, so vectorised) to an
+    /// integer below 2^24, which float holds exactly; the chunks add in double.
+    /// </summary>
+    public static double ExactSquaredNorm(ReadOnlySpan<float> x)
     {
         double sum = 0;
-        foreach (float v in x)
+        for (int i = 0; i < x.Length; i += ExactDepthBlock)
         {
-            sum += (double)v * v;
+            sum += TensorPrimitives.SumOfSquares(x.Slice(i, Math.Min(ExactDepthBlock, x.Length - i)));
         }
 
         return sum;

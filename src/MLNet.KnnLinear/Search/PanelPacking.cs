@@ -15,17 +15,20 @@ internal static class PanelPacking
         var packed = new float[(long)PanelCount(count) * PanelRows * dimension];
         for (int r = 0; r < count; r++)
         {
-            int panel = r / PanelRows;
-            int lane = r % PanelRows;
-            long panelStart = (long)panel * PanelRows * dimension;
-            var row = rows.Slice(r * dimension, dimension);
-            for (int k = 0; k < dimension; k++)
-            {
-                packed[panelStart + ((long)k * PanelRows) + lane] = row[k];
-            }
+            long panelStart = (long)(r / PanelRows) * PanelRows * dimension;
+            WriteRow(packed.AsSpan((int)panelStart, PanelRows * dimension), r % PanelRows, rows.Slice(r * dimension, dimension));
         }
 
         return packed;
+    }
+
+    /// <summary>Writes <paramref name="row"/> into lane <paramref name="lane"/> of one panel (16 × dimension values).</summary>
+    public static void WriteRow(Span<float> panel, int lane, ReadOnlySpan<float> row)
+    {
+        for (int k = 0; k < row.Length; k++)
+        {
+            panel[(k * PanelRows) + lane] = row[k];
+        }
     }
 
     public static void Unpack(float[] packed, int row, int dimension, Span<float> destination)

@@ -14,6 +14,7 @@ public sealed class BenchmarkSmokeTests
     [InlineData(typeof(KernelBenchmarks))]
     [InlineData(typeof(SearchBenchmarks))]
     [InlineData(typeof(ExactSearchBenchmarks))]
+    [InlineData(typeof(KnnFitBenchmarks))]
     [InlineData(typeof(TransformBenchmarks))]
     [InlineData(typeof(LinearTrainerBenchmarks))]
     [InlineData(typeof(ImageFeaturizerBenchmarks))]

@@ -1,0 +1,67 @@
+using MLNet.KnnLinear.Kernels;
+using MLNet.KnnLinear.Pipeline;
+
+namespace MLNet.KnnLinear.Search;
+
+/// <summary>
+/// Lays rows out for <see cref="GemmScan"/> as they arrive, one at a time: straight into the 16-row panels, with the
+/// norms and the exact-mode check done while the row is still in cache. A cursor can feed it directly, so fitting
+/// never holds a row-major copy of the data beside the panels.
+/// </summary>
+internal sealed class GemmScanBuilder(int dimension, bool cosine, long expectedRows)
+{
+    private readonly GrowableArray<float> _panels = new((long)PanelPacking.PanelCount((int)Math.Min(expectedRows, int.MaxValue)) * PanelPacking.PanelRows * dimension);
+    private readonly GrowableArray<float> _norms = new(expectedRows + PanelPacking.PanelRows);
+    private readonly GrowableArray<double> _exactNorms = new(expectedRows);
+    private bool _exact = true;
+    private int _count;
+    private int _panelStart;
+
+    public int Count => _count;
+
+    public void Append(ReadOnlySpan<float> row)
+    {
+        int lane = _count % PanelPacking.PanelRows;
+        int panelLength = PanelPacking.PanelRows * dimension;
+        if (lane == 0)
+        {
+            _panelStart = _panels.Count;
+            _panels.Append(panelLength);
+        }
+
+        PanelPacking.WriteRow(_panels.Slice(_panelStart, panelLength), lane, row);
+        _exact = _exact && GemmScan.IsSmallWholeNumbers(row);
+        if (_exact)
+        {
+            double exact = GemmScan.ExactSquaredNorm(row);
+            _exactNorms.Append(1)[0] = cosine ? Math.Sqrt(exact) : exact;
+        }
+
+        _count++;
+        if (lane == PanelPacking.PanelRows - 1)
+        {
+            AppendPanelNorms();
+        }
+    }
+
+    public GemmScan Build()
+    {
+        if (_count % PanelPacking.PanelRows != 0)
+        {
+            AppendPanelNorms(); // the last, partial panel (its missing rows are zeros)
+        }
+
+        return new(_panels.ToArray(), _norms.ToArray()[.._count], _exact ? _exactNorms.ToArray() : null, _count, dimension, cosine);
+    }
+
+    /// <summary>The float norms of the panel just completed, all 16 lanes at once (the same rounding as one row at a time).</summary>
+    private void AppendPanelNorms()
+    {
+        var norms = _norms.Append(PanelPacking.PanelRows);
+        SquaredNorm.ComputePanel(_panels.Slice(_panelStart, PanelPacking.PanelRows * dimension), dimension, norms);
+        if (cosine)
+        {
+            System.Numerics.Tensors.TensorPrimitives.Sqrt(norms, norms);
+        }
+    }
+}

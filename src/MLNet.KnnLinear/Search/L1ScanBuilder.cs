@@ -1,0 +1,57 @@
+using MLNet.KnnLinear.Pipeline;
+
+namespace MLNet.KnnLinear.Search;
+
+/// <summary>
+/// Stores L1 rows as they arrive, one at a time: as bytes while every value is a whole number in [0, 255] (raw
+/// pixels, for <see cref="ByteL1Scan"/>), switching once to floats (<see cref="FloatL1Scan"/>) at the first row that
+/// is not. A cursor can feed it directly, so fitting never holds a float copy of pixel data.
+/// </summary>
+internal sealed class L1ScanBuilder(int dimension, long expectedRows)
+{
+    private GrowableArray<byte>? _bytes = new((long)dimension * expectedRows);
+    private GrowableArray<float>? _floats;
+    private int _count;
+
+    public int Count => _count;
+
+    public void Append(ReadOnlySpan<float> row)
+    {
+        if (_bytes is not null && !ByteL1Scan.IsByteValued(row))
+        {
+            SwitchToFloats();
+        }
+
+        if (_bytes is not null)
+        {
+            var target = _bytes.Append(dimension);
+            for (int k = 0; k < row.Length; k++)
+            {
+                target[k] = (byte)row[k];
+            }
+        }
+        else
+        {
+            row.CopyTo(_floats!.Append(dimension));
+        }
+
+        _count++;
+    }
+
+    public DistanceScan Build() => _bytes is not null
+        ? new ByteL1Scan(_bytes.ToArray(), dimension)
+        : new FloatL1Scan(_floats!.ToArray(), dimension);
+
+    private void SwitchToFloats()
+    {
+        _floats = new GrowableArray<float>((long)dimension * Math.Max(expectedRows, _count + 1L));
+        var widened = _floats.Append(_bytes!.Count);
+        var bytes = _bytes.Slice(0, _bytes.Count);
+        for (int i = 0; i < bytes.Length; i++)
+        {
+            widened[i] = bytes[i];
+        }
+
+        _bytes = null;
+    }
+}

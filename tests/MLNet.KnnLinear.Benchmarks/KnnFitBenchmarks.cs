@@ -1,0 +1,67 @@
+using BenchmarkDotNet.Attributes;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace MLNet.KnnLinear.Benchmarks;
+
+/// <summary>
+/// kNN Fit ("training is memorising") against its anchor in the same run: one bare cursor pass over the same
+/// cached Label and Features columns, the least any Fit must read.
+/// </summary>
+[MemoryDiagnoser]
+public class KnnFitBenchmarks
+{
+    private MLContext _ml = null!;
+    private IDataView _train = null!;
+
+    public static IEnumerable<int> RowCounts => BenchmarkData.RowCounts(50_000);
+
+    [ParamsSource(nameof(RowCounts))]
+    public int Rows { get; set; }
+
+    [Params(KnnDistance.L1, KnnDistance.L2, KnnDistance.Cosine)]
+    public KnnDistance Distance { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _ml = new MLContext(seed: 1);
+        int d = BenchmarkData.Dimension;
+        var pixels = BenchmarkData.Pixels(Rows, d, 1);
+        var data = Enumerable.Range(0, Rows).Select(i => new Row { Label = i % 10, Features = pixels.AsSpan(i * d, d).ToArray() });
+        var schema = SchemaDefinition.Create(typeof(Row));
+        schema[nameof(Row.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, d);
+        var view = _ml.Data.LoadFromEnumerable(data, schema);
+        _train = _ml.Data.Cache(_ml.Transforms.Conversion.MapValueToKey("Label").Fit(view).Transform(view));
+        CursorPass(); // fill the cache
+    }
+
+    [Benchmark(Baseline = true)]
+    public long CursorPass()
+    {
+        using var cursor = _train.GetRowCursor([_train.Schema["Label"], _train.Schema["Features"]]);
+        var label = cursor.GetGetter<uint>(_train.Schema["Label"]);
+        var features = cursor.GetGetter<VBuffer<float>>(_train.Schema["Features"]);
+        uint key = 0;
+        VBuffer<float> vector = default;
+        long sum = 0;
+        while (cursor.MoveNext())
+        {
+            label(ref key);
+            features(ref vector);
+            sum += key + vector.Length;
+        }
+
+        return sum;
+    }
+
+    [Benchmark]
+    public object Fit() => _ml.MulticlassClassification.Trainers.Knn(numberOfNeighbors: 1, distance: Distance).Fit(_train);
+
+    private sealed class Row
+    {
+        public int Label { get; set; }
+
+        public float[] Features { get; set; } = [];
+    }
+}

@@ -4,65 +4,50 @@ using Microsoft.ML.Data;
 namespace MLNet.KnnLinear.Pipeline;
 
 /// <summary>
-/// A cursor over a mapped view. Passed-through columns come from the source cursor. Appended columns come from
-/// the cursor's own <see cref="RowBlock"/>: either computed row by row when first asked for, or (for batched
-/// mappings) computed a block at a time from inputs read ahead by a second source cursor. The two source cursors
-/// must visit the same rows; their row ids are compared, and on any difference the cursor falls back to row by row.
+/// A cursor over a mapped view. Row by row (one-row mappings, or no appended column active): passed-through columns
+/// come from the source cursor and appended ones are computed when first asked for. In blocks (batched mappings):
+/// one source cursor reads a block of rows ahead; each row's mapping inputs go into the block, the passed-through
+/// columns the consumer asked for into <see cref="BufferedRows"/>; the block is computed at once and then served row
+/// by row. So every upstream value is read, and every upstream step computed, once per row.
 /// </summary>
 internal sealed class MappedCursor : DataViewRowCursor
 {
     private readonly MappedSchema _schema;
-    private readonly DataViewRowCursor _input;
+    private readonly DataViewRowCursor _source;
     private readonly MappedGetters _getters;
     private readonly RowBlock? _block;
-    private readonly ValueGetter<DataViewRowId> _inputId;
-    private DataViewRowCursor? _ahead;
-    private ValueGetter<DataViewRowId>? _aheadId;
-    private DataViewRowId[] _blockIds = [];
+    private readonly BufferedRows? _buffered;
+    private readonly int _blockRows;
     private int _filled;
     private int _slot;
+    private long _position = -1;
     private long _computedPosition = -1;
 
     /// <param name="schema">The mapped schema.</param>
-    /// <param name="input">The source cursor the rows are passed through from.</param>
-    /// <param name="ahead">A second source cursor over the same rows that reads a block ahead, or null to map row by row.</param>
+    /// <param name="source">The source cursor, with the mapping's inputs and the requested passed-through columns active.</param>
     /// <param name="activeMapped">Which appended columns are active.</param>
-    /// <param name="blockRows">Rows per block when reading ahead (from the mapping's byte budget).</param>
-    public MappedCursor(MappedSchema schema, DataViewRowCursor input, DataViewRowCursor? ahead, bool[] activeMapped, int blockRows)
+    /// <param name="passThrough">The passed-through columns the consumer asked for (buffered when reading in blocks).</param>
+    /// <param name="blockRows">Rows per block; 1 maps row by row.</param>
+    public MappedCursor(MappedSchema schema, DataViewRowCursor source, bool[] activeMapped, IReadOnlyList<DataViewSchema.Column> passThrough, int blockRows)
     {
         _schema = schema;
-        _input = input;
-        _inputId = input.GetIdGetter();
-        _getters = new MappedGetters(schema, input, activeMapped, CurrentSlot);
+        _source = source;
+        bool batched = blockRows > 1 && activeMapped.Any(a => a);
+        _blockRows = batched ? blockRows : 1;
+        _buffered = batched ? new BufferedRows(source, passThrough, blockRows, CurrentSlot) : null;
+        _getters = new MappedGetters(schema, (DataViewRow?)_buffered ?? source, activeMapped, CurrentSlot);
         _block = _getters.Block;
-        if (_block is null)
-        {
-            ahead?.Dispose();
-            return;
-        }
-
-        if (ahead is null)
-        {
-            _block.Reserve(1);
-            _block.Bind(input);
-        }
-        else
-        {
-            _ahead = ahead;
-            _aheadId = ahead.GetIdGetter();
-            _blockIds = new DataViewRowId[blockRows];
-            _block.Reserve(blockRows);
-            _block.Bind(ahead);
-        }
+        _block?.Reserve(_blockRows);
+        _block?.Bind(source);
     }
 
     public override DataViewSchema Schema => _schema.OutputSchema;
 
-    public override long Position => _input.Position;
+    public override long Position => _buffered is null ? _source.Position : _position;
 
-    public override long Batch => _input.Batch;
+    public override long Batch => _buffered is null ? _source.Batch : _buffered.Batch;
 
-    public override ValueGetter<DataViewRowId> GetIdGetter() => _inputId;
+    public override ValueGetter<DataViewRowId> GetIdGetter() => _buffered is null ? _source.GetIdGetter() : _buffered.GetIdGetter();
 
     public override bool IsColumnActive(DataViewSchema.Column column) => _getters.IsColumnActive(column);
 
@@ -70,28 +55,21 @@ internal sealed class MappedCursor : DataViewRowCursor
 
     public override bool MoveNext()
     {
-        if (!_input.MoveNext())
+        if (_buffered is null)
         {
-            return false;
-        }
-
-        if (_ahead is null)
-        {
-            return true;
+            return _source.MoveNext();
         }
 
         if (++_slot >= _filled)
         {
-            ReadAheadAndCompute();
+            Fill();
+            if (_filled == 0)
+            {
+                return false;
+            }
         }
 
-        DataViewRowId id = default;
-        _inputId(ref id);
-        if (_filled == 0 || !id.Equals(_blockIds[_slot]))
-        {
-            FallBackToRowByRow();
-        }
-
+        _position++;
         return true;
     }
 
@@ -99,20 +77,19 @@ internal sealed class MappedCursor : DataViewRowCursor
     {
         if (disposing)
         {
-            _input.Dispose();
-            _ahead?.Dispose();
+            _source.Dispose();
         }
 
         base.Dispose(disposing);
     }
 
-    private void ReadAheadAndCompute()
+    private void Fill()
     {
         _filled = 0;
         _slot = 0;
-        while (_filled < _blockIds.Length && _ahead!.MoveNext())
+        while (_filled < _blockRows && _source.MoveNext())
         {
-            _aheadId!(ref _blockIds[_filled]);
+            _buffered!.Capture(_filled);
             _block!.Append(_filled);
             _filled++;
         }
@@ -123,32 +100,23 @@ internal sealed class MappedCursor : DataViewRowCursor
         }
     }
 
-    /// <summary>The source cursors disagree on the row order (a source that is not deterministic): map row by row.</summary>
-    private void FallBackToRowByRow()
-    {
-        _ahead!.Dispose();
-        _ahead = null;
-        _block!.Bind(_input);
-        _computedPosition = -1;
-    }
-
     private int CurrentSlot()
     {
-        if (_input.Position < 0)
+        if (Position < 0)
         {
             throw new InvalidOperationException("The cursor is not on a row: call MoveNext first.");
         }
 
-        if (_ahead is not null)
+        if (_buffered is not null)
         {
             return _slot;
         }
 
-        if (_computedPosition != _input.Position)
+        if (_computedPosition != _source.Position)
         {
             _block!.Append(0);
             _block.Compute(1);
-            _computedPosition = _input.Position;
+            _computedPosition = _source.Position;
         }
 
         return 0;

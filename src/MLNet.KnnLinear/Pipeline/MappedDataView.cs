@@ -5,7 +5,8 @@ namespace MLNet.KnnLinear.Pipeline;
 /// <summary>
 /// The lazy result of <c>Transform</c>: nothing is computed until a cursor moves, and only for the columns the
 /// cursor asked for. Cursor sets are passed through to the source when rows are mapped one at a time; batched
-/// mappings return a single cursor and spread each block's work over threads instead.
+/// mappings return a single cursor, which reads the source once, a block at a time, and spreads each block's work
+/// over threads.
 /// </summary>
 internal sealed class MappedDataView : IDataView
 {
@@ -26,40 +27,36 @@ internal sealed class MappedDataView : IDataView
 
     public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null)
     {
-        var inputs = _schema.Dependencies(columnsNeeded, out bool[] activeMapped);
-        return CreateCursor(inputs, activeMapped, rand);
+        var needed = columnsNeeded.ToList();
+        var inputs = _schema.Dependencies(needed, out bool[] activeMapped);
+        return CreateCursor(needed, inputs, activeMapped, rand);
     }
 
     public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null)
     {
-        var inputs = _schema.Dependencies(columnsNeeded, out bool[] activeMapped);
+        var needed = columnsNeeded.ToList();
+        var inputs = _schema.Dependencies(needed, out bool[] activeMapped);
         if (activeMapped.Any(a => a) && _schema.Mapping.BlockRows > 1)
         {
-            return [CreateCursor(inputs, activeMapped, rand)];
+            return [CreateCursor(needed, inputs, activeMapped, rand)];
         }
 
         var cursors = _source.GetRowCursorSet(inputs, n, rand);
-        return Array.ConvertAll(cursors, c => (DataViewRowCursor)new MappedCursor(_schema, c, null, activeMapped, blockRows: 1));
+        return Array.ConvertAll(cursors, c => (DataViewRowCursor)new MappedCursor(_schema, c, activeMapped, [], blockRows: 1));
     }
 
-    private MappedCursor CreateCursor(List<DataViewSchema.Column> inputs, bool[] activeMapped, Random? rand)
+    private MappedCursor CreateCursor(List<DataViewSchema.Column> needed, List<DataViewSchema.Column> inputs, bool[] activeMapped, Random? rand)
     {
+        // The passed-through columns the consumer asked for: a cursor reading in blocks keeps their values per row.
+        var passThrough = needed.Where(c => !_schema.IsMapped(c.Index)).Select(c => _schema.Mapping.InputSchema[c.Index]).ToList();
         int blockRows = _schema.Mapping.BlockRows;
-        if (!activeMapped.Any(a => a) || blockRows == 1)
-        {
-            return new MappedCursor(_schema, _source.GetRowCursor(inputs, rand), null, activeMapped, blockRows);
-        }
 
-        // Two cursors that must visit the same rows: equal seeds give equal shuffles. MappedCursor checks row ids.
-        int? seed = rand?.Next();
-        var main = _source.GetRowCursor(inputs, seed is int s1 ? new Random(s1) : null);
-        var ahead = _source.GetRowCursor(_schema.Mapping.Inputs, seed is int s2 ? new Random(s2) : null);
         // Small sources get blocks of their size: one 640 × 480 image needs no room for 17.
         if (_source.GetRowCount() is long rows)
         {
             blockRows = (int)Math.Clamp(rows, 1, blockRows);
         }
 
-        return new MappedCursor(_schema, main, ahead, activeMapped, blockRows);
+        return new MappedCursor(_schema, _source.GetRowCursor(inputs, rand), activeMapped, passThrough, blockRows);
     }
 }

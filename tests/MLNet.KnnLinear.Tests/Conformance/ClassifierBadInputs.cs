@@ -17,6 +17,7 @@ public sealed class ClassifierBadInputs(int dimension, Func<MLContext, IDataView
         new("empty data", ml => SyntheticData.Keyed(ml, [], dimension), typeof(InvalidOperationException), "no rows"),
         new("NaN feature", ml => Keyed(ml, float.NaN), typeof(InvalidOperationException), "'Features'", "NaN"),
         new("infinite feature", ml => Keyed(ml, float.PositiveInfinity), typeof(InvalidOperationException), "'Features'", "Infinity"),
+        new("feature of magnitude 1e30", ml => Keyed(ml, -1e30f), typeof(InvalidOperationException), "'Features'", "-1E+30", "±1e15"),
     ];
 
     public IEnumerable<BadInput> Transform =>
@@ -25,6 +26,7 @@ public sealed class ClassifierBadInputs(int dimension, Func<MLContext, IDataView
         new("feature vector of another size", ml => SyntheticData.Keyed(ml, SyntheticData.Rows(5, dimension + 1, 1), dimension + 1), typeof(ArgumentOutOfRangeException), "'Features'", $"{dimension + 1}", $"{dimension}"),
         new("NaN feature", ml => Keyed(ml, float.NaN), typeof(InvalidOperationException), "'Features'", "NaN"),
         new("infinite feature", ml => Keyed(ml, float.PositiveInfinity), typeof(InvalidOperationException), "'Features'", "Infinity"),
+        new("feature of magnitude 1e30", ml => Keyed(ml, 1e30f), typeof(InvalidOperationException), "'Features'", "1E+30", "±1e15"),
     ];
 
     /// <summary>Ten rows, the last holding <paramref name="value"/> in one feature.</summary>

@@ -24,6 +24,7 @@ public sealed class ImageFeaturizerBadInputs(int size)
     [
         new("NaN pixel", ml => SinglePixels(ml, float.NaN), typeof(InvalidOperationException), "'Pixels'", "NaN"),
         new("infinite pixel", ml => SinglePixels(ml, float.NegativeInfinity), typeof(InvalidOperationException), "'Pixels'", "Infinity"),
+        new("pixel of 3e38", ml => SinglePixels(ml, 3e38f), typeof(InvalidOperationException), "'Pixels'", "3E+38", "1e9"),
     ];
 
     public static IDataView Data(MLContext ml, int size, int rows = 6, int seed = 1)

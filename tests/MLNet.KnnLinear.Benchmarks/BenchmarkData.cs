@@ -35,5 +35,6 @@ public static class BenchmarkData
         return string.IsNullOrEmpty(fromEnvironment) ? defaults : fromEnvironment.Split(',').Select(int.Parse).ToArray();
     }
 
-    public static int Queries => Smoke ? 10 : 1000;
+    /// <summary>Queries per search: KNNLINEAR_BENCH_QUERIES, else 1,000 (10 in smoke runs).</summary>
+    public static int Queries => Smoke ? 10 : int.TryParse(Environment.GetEnvironmentVariable("KNNLINEAR_BENCH_QUERIES"), out int q) ? q : 1000;
 }

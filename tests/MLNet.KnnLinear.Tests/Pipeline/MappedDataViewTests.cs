@@ -26,6 +26,43 @@ public sealed class MappedDataViewTests
     }
 
     [Fact]
+    public void MappedCursor_Blocks_PassedThroughValuesStayWithTheirRows()
+    {
+        // A batched cursor keeps the passed-through values of a whole block: every row must still carry its own.
+        var ml = new MLContext(seed: 1);
+        var train = SyntheticData.Keyed(ml, SyntheticData.Rows(100, 5, seed: 1), 5);
+        var rows = SyntheticData.Rows(2500, 5, seed: 2);
+        var test = SyntheticData.Keyed(ml, rows, 5);
+        var scored = ml.MulticlassClassification.Trainers.Knn(numberOfNeighbors: 3).Fit(train).Transform(test);
+
+        using var cursor = scored.GetRowCursor(scored.Schema);
+        var features = cursor.GetGetter<VBuffer<float>>(scored.Schema["Features"]);
+        var label = cursor.GetGetter<uint>(scored.Schema["Label"]);
+        var predicted = cursor.GetGetter<uint>(scored.Schema["PredictedLabel"]);
+        var id = cursor.GetIdGetter();
+        VBuffer<float> vector = default;
+        uint key = 0;
+        uint prediction = 0;
+        DataViewRowId rowId = default;
+        int i = 0;
+        while (cursor.MoveNext())
+        {
+            features(ref vector);
+            label(ref key);
+            predicted(ref prediction);
+            id(ref rowId);
+            cursor.Position.Should().Be(i);
+            rowId.Low.Should().Be((ulong)i);
+            vector.DenseValues().Should().Equal(rows[i].Features, $"row {i}");
+            key.Should().Be((uint)Array.IndexOf(SyntheticData.ClassNames, rows[i].Label) + 1, $"row {i}");
+            prediction.Should().BeInRange(1u, 4u);
+            i++;
+        }
+
+        i.Should().Be(2500, "more rows than one 1,024-row block");
+    }
+
+    [Fact]
     public void MappedDataView_CursorSet_ReturnsEveryRowOnce()
     {
         var ml = new MLContext(seed: 1);

@@ -79,8 +79,7 @@ internal sealed class ImageFeatureRowMapping : RowMapping
                 return;
             }
 
-            Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
-                ComputeRange(t, (int)((long)count * t / threads), (int)((long)count * (t + 1) / threads)));
+            ParallelRanges.Run(threads, t => ComputeRange(t, (int)((long)count * t / threads), (int)((long)count * (t + 1) / threads)));
         }
 
         public override Delegate CreateGetter(int column, Func<int> slot)

@@ -162,7 +162,7 @@ internal sealed class FlatIndex : INeighborIndex
     {
         var selectors = NewSelectors(queries.Count, k);
         int splits = Math.Clamp(queries.Count / 8, 1, _maxThreads);
-        Parallel.For(0, splits, new ParallelOptions { MaxDegreeOfParallelism = splits }, split =>
+        ParallelRanges.Run(splits, split =>
         {
             int begin = (int)((long)queries.Count * split / splits);
             int end = (int)((long)queries.Count * (split + 1) / splits);
@@ -175,7 +175,7 @@ internal sealed class FlatIndex : INeighborIndex
     {
         var partial = new TopKSelector[splits][];
         int alignment = scan.RowAlignment;
-        Parallel.For(0, splits, new ParallelOptions { MaxDegreeOfParallelism = splits }, split =>
+        ParallelRanges.Run(splits, split =>
         {
             int begin = AlignedBoundary(split, splits, alignment);
             int end = AlignedBoundary(split + 1, splits, alignment);

@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
@@ -111,13 +112,20 @@ internal sealed class VectorReader<T>(ImageColumn column, ValueGetter<VBuffer<T>
 
         int plane = column.PlaneLength;
         int channels = column.Channels;
-        bool interleaved = column.Layout == PixelLayout.Interleaved && channels > 1;
-        for (int c = 0; c < channels; c++)
+        if (column.Layout == PixelLayout.Planar || channels == 1)
         {
-            var destination = planes.Slice(c * plane, plane);
-            for (int i = 0; i < plane; i++)
+            // Already planar: one vectorised conversion of the whole image.
+            TensorPrimitives.ConvertTruncating(values[..column.Length], planes[..column.Length]);
+        }
+        else
+        {
+            for (int c = 0; c < channels; c++)
             {
-                destination[i] = ToSingle(values[interleaved ? (i * channels) + c : (c * plane) + i]);
+                var destination = planes.Slice(c * plane, plane);
+                for (int i = 0; i < plane; i++)
+                {
+                    destination[i] = ToSingle(values[(i * channels) + c]);
+                }
             }
         }
 
@@ -132,6 +140,13 @@ internal sealed class VectorReader<T>(ImageColumn column, ValueGetter<VBuffer<T>
     private void RequireInRange(ReadOnlySpan<float> values)
     {
         float min = column.MinPixel;
+
+        // Vectorised; NaN propagates through Min and Max and fails the test. Only a failing image is scanned for the slot.
+        if (values.IsEmpty || (TensorPrimitives.Min(values) >= min && TensorPrimitives.Max(values) <= ImageColumn.MaxPixelMagnitude))
+        {
+            return;
+        }
+
         for (int i = 0; i < values.Length; i++)
         {
             float v = values[i];

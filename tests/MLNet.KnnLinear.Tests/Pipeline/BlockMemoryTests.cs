@@ -63,6 +63,29 @@ public sealed class BlockMemoryTests(Xunit.Abstractions.ITestOutputHelper output
     }
 
     [Fact]
+    public void HogTransform_One4096x4096Image_WorksWithinABoundedMultipleOfTheImage()
+    {
+        const int side = 4096;
+        var ml = new MLContext(seed: 1);
+        var pixels = new byte[side * side * 3];
+        new Random(3).NextBytes(pixels);
+        var data = ml.Data.LoadFromEnumerable(new[] { new PhotoRow { Pixels = pixels } }, PhotoSchema(side * side * 3));
+        var hog = ml.Transforms.ExtractHogFeatures(new HogFeaturesEstimator.Options { OutputColumnName = "Hog", InputColumnName = "Pixels", ImageHeight = side, ImageWidth = side }).Fit(data);
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var features = hog.Transform(data).GetColumn<VBuffer<float>>("Hog").Single();
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        output.WriteLine($"HoG Transform of one {side} × {side} image: {allocated:N0} bytes allocated");
+
+        features.Length.Should().Be(511 * 511 * 36, "(4096 / 8 − 1)² blocks of 2 × 2 cells × 9 orientations");
+        features.DenseValues().Should().OnlyContain(v => float.IsFinite(v));
+        long imageBytes = 4L * side * side; // as an RGBA image
+        // Measured 873 MB, 13x the RGBA bytes: planar floats, gradients, work planes, and the 37.6 MB of features in the
+        // block, the getter and the caller. The goal is 2x; this bound guards against block-sized regressions.
+        allocated.Should().BeLessThan(16 * imageBytes, "one image's working set, not a block of them");
+    }
+
+    [Fact]
     public void BlockRows_FollowTheRowSize()
     {
         var ml = new MLContext(seed: 1);

@@ -16,11 +16,6 @@ internal sealed unsafe class ByteL1Scan : DistanceScan
     private readonly byte[] _rows;
     private readonly int _dimension;
 
-    public ByteL1Scan(ReadOnlySpan<float> rows, int count, int dimension)
-        : this(ToBytes(rows[..(count * dimension)]), dimension)
-    {
-    }
-
     /// <summary>A scan over <paramref name="rows"/> (row-major bytes), which it takes ownership of.</summary>
     public ByteL1Scan(byte[] rows, int dimension)
     {
@@ -73,17 +68,6 @@ internal sealed unsafe class ByteL1Scan : DistanceScan
         {
             destination[k] = source[k];
         }
-    }
-
-    private static byte[] ToBytes(ReadOnlySpan<float> values)
-    {
-        var bytes = new byte[values.Length];
-        for (int i = 0; i < bytes.Length; i++)
-        {
-            bytes[i] = (byte)values[i];
-        }
-
-        return bytes;
     }
 
     private void ScanBytes(byte[] queries, int queryBegin, int queryEnd, int rowBegin, int rowEnd, TopKSelector[] selectors)

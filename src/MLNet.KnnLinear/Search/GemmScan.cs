@@ -29,7 +29,6 @@ internal sealed unsafe class GemmScan : DistanceScan
     private readonly float[] _panels;
     private readonly float[] _rowNorms;
     private readonly double[]? _exactRowNorms;
-    private readonly int _count;
     private readonly int _dimension;
     private readonly bool _cosine;
 
@@ -43,26 +42,13 @@ internal sealed unsafe class GemmScan : DistanceScan
     private static float[]? t_tailTile;
 
     /// <summary>A scan over rows laid out by a <see cref="GemmScanBuilder"/> (panels, norms, and exact norms in exact mode).</summary>
-    public GemmScan(float[] panels, float[] rowNorms, double[]? exactRowNorms, int count, int dimension, bool cosine)
+    public GemmScan(float[] panels, float[] rowNorms, double[]? exactRowNorms, int dimension, bool cosine)
     {
         _panels = panels;
         _rowNorms = rowNorms;
         _exactRowNorms = exactRowNorms;
-        _count = count;
         _dimension = dimension;
         _cosine = cosine;
-    }
-
-    /// <summary>A scan over <paramref name="count"/> row-major rows.</summary>
-    public static GemmScan Create(ReadOnlySpan<float> rows, int count, int dimension, bool cosine)
-    {
-        var builder = new GemmScanBuilder(dimension, cosine, count);
-        for (int r = 0; r < count; r++)
-        {
-            builder.Append(rows.Slice(r * dimension, dimension));
-        }
-
-        return builder.Build();
     }
 
     /// <summary>Whether distances to these rows are computed exactly (every row value a whole number in [−255, 255]).</summary>

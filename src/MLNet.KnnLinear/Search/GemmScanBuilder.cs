@@ -51,7 +51,7 @@ internal sealed class GemmScanBuilder(int dimension, bool cosine, long expectedR
             AppendPanelNorms(); // the last, partial panel (its missing rows are zeros)
         }
 
-        return new(_panels.ToArray(), _norms.ToArray()[.._count], _exact ? _exactNorms.ToArray() : null, _count, dimension, cosine);
+        return new(_panels.ToArray(), _norms.Slice(0, _count).ToArray(), _exact ? _exactNorms.ToArray() : null, dimension, cosine);
     }
 
     /// <summary>The float norms of the panel just completed, all 16 lanes at once (the same rounding as one row at a time).</summary>

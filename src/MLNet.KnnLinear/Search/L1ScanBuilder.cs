@@ -24,11 +24,8 @@ internal sealed class L1ScanBuilder(int dimension, long expectedRows)
 
         if (_bytes is not null)
         {
-            var target = _bytes.Append(dimension);
-            for (int k = 0; k < row.Length; k++)
-            {
-                target[k] = (byte)row[k];
-            }
+            // Whole numbers in [0, 255] (just checked): truncation is exact.
+            System.Numerics.Tensors.TensorPrimitives.ConvertTruncating(row, _bytes.Append(dimension));
         }
         else
         {

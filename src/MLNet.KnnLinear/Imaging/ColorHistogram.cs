@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+
 namespace MLNet.KnnLinear.Imaging;
 
 /// <summary>
@@ -35,20 +37,76 @@ internal sealed class ColorHistogram
 
     public int Length => _parameters.Length;
 
-    /// <param name="planes">R, G, B planes (or one grey plane, read as R = G = B).</param>
-    /// <param name="output">Receives <see cref="Length"/> fractions.</param>
+    /// <summary>Rows widened per strip when the pixels are bytes: the float scratch stays near 1 MiB whatever the image size.</summary>
+    private const long StripBudgetBytes = 1L << 20;
+
+    /// <summary>The histogram of planar float pixels (R, G, B planes, or one grey plane).</summary>
     public void Compute(ReadOnlySpan<float> planes, Span<float> output)
+        => Compute(new PixelPlanes(planes, _inputChannels, 1, _pixels), output, [], new int[Length], 1);
+
+    /// <summary>A per-thread feature function with its own strip buffer (tests pass a small budget to force many strips).</summary>
+    public ImageFeatureFunction CreateWorker(long stripBudgetBytes = StripBudgetBytes)
+    {
+        float[] buffer = [];
+        int[] counts = new int[Length];
+        return (in PixelPlanes image, Span<float> output) =>
+        {
+            int rows = StripRows(image, stripBudgetBytes);
+            long needed = 3L * rows * image.Width;
+            if (!image.IsSingle && buffer.Length < needed)
+            {
+                buffer = new float[needed];
+            }
+
+            Compute(image, output, buffer, counts, rows);
+        };
+    }
+
+    /// <param name="image">R, G, B planes (or one grey plane, read as R = G = B) of the pixel count this histogram was made for.</param>
+    /// <param name="output">Receives <see cref="Length"/> fractions.</param>
+    /// <param name="buffer">Room for 3 × strip rows × width floats when the pixels are bytes (unused for floats).</param>
+    /// <param name="counts">Room for <see cref="Length"/> counts: integers, as a float count stops growing at 2^24 pixels.</param>
+    /// <param name="stripRows">Rows widened at a time.</param>
+    private void Compute(in PixelPlanes image, Span<float> output, Span<float> buffer, Span<int> counts, int stripRows)
     {
         var histogram = output[..Length];
-        histogram.Clear();
+        counts = counts[..Length];
+        counts.Clear();
         Span<double> values = stackalloc double[_channels.Length];
         int bins = _parameters.Bins;
-        int green = _inputChannels == 3 ? _pixels : 0;
-        int blue = _inputChannels == 3 ? 2 * _pixels : 0;
         Span<int> counted = stackalloc int[_parameters.Joint ? 1 : _channels.Length];
-        for (int p = 0; p < _pixels; p++)
+        for (int first = 0; first < image.Height; first += stripRows)
         {
-            Channels(planes[p], planes[green + p], planes[blue + p], values);
+            int rows = Math.Min(stripRows, image.Height - first);
+            int length = rows * image.Width;
+            var red = image.Rows(0, first, rows, buffer);
+            var green = image.Channels == 3 ? image.Rows(1, first, rows, image.IsSingle ? buffer : buffer[length..]) : red;
+            var blue = image.Channels == 3 ? image.Rows(2, first, rows, image.IsSingle ? buffer : buffer[(2 * length)..]) : red;
+            Count(red, green, blue, counts, values, counted);
+        }
+
+        for (int i = 0; i < counts.Length; i++)
+        {
+            histogram[i] = counts[i];
+        }
+
+        // Fractions of the counted pixels (np.histogram's density times the bin width); nothing counted stays 0.
+        for (int c = 0; c < counted.Length; c++)
+        {
+            if (counted[c] > 0)
+            {
+                var part = _parameters.Joint ? histogram : histogram.Slice(c * bins, bins);
+                TensorPrimitives.Multiply(part, 1f / counted[c], part);
+            }
+        }
+    }
+
+    private void Count(ReadOnlySpan<float> red, ReadOnlySpan<float> green, ReadOnlySpan<float> blue, Span<int> histogram, Span<double> values, Span<int> counted)
+    {
+        int bins = _parameters.Bins;
+        for (int p = 0; p < red.Length; p++)
+        {
+            Channels(red[p], green[p], blue[p], values);
             if (_parameters.Joint)
             {
                 int index = 0;
@@ -79,21 +137,10 @@ internal sealed class ColorHistogram
                 }
             }
         }
-
-        // Fractions of the counted pixels (np.histogram's density times the bin width); nothing counted stays 0.
-        for (int c = 0; c < counted.Length; c++)
-        {
-            if (counted[c] > 0)
-            {
-                var part = _parameters.Joint ? histogram : histogram.Slice(c * bins, bins);
-                float scale = 1f / counted[c];
-                for (int i = 0; i < part.Length; i++)
-                {
-                    part[i] *= scale;
-                }
-            }
-        }
     }
+
+    private static int StripRows(in PixelPlanes image, long budgetBytes)
+        => image.IsSingle ? image.Height : (int)Math.Clamp(budgetBytes / (3L * sizeof(float) * image.Width), 1, image.Height);
 
     private void Channels(double red, double green, double blue, Span<double> values)
     {

@@ -37,7 +37,7 @@ public sealed class ColorHistogramTransformer : ImageFeaturizerTransformer, IPer
     private protected override (int Length, Func<ImageFeatureFunction> CreateWorker) Compile(ImageColumn input)
     {
         var histogram = new ColorHistogram(_parameters, input.PlaneLength, input.Channels);
-        return (histogram.Length, () => histogram.Compute);
+        return (histogram.Length, () => histogram.CreateWorker());
     }
 
     private protected override void SaveModel(ModelSaveContext ctx) => ModelPersistence.Save(ctx, this);

@@ -34,27 +34,61 @@ internal sealed class HogDescriptor
     /// <summary>blocks down × blocks across × block height × block width × orientations.</summary>
     public int Length => Geometry.BlocksDown * Geometry.BlocksAcross * _parameters.BlockLength;
 
-    public Scratch CreateScratch()
+    /// <summary>
+    /// The float scratch a strip may use (4 MiB): an image is read in strips of whole cell rows (hard voting) or block
+    /// rows (trilinear) that fit it, at least one; a CIFAR image is one strip. Scratch thus follows the image's width,
+    /// not its area: a 8192 × 8192 photo needs a few MiB besides its cell histograms.
+    /// </summary>
+    public const long StripBudgetBytes = 4L << 20;
+
+    /// <summary>A thread's scratch, for strips of at most <paramref name="budgetBytes"/> (tests pass a small budget to force many strips).</summary>
+    public Scratch CreateScratch(long budgetBytes = StripBudgetBytes)
     {
-        int pixels = Geometry.Height * Geometry.Width;
-        int work = Math.Max(HogGradients.WorkLength(Channels, Geometry.Height, Geometry.Width), _trilinear?.WorkLength ?? 0);
-        return new Scratch(pixels, work, _hard?.CellHistogramLength ?? 0);
+        // Units of one cell row (hard) or one block row (trilinear), and the image rows a strip of n units reads.
+        int unitRows = _trilinear?.StrideDown ?? _parameters.CellHeight;
+        int totalUnits = _trilinear is null ? Geometry.CellsDown : Geometry.BlocksDown;
+        int RowsOf(int units) => _trilinear?.PixelRows(0, units) ?? (units * unitRows);
+        long BytesOf(int units)
+        {
+            int rows = RowsOf(units);
+            return sizeof(float) * ((2L * rows * Geometry.Width) + HogGradients.WorkLength(Channels, rows, Geometry.Width) + (_trilinear?.WorkLength(rows) ?? 0));
+        }
+
+        long perUnit = Math.Max(1, BytesOf(2) - BytesOf(1));
+        int units = (int)Math.Clamp(1 + ((budgetBytes - BytesOf(1)) / perUnit), 1, totalUnits);
+        int stripRows = RowsOf(units);
+        long work = Math.Max(HogGradients.WorkLength(Channels, stripRows, Geometry.Width), _trilinear?.WorkLength(stripRows) ?? 0);
+        long gradients = (long)stripRows * Geometry.Width;
+        if (work > Array.MaxLength || gradients > Array.MaxLength)
+        {
+            throw new InvalidOperationException($"HoG of a {Geometry.Height} × {Geometry.Width} image: one strip of {stripRows} rows needs more scratch than one array can hold.");
+        }
+
+        return new Scratch(units, (int)gradients, (int)work, _hard?.CellHistogramLength ?? 0);
     }
 
-    /// <param name="planes">Channels planes of height × width.</param>
+    /// <summary>The HoG of planar float pixels (Channels planes of height × width).</summary>
+    public void Compute(ReadOnlySpan<float> planes, Span<float> output, Scratch scratch)
+        => Compute(new PixelPlanes(planes, Channels, Geometry.Height, Geometry.Width), output, scratch);
+
+    /// <param name="image">The image, <see cref="Channels"/> planes of the descriptor's size.</param>
     /// <param name="output">Receives <see cref="Length"/> values.</param>
     /// <param name="scratch">This thread's scratch.</param>
-    public void Compute(ReadOnlySpan<float> planes, Span<float> output, Scratch scratch)
+    public void Compute(in PixelPlanes image, Span<float> output, Scratch scratch)
     {
-        Gradients(planes, scratch);
         int blockLength = _parameters.BlockLength;
         if (_trilinear is not null)
         {
-            _trilinear.Vote(scratch.Gx, scratch.Gy, scratch.Work, output);
+            for (int first = 0; first < Geometry.BlocksDown; first += scratch.Units)
+            {
+                int end = Math.Min(first + scratch.Units, Geometry.BlocksDown);
+                Gradients(image, first * _trilinear.StrideDown, _trilinear.PixelRows(first, end), scratch);
+                _trilinear.Vote(scratch.Gx, scratch.Gy, first, end, scratch.Work, output);
+            }
         }
         else
         {
-            _hard!.Vote(scratch.Gx, scratch.Gy, scratch.Cells);
+            VoteCells(image, scratch);
             GatherBlocks(scratch.Cells, output);
         }
 
@@ -65,18 +99,30 @@ internal sealed class HogDescriptor
     }
 
     /// <summary>The cell histograms of hard voting, [cell row, cell column, orientation], before block normalisation (what the glyph picture draws).</summary>
-    public float[] CellHistograms(ReadOnlySpan<float> planes)
+    public float[] CellHistograms(in PixelPlanes image)
     {
-        var scratch = CreateScratch();
-        Gradients(planes, scratch);
-        var voting = _hard ?? new HogHardVoting(_parameters, Geometry);
-        var cells = new float[voting.CellHistogramLength];
-        voting.Vote(scratch.Gx, scratch.Gy, cells);
-        return cells;
+        var descriptor = _hard is null ? new HogDescriptor(_parameters with { Voting = HogVoting.Hard }, Geometry, Channels) : this;
+        var scratch = descriptor.CreateScratch();
+        descriptor.VoteCells(image, scratch);
+        return scratch.Cells;
     }
 
-    private void Gradients(ReadOnlySpan<float> planes, Scratch scratch)
-        => HogGradients.Compute(planes, Channels, Geometry.Height, Geometry.Width, _parameters.SqrtCompression, _parameters.ColorMode, _parameters.Voting == HogVoting.Trilinear, scratch.Work, scratch.Gx, scratch.Gy);
+    private void VoteCells(in PixelPlanes image, Scratch scratch)
+    {
+        int rowsPerStrip = scratch.Units * _parameters.CellHeight;
+        scratch.Cells.AsSpan().Clear();
+        for (int first = 0; first < _hard!.VotingRows; first += rowsPerStrip)
+        {
+            int rows = Math.Min(rowsPerStrip, _hard.VotingRows - first);
+            Gradients(image, first, rows, scratch);
+            _hard.Accumulate(scratch.Gx, scratch.Gy, first, rows, scratch.Cells);
+        }
+
+        _hard.Finish(scratch.Cells);
+    }
+
+    private void Gradients(in PixelPlanes image, int firstRow, int rows, Scratch scratch)
+        => HogGradients.Compute(image, firstRow, rows, _parameters.SqrtCompression, _parameters.ColorMode, _parameters.Voting == HogVoting.Trilinear, scratch.Work, scratch.Gx, scratch.Gy);
 
     private void GatherBlocks(ReadOnlySpan<float> cells, Span<float> output)
     {
@@ -98,9 +144,11 @@ internal sealed class HogDescriptor
         }
     }
 
-    /// <summary>Per-thread buffers.</summary>
-    internal sealed class Scratch(int pixels, int work, int cells)
+    /// <summary>Per-thread buffers for strips of <see cref="Units"/> cell rows (hard) or block rows (trilinear).</summary>
+    internal sealed class Scratch(int units, int pixels, int work, int cells)
     {
+        public int Units { get; } = units;
+
         public float[] Gx { get; } = new float[pixels];
 
         public float[] Gy { get; } = new float[pixels];

@@ -52,7 +52,8 @@ public sealed class HogFeaturesTransformer : ImageFeaturizerTransformer, IPersis
         ArgumentOutOfRangeException.ThrowIfLessThan(scale, 1);
         var input = Source.Bind(data.Schema);
         var descriptor = new HogDescriptor(_parameters, _parameters.GeometryFor(input.Height, input.Width, input.Column.Name), input.Channels);
-        var planes = new float[input.Length];
+        var image = new ImageStore(input);
+        image.Reserve(1);
         using (var cursor = data.GetRowCursor([input.Column]))
         {
             var reader = input.CreateReader(cursor);
@@ -64,10 +65,10 @@ public sealed class HogFeaturesTransformer : ImageFeaturizerTransformer, IPersis
                 }
             }
 
-            reader.Read(planes);
+            reader.Read(image, 0);
         }
 
-        HogVisualization.Save(path, descriptor.CellHistograms(planes), _parameters, descriptor.Geometry, scale);
+        HogVisualization.Save(path, descriptor.CellHistograms(image.Image(0)), _parameters, descriptor.Geometry, scale);
     }
 
     /// <summary>With square-root compression a negative pixel would give NaN features, so it is refused instead.</summary>
@@ -79,7 +80,7 @@ public sealed class HogFeaturesTransformer : ImageFeaturizerTransformer, IPersis
         return (descriptor.Length, () =>
         {
             var scratch = descriptor.CreateScratch();
-            return (planes, output) => descriptor.Compute(planes, output, scratch);
+            return (in PixelPlanes image, Span<float> output) => descriptor.Compute(image, output, scratch);
         });
     }
 

@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+
 namespace MLNet.KnnLinear.Imaging;
 
 /// <summary>
@@ -45,23 +47,33 @@ internal sealed class HogHardVoting
 
     public int CellHistogramLength => _geometry.CellsDown * _geometry.CellsAcross * _parameters.Orientations;
 
-    /// <summary>Writes the cell histograms, [cell row, cell column, orientation], into <paramref name="cells"/>.</summary>
-    public void Vote(ReadOnlySpan<float> gx, ReadOnlySpan<float> gy, Span<float> cells)
+    /// <summary>Image rows that vote: whole cells only (pixels past the last full cell are dropped, as scikit-image does).</summary>
+    public int VotingRows => _geometry.CellsDown * _parameters.CellHeight;
+
+    /// <summary>
+    /// Adds the votes of image rows [<paramref name="firstRow"/>, + <paramref name="rows"/>) to the cell histograms
+    /// [cell row, cell column, orientation] in <paramref name="cells"/>, which start cleared; <see cref="Finish"/>
+    /// follows the last strip. Strips in row order give the same sums as the whole image at once.
+    /// </summary>
+    /// <param name="gx">The strip's x gradients, rows × image width.</param>
+    /// <param name="gy">The strip's y gradients.</param>
+    /// <param name="firstRow">The strip's first image row.</param>
+    /// <param name="rows">Rows in the strip.</param>
+    /// <param name="cells">The cell histograms being summed.</param>
+    public void Accumulate(ReadOnlySpan<float> gx, ReadOnlySpan<float> gy, int firstRow, int rows, Span<float> cells)
     {
         int orientations = _parameters.Orientations;
         int cellHeight = _parameters.CellHeight;
-        int cellWidth = _parameters.CellWidth;
         int across = _geometry.CellsAcross;
         int width = _geometry.Width;
         var histogram = cells[..CellHistogramLength];
-        histogram.Clear();
-
         var columnCell = _columnCell;
-        for (int r = 0; r < _geometry.CellsDown * cellHeight; r++)
+        int end = Math.Min(firstRow + rows, VotingRows);
+        for (int r = firstRow; r < end; r++)
         {
             int cellRow = r / cellHeight * across;
-            var rowX = gx.Slice(r * width, columnCell.Length);
-            var rowY = gy.Slice(r * width, columnCell.Length);
+            var rowX = gx.Slice((r - firstRow) * width, columnCell.Length);
+            var rowY = gy.Slice((r - firstRow) * width, columnCell.Length);
             for (int c = 0; c < columnCell.Length; c++)
             {
                 float fx = rowX[c];
@@ -85,12 +97,13 @@ internal sealed class HogHardVoting
                 }
             }
         }
+    }
 
-        float perPixel = 1f / (cellHeight * cellWidth);
-        for (int i = 0; i < histogram.Length; i++)
-        {
-            histogram[i] *= perPixel;
-        }
+    /// <summary>Divides each cell's sums by the cell's pixel count.</summary>
+    public void Finish(Span<float> cells)
+    {
+        float perPixel = 1f / (_parameters.CellHeight * _parameters.CellWidth);
+        TensorPrimitives.Multiply(cells[..CellHistogramLength], perPixel, cells[..CellHistogramLength]);
     }
 
     /// <summary>

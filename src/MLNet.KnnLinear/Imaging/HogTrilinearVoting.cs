@@ -32,24 +32,38 @@ internal sealed class HogTrilinearVoting
         Tabulate();
     }
 
-    /// <summary>Scratch floats: per pixel a magnitude, two bins and the split.</summary>
-    public int WorkLength => _geometry.Height * _geometry.Width * 4;
+    /// <summary>Pixel rows a block covers.</summary>
+    public int BlockPixelsDown => _blockPixelsDown;
 
-    /// <summary>Writes every block's (unnormalised) histogram, blocks row-major, cells row-major within a block.</summary>
-    public void Vote(ReadOnlySpan<float> gx, ReadOnlySpan<float> gy, Span<float> work, Span<float> blocks)
+    /// <summary>Pixel rows between the tops of two block rows.</summary>
+    public int StrideDown => _parameters.BlockStride * _parameters.CellHeight;
+
+    /// <summary>Image rows block rows [<paramref name="firstBlockRow"/>, <paramref name="endBlockRow"/>) read.</summary>
+    public int PixelRows(int firstBlockRow, int endBlockRow) => ((endBlockRow - firstBlockRow - 1) * StrideDown) + _blockPixelsDown;
+
+    /// <summary>Scratch floats for a strip of <paramref name="rows"/> image rows: per pixel a magnitude, two bins and the split.</summary>
+    public long WorkLength(int rows) => 4L * rows * _geometry.Width;
+
+    /// <summary>
+    /// Writes the (unnormalised) histograms of block rows [<paramref name="firstBlockRow"/>, <paramref name="endBlockRow"/>),
+    /// blocks row-major, cells row-major within a block, into their places in <paramref name="blocks"/> (the whole
+    /// descriptor). <paramref name="gx"/> and <paramref name="gy"/> hold the strip of image rows those blocks cover,
+    /// from the first block row's top. Each block votes only its own pixels, so any split gives the same values.
+    /// </summary>
+    public void Vote(ReadOnlySpan<float> gx, ReadOnlySpan<float> gy, int firstBlockRow, int endBlockRow, Span<float> work, Span<float> blocks)
     {
-        int pixels = _geometry.Height * _geometry.Width;
-        var magnitude = work[..pixels];
-        var lowBin = work.Slice(pixels, pixels);
-        var highBin = work.Slice(2 * pixels, pixels);
-        var highShare = work.Slice(3 * pixels, pixels);
-        Orientations(gx, gy, magnitude, lowBin, highBin, highShare);
+        int stripPixels = PixelRows(firstBlockRow, endBlockRow) * _geometry.Width;
+        var magnitude = work[..stripPixels];
+        var lowBin = work.Slice(stripPixels, stripPixels);
+        var highBin = work.Slice(2 * stripPixels, stripPixels);
+        var highShare = work.Slice(3 * stripPixels, stripPixels);
+        Orientations(gx[..stripPixels], gy[..stripPixels], magnitude, lowBin, highBin, highShare);
 
         int blockLength = _parameters.BlockLength;
         int orientations = _parameters.Orientations;
-        int strideDown = _parameters.BlockStride * _parameters.CellHeight;
+        int strideDown = StrideDown;
         int strideAcross = _parameters.BlockStride * _parameters.CellWidth;
-        for (int by = 0; by < _geometry.BlocksDown; by++)
+        for (int by = firstBlockRow; by < endBlockRow; by++)
         {
             for (int bx = 0; bx < _geometry.BlocksAcross; bx++)
             {
@@ -57,7 +71,7 @@ internal sealed class HogTrilinearVoting
                 block.Clear();
                 for (int i = 0; i < _blockPixelsDown; i++)
                 {
-                    int row = ((by * strideDown) + i) * _geometry.Width;
+                    int row = (((by - firstBlockRow) * strideDown) + i) * _geometry.Width;
                     for (int j = 0; j < _blockPixelsAcross; j++)
                     {
                         int p = row + (bx * strideAcross) + j;

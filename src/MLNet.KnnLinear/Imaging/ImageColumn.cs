@@ -12,8 +12,8 @@ internal enum ImageColumnKind
 }
 
 /// <summary>
-/// An input column bound to a fixed image shape. Its readers copy a row's image into planar floats (Channels planes
-/// of Height × Width, on the pixels' own scale: 0–255 for bytes and images), checking each image.
+/// An input column bound to a fixed image shape. Its readers copy a row's image into an <see cref="ImageStore"/> as planes
+/// (Channels planes of Height × Width, bytes for images and Byte vectors, floats for Single vectors), checking each image.
 /// </summary>
 internal sealed record ImageColumn(DataViewSchema.Column Column, ImageColumnKind Kind, int Height, int Width, int Channels, PixelLayout Layout)
 {
@@ -30,7 +30,7 @@ internal sealed record ImageColumn(DataViewSchema.Column Column, ImageColumnKind
 
     public int Length => Channels * Height * Width;
 
-    /// <summary>Returns an action that copies the current row's image of <paramref name="row"/> into a span of <see cref="Length"/> floats.</summary>
+    /// <summary>Returns a reader that copies the current row's image of <paramref name="row"/> into a store's slot.</summary>
     public ImageReader CreateReader(DataViewRow row) => Kind switch
     {
         ImageColumnKind.Image => new MLImageReader(this, row.GetGetter<MLImage>(Column)),
@@ -39,18 +39,18 @@ internal sealed record ImageColumn(DataViewSchema.Column Column, ImageColumnKind
     };
 }
 
-/// <summary>Reads one row's image into planar floats.</summary>
+/// <summary>Reads one row's image into a slot of an <see cref="ImageStore"/>, as planes of the column's element type.</summary>
 internal abstract class ImageReader
 {
-    public abstract void Read(Span<float> planes);
+    public abstract void Read(ImageStore store, int slot);
 }
 
-/// <summary>MLImage (Bgra32 or Rgba32, 4 bytes per pixel) to planar R, G, B. The image is read, never disposed: it belongs to the upstream transform.</summary>
+/// <summary>MLImage (Bgra32 or Rgba32, 4 bytes per pixel) to planar R, G, B bytes. The image is read, never disposed: it belongs to the upstream transform.</summary>
 internal sealed class MLImageReader(ImageColumn column, ValueGetter<MLImage> getter) : ImageReader
 {
     private MLImage? _image;
 
-    public override void Read(Span<float> planes)
+    public override void Read(ImageStore store, int slot)
     {
         getter(ref _image!);
         var image = _image ?? throw new InvalidOperationException($"Image column '{column.Column.Name}' holds no image in this row (a missing or unreadable file?).");
@@ -68,28 +68,31 @@ internal sealed class MLImageReader(ImageColumn column, ValueGetter<MLImage> get
 
         var pixels = image.Pixels;
         int plane = column.PlaneLength;
-        if (pixels.Length < plane * 4)
+        if (pixels.Length < (long)plane * 4)
         {
-            throw new InvalidOperationException($"Image column '{column.Column.Name}' holds an image with {pixels.Length} pixel bytes; expected {plane * 4}.");
+            throw new InvalidOperationException($"Image column '{column.Column.Name}' holds an image with {pixels.Length} pixel bytes; expected {(long)plane * 4}.");
         }
 
+        var planes = store.Planes<byte>(slot);
+        var r = planes[..plane];
+        var g = planes.Slice(plane, plane);
+        var b = planes.Slice(2 * plane, plane);
         for (int i = 0; i < plane; i++)
         {
-            planes[i] = pixels[(4 * i) + red];
-            planes[plane + i] = pixels[(4 * i) + 1];
-            planes[(2 * plane) + i] = pixels[(4 * i) + blue];
+            r[i] = pixels[(4 * i) + red];
+            g[i] = pixels[(4 * i) + 1];
+            b[i] = pixels[(4 * i) + blue];
         }
     }
 }
 
-/// <summary>A pixel vector (planar or interleaved) to planar floats; Single values must be finite and in the column's range.</summary>
+/// <summary>A pixel vector (planar or interleaved) to planes of its own element type; Single values must be finite and in the column's range.</summary>
 internal sealed class VectorReader<T>(ImageColumn column, ValueGetter<VBuffer<T>> getter) : ImageReader
     where T : unmanaged, System.Numerics.INumberBase<T>
 {
     private VBuffer<T> _buffer;
-    private T[] _dense = []; // only for sparse vectors
 
-    public override void Read(Span<float> planes)
+    public override void Read(ImageStore store, int slot)
     {
         getter(ref _buffer);
         if (_buffer.Length != column.Length)
@@ -97,45 +100,45 @@ internal sealed class VectorReader<T>(ImageColumn column, ValueGetter<VBuffer<T>
             throw new InvalidOperationException($"Pixel column '{column.Column.Name}' holds a vector of {_buffer.Length} values; expected {column.Length}.");
         }
 
-        // Dense vectors (the usual case) are read in place; sparse ones are expanded once.
-        ReadOnlySpan<T> values = _buffer.GetValues();
-        if (!_buffer.IsDense)
-        {
-            if (_dense.Length != column.Length)
-            {
-                _dense = new T[column.Length];
-            }
-
-            _buffer.CopyTo(_dense);
-            values = _dense;
-        }
-
+        var planes = store.Planes<T>(slot);
         int plane = column.PlaneLength;
         int channels = column.Channels;
-        if (column.Layout == PixelLayout.Planar || channels == 1)
+        if (!_buffer.IsDense)
         {
-            // Already planar: one vectorised conversion of the whole image.
-            TensorPrimitives.ConvertTruncating(values[..column.Length], planes[..column.Length]);
+            // Sparse vectors are expanded in place, then de-interleaved through a copy only if they need it.
+            _buffer.CopyTo(planes);
+            if (column.Layout == PixelLayout.Interleaved && channels > 1)
+            {
+                Deinterleave(planes.ToArray(), planes, plane, channels);
+            }
+        }
+        else if (column.Layout == PixelLayout.Planar || channels == 1)
+        {
+            // Already planar: one copy, no conversion.
+            _buffer.GetValues()[..column.Length].CopyTo(planes);
         }
         else
         {
-            for (int c = 0; c < channels; c++)
-            {
-                var destination = planes.Slice(c * plane, plane);
-                for (int i = 0; i < plane; i++)
-                {
-                    destination[i] = ToSingle(values[(i * channels) + c]);
-                }
-            }
+            Deinterleave(_buffer.GetValues(), planes, plane, channels);
         }
 
         if (typeof(T) == typeof(float))
         {
-            RequireInRange(planes[..column.Length]);
+            RequireInRange(System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(planes));
         }
     }
 
-    private static float ToSingle(T value) => float.CreateTruncating(value);
+    private static void Deinterleave(ReadOnlySpan<T> values, Span<T> planes, int plane, int channels)
+    {
+        for (int c = 0; c < channels; c++)
+        {
+            var destination = planes.Slice(c * plane, plane);
+            for (int i = 0; i < plane; i++)
+            {
+                destination[i] = values[(i * channels) + c];
+            }
+        }
+    }
 
     private void RequireInRange(ReadOnlySpan<float> values)
     {

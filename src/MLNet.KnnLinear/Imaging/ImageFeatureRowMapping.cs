@@ -4,8 +4,8 @@ using MLNet.KnnLinear.Pipeline;
 
 namespace MLNet.KnnLinear.Imaging;
 
-/// <summary>Computes the features of one image (planar floats) into <paramref name="output"/>; one per thread.</summary>
-internal delegate void ImageFeatureFunction(ReadOnlySpan<float> planes, Span<float> output);
+/// <summary>Computes the features of one image into <paramref name="output"/>; one per thread.</summary>
+internal delegate void ImageFeatureFunction(in PixelPlanes image, Span<float> output);
 
 /// <summary>
 /// Appends one known-size Single vector computed from an image column. Rows are read a block at a time and the block
@@ -38,15 +38,15 @@ internal sealed class ImageFeatureRowMapping : RowMapping
 
     public override int MaxBlockRows => MaxRowsPerBlock;
 
-    /// <summary>The image as planar floats and its features.</summary>
-    public override long BytesPerRow => 4L * (_input.Length + (long)_length);
+    /// <summary>The stored image (bytes or floats, as the column holds them) and its features.</summary>
+    public override long BytesPerRow => ImageStore.BytesPerImage(_input) + (4L * _length);
 
     public override RowBlock CreateBlock() => new Block(this);
 
     private sealed class Block : RowBlock
     {
         private readonly ImageFeatureRowMapping _mapping;
-        private readonly BlockBuffer<float> _images;
+        private readonly ImageStore _images;
         private readonly BlockBuffer<float> _features;
         private readonly ImageFeatureFunction?[] _workers;
         private ImageReader? _reader;
@@ -55,7 +55,7 @@ internal sealed class ImageFeatureRowMapping : RowMapping
         {
             _mapping = mapping;
             string column = $"Image column '{mapping._input.Column.Name}'";
-            _images = new BlockBuffer<float>(mapping._input.Length, column);
+            _images = new ImageStore(mapping._input);
             _features = new BlockBuffer<float>(mapping._length, column);
             _workers = new ImageFeatureFunction?[mapping._threads];
         }
@@ -68,7 +68,7 @@ internal sealed class ImageFeatureRowMapping : RowMapping
 
         public override void Bind(DataViewRow source) => _reader = _mapping._input.CreateReader(source);
 
-        public override void Append(int slot) => _reader!.Read(_images.Row(slot));
+        public override void Append(int slot) => _reader!.Read(_images, slot);
 
         public override void Compute(int count)
         {
@@ -96,7 +96,7 @@ internal sealed class ImageFeatureRowMapping : RowMapping
             var compute = _workers[worker] ??= _mapping._createWorker();
             for (int row = start; row < end; row++)
             {
-                compute(_images.Row(row), _features.Row(row));
+                compute(_images.Image(row), _features.Row(row));
             }
         }
     }

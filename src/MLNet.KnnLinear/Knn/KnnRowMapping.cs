@@ -17,7 +17,7 @@ internal sealed class KnnRowMapping : ClassifierRowMapping
     private readonly KnnModelParameters _model;
 
     public KnnRowMapping(DataViewSchema inputSchema, KnnModelParameters model, string featureColumnName, LabelKeyValues? classNames)
-        : base(inputSchema, featureColumnName, model.FeatureCount, model.ClassCount, classNames)
+        : base(inputSchema, featureColumnName, model.FeatureCount, model.ClassCount, classNames, allowByteFeatures: true)
         => _model = model;
 
     public override int MaxBlockRows => MaxQueriesPerBlock;
@@ -34,7 +34,9 @@ internal sealed class KnnRowMapping : ClassifierRowMapping
         private readonly BlockBuffer<float> _scores;
         private readonly BlockBuffer<int> _predicted;
         private ValueGetter<VBuffer<float>>? _getter;
+        private ValueGetter<VBuffer<byte>>? _byteGetter;
         private VBuffer<float> _buffer;
+        private VBuffer<byte> _bytes;
 
         public Block(KnnRowMapping mapping)
         {
@@ -52,12 +54,49 @@ internal sealed class KnnRowMapping : ClassifierRowMapping
             _predicted.Reserve(rows);
         }
 
-        public override void Bind(DataViewRow source) => _getter = source.GetGetter<VBuffer<float>>(_mapping.Features);
+        public override void Bind(DataViewRow source)
+        {
+            if (_mapping.FeaturesAreBytes)
+            {
+                _byteGetter = source.GetGetter<VBuffer<byte>>(_mapping.Features);
+            }
+            else
+            {
+                _getter = source.GetGetter<VBuffer<float>>(_mapping.Features);
+            }
+        }
 
         public override void Append(int slot)
         {
-            _getter!(ref _buffer);
-            FeatureVectors.CopyChecked(_buffer, _queries.Row(slot), _mapping.Features.Name);
+            if (_byteGetter is null)
+            {
+                _getter!(ref _buffer);
+                FeatureVectors.CopyChecked(_buffer, _queries.Row(slot), _mapping.Features.Name);
+                return;
+            }
+
+            // Byte queries (raw pixels) are widened straight into the block, their only copy.
+            _byteGetter(ref _bytes);
+            var query = _queries.Row(slot);
+            if (_bytes.Length != query.Length)
+            {
+                throw new InvalidOperationException($"Feature column '{_mapping.Features.Name}' has a vector of {_bytes.Length} values; expected {query.Length}.");
+            }
+
+            if (_bytes.IsDense)
+            {
+                System.Numerics.Tensors.TensorPrimitives.ConvertTruncating(_bytes.GetValues(), query);
+            }
+            else
+            {
+                query.Clear();
+                var values = _bytes.GetValues();
+                var indices = _bytes.GetIndices();
+                for (int i = 0; i < values.Length; i++)
+                {
+                    query[indices[i]] = values[i];
+                }
+            }
         }
 
         public override void Compute(int count)

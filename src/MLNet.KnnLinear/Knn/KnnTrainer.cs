@@ -13,7 +13,7 @@ namespace MLNet.KnnLinear;
 /// </summary>
 /// <remarks>
 /// <list type="table">
-/// <item><term>Input</term><description>Label: key (use <c>MapValueToKey</c>); Features: known-size vector of Single, finite values within ±1e15 (beyond, float32 squared distances overflow; the row is refused naming the column).</description></item>
+/// <item><term>Input</term><description>Label: key (use <c>MapValueToKey</c>); Features: known-size vector of Single, finite values within ±1e15 (beyond, float32 squared distances overflow; the row is refused naming the column), or of Byte (raw pixels: stored as bytes for L1 with no float copy of the data, widened one row at a time into the L2 / cosine panels).</description></item>
 /// <item><term>Output</term><description><c>Score</c>: vote fractions, one slot per label key value; <c>PredictedLabel</c>: key with the label's <c>KeyValues</c>.</description></item>
 /// <item><term>Fit</term><description>One pass over the data, O(rows × features); no normalisation is applied (add <c>NormalizeMeanVariance</c> when features have different scales).</description></item>
 /// <item><term>Prediction</term><description>Exact search, O(training rows × features) per query, queries in blocks over <see cref="Options.NumberOfThreads"/> threads.</description></item>
@@ -53,12 +53,12 @@ public sealed class KnnTrainer : IEstimator<KnnPredictionTransformer>
     public KnnPredictionTransformer Fit(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var (label, features) = ColumnChecks.RequireLabelAndFeatures(input.Schema, _label, _features);
+        var (label, features) = ColumnChecks.RequireLabelAndFeatures(input.Schema, _label, _features, allowByteFeatures: true);
 
         using var channel = _env.Start(nameof(KnnTrainer));
         // The rows go straight from the cursor into the index's layout: one read, one copy of the data.
-        var builder = new FlatIndexBuilder(ColumnChecks.RequireFloatVector(features, "Feature"), _distance, input.GetRowCount() ?? 256);
-        var data = LabelledRows.Read(input, label, features, weight: null, sink: builder.Append);
+        var builder = new FlatIndexBuilder(ColumnChecks.RequireFeatureVector(features, "Feature", allowBytes: true).Size, _distance, input.GetRowCount() ?? 256);
+        var data = LabelledRows.Read(input, label, features, weight: null, sink: builder.Append, byteSink: builder.Append);
         if (_k > data.Count)
         {
             throw new ArgumentOutOfRangeException(nameof(Options.NumberOfNeighbors), _k, $"NumberOfNeighbors (k = {_k}) must not exceed the number of training rows ({data.Count}).");
@@ -74,7 +74,7 @@ public sealed class KnnTrainer : IEstimator<KnnPredictionTransformer>
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
-        var label = ColumnChecks.RequireLabelAndFeatures(inputSchema, _label, _features);
+        var label = ColumnChecks.RequireLabelAndFeatures(inputSchema, _label, _features, allowByteFeatures: true);
         return SchemaShapes.AppendPredictionColumns(inputSchema, label);
     }
 
@@ -84,7 +84,7 @@ public sealed class KnnTrainer : IEstimator<KnnPredictionTransformer>
         /// <summary>The key-typed label column. Default "Label".</summary>
         public string LabelColumnName { get; set; } = "Label";
 
-        /// <summary>The feature vector column (known size, Single). Default "Features".</summary>
+        /// <summary>The feature vector column (known size, Single or Byte). Default "Features".</summary>
         public string FeatureColumnName { get; set; } = "Features";
 
         /// <summary>k, the number of neighbours that vote; at least 1 and at most the number of training rows. Default 5.</summary>

@@ -8,11 +8,12 @@ namespace MLNet.KnnLinear.Pipeline;
 /// </summary>
 internal abstract class ClassifierRowMapping : RowMapping
 {
-    protected ClassifierRowMapping(DataViewSchema inputSchema, string featureColumnName, int featureCount, int classCount, LabelKeyValues? classNames)
+    /// <summary>Binds the feature column: a Single vector, or a Byte one too when allowByteFeatures (kNN's raw pixels).</summary>
+    protected ClassifierRowMapping(DataViewSchema inputSchema, string featureColumnName, int featureCount, int classCount, LabelKeyValues? classNames, bool allowByteFeatures = false)
         : base(inputSchema)
     {
         Features = ColumnChecks.Require(inputSchema, featureColumnName, "Feature");
-        int size = ColumnChecks.RequireFloatVector(Features, "Feature");
+        (int size, FeaturesAreBytes) = ColumnChecks.RequireFeatureVector(Features, "Feature", allowByteFeatures);
         if (size != featureCount)
         {
             throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Feature column '{featureColumnName}' has {size} slots; the model was trained on {featureCount}.");
@@ -23,6 +24,9 @@ internal abstract class ClassifierRowMapping : RowMapping
     }
 
     public DataViewSchema.Column Features { get; }
+
+    /// <summary>The feature column holds Byte values.</summary>
+    public bool FeaturesAreBytes { get; }
 
     public override IReadOnlyList<MappedColumn> Columns { get; }
 

@@ -32,6 +32,30 @@ internal static class ColumnChecks
         throw new ArgumentOutOfRangeException(nameof(column), $"{role} column '{column.Name}' must be a known-size vector of Single; found {column.Type}. Use Concatenate or ConvertType to build it.");
     }
 
+    /// <summary>
+    /// A known-size vector of Single, or of Byte when <paramref name="allowBytes"/> (raw pixels for kNN, stored as
+    /// bytes with no float round trip); returns its size and whether it holds bytes.
+    /// </summary>
+    public static (int Size, bool Bytes) RequireFeatureVector(DataViewSchema.Column column, string role, bool allowBytes)
+    {
+        if (allowBytes && column.Type is VectorDataViewType { ItemType: NumberDataViewType item, Size: > 0 } vector && item == NumberDataViewType.Byte)
+        {
+            return (vector.Size, true);
+        }
+
+        if (!allowBytes)
+        {
+            return (RequireFloatVector(column, role), false);
+        }
+
+        if (column.Type is VectorDataViewType { ItemType: NumberDataViewType single, Size: > 0 } floats && single == NumberDataViewType.Single)
+        {
+            return (floats.Size, false);
+        }
+
+        throw new ArgumentOutOfRangeException(nameof(column), $"{role} column '{column.Name}' must be a known-size vector of Single or Byte; found {column.Type}. Use Concatenate or ConvertType to build it.");
+    }
+
     /// <summary>A key type over UInt32 (what MapValueToKey produces); returns its cardinality.</summary>
     public static int RequireKey(DataViewSchema.Column column, string role)
     {
@@ -43,22 +67,27 @@ internal static class ColumnChecks
         throw new ArgumentOutOfRangeException(nameof(column), $"{role} column '{column.Name}' must be a key type (UInt32); found {column.Type}. Convert it with mlContext.Transforms.Conversion.MapValueToKey(\"{column.Name}\").");
     }
 
-    /// <summary>A trainer's label (key) and feature (known-size Single vector) columns, checked.</summary>
-    public static (DataViewSchema.Column Label, DataViewSchema.Column Features) RequireLabelAndFeatures(DataViewSchema schema, string label, string features)
+    /// <summary>A trainer's label (key) and feature (known-size Single vector, or Byte when <paramref name="allowByteFeatures"/>) columns, checked.</summary>
+    public static (DataViewSchema.Column Label, DataViewSchema.Column Features) RequireLabelAndFeatures(DataViewSchema schema, string label, string features, bool allowByteFeatures = false)
     {
         var labelColumn = Require(schema, label, "Label");
         RequireKey(labelColumn, "Label");
         var featureColumn = Require(schema, features, "Feature");
-        RequireFloatVector(featureColumn, "Feature");
+        RequireFeatureVector(featureColumn, "Feature", allowByteFeatures);
         return (labelColumn, featureColumn);
     }
 
     /// <summary>The same on an estimator's schema shape; returns the label's shape (for its key values).</summary>
-    public static SchemaShape.Column RequireLabelAndFeatures(SchemaShape schema, string label, string features)
+    public static SchemaShape.Column RequireLabelAndFeatures(SchemaShape schema, string label, string features, bool allowByteFeatures = false)
     {
         var labelColumn = Require(schema, label, "Label");
         RequireKey(labelColumn, "Label");
-        RequireFloatVector(Require(schema, features, "Feature"), "Feature");
+        var featureColumn = Require(schema, features, "Feature");
+        if (!(allowByteFeatures && featureColumn.Kind == SchemaShape.Column.VectorKind.Vector && featureColumn.ItemType == NumberDataViewType.Byte && !featureColumn.IsKey))
+        {
+            RequireFloatVector(featureColumn, "Feature");
+        }
+
         return labelColumn;
     }
 

@@ -6,6 +6,9 @@ namespace MLNet.KnnLinear.Pipeline;
 /// <summary>Receives one validated feature row (valid only during the call).</summary>
 internal delegate void RowSink(ReadOnlySpan<float> row);
 
+/// <summary>Receives one Byte feature row (valid only during the call).</summary>
+internal delegate void ByteRowSink(ReadOnlySpan<byte> row);
+
 /// <summary>
 /// Training data read into memory in one cursor pass: features (row-major), 0-based classes, and optional example
 /// weights. Rows whose label key is missing (0) are skipped, as ML.NET's trainers do; NaN or infinite features and
@@ -47,14 +50,19 @@ internal sealed class LabelledRows
     /// When given, each validated feature row goes to it instead of being kept (<see cref="Features"/> is then empty),
     /// so a consumer with its own layout (the kNN index) holds the data once.
     /// </param>
-    public static LabelledRows Read(IDataView input, DataViewSchema.Column label, DataViewSchema.Column features, DataViewSchema.Column? weight, int paddingRows = 0, RowSink? sink = null)
+    /// <param name="byteSink">
+    /// When given, a Byte feature column is accepted and its rows go to it as bytes (no float round trip); a Single
+    /// column still goes to <paramref name="sink"/>.
+    /// </param>
+    public static LabelledRows Read(IDataView input, DataViewSchema.Column label, DataViewSchema.Column features, DataViewSchema.Column? weight, int paddingRows = 0, RowSink? sink = null, ByteRowSink? byteSink = null)
     {
         int classCount = ColumnChecks.RequireKey(label, "Label");
-        int dimension = ColumnChecks.RequireFloatVector(features, "Feature");
+        (int dimension, bool bytes) = ColumnChecks.RequireFeatureVector(features, "Feature", allowBytes: byteSink is not null);
         // With a known row count (and no missing labels) the buffers are filled exactly: one allocation, no copies.
         long expected = input.GetRowCount() ?? 256;
-        var rows = new GrowableArray<float>(sink is null ? (expected + paddingRows) * dimension : 1);
-        var row = sink is null ? null : new float[dimension];
+        var rows = new GrowableArray<float>(sink is null && !bytes ? (expected + paddingRows) * dimension : 1);
+        var row = sink is null || bytes ? null : new float[dimension];
+        var byteRow = bytes ? new byte[dimension] : null;
         var classes = new GrowableArray<int>(expected);
         var weights = weight is null ? null : new GrowableArray<float>(expected);
         long skipped = 0;
@@ -62,7 +70,9 @@ internal sealed class LabelledRows
         using (var cursor = input.GetRowCursor(columns))
         {
             var labelGetter = cursor.GetGetter<uint>(label);
-            var featureGetter = cursor.GetGetter<VBuffer<float>>(features);
+            var featureGetter = bytes ? null : cursor.GetGetter<VBuffer<float>>(features);
+            var byteGetter = bytes ? cursor.GetGetter<VBuffer<byte>>(features) : null;
+            VBuffer<byte> byteVector = default;
             var weightGetter = weight is { } wc ? cursor.GetGetter<float>(wc) : null;
             uint key = 0;
             float exampleWeight = 1f;
@@ -87,13 +97,33 @@ internal sealed class LabelledRows
                     weights!.Append(1)[0] = exampleWeight;
                 }
 
-                featureGetter(ref vector);
-                if (sink is null)
+                if (byteGetter is not null)
                 {
+                    byteGetter(ref byteVector);
+                    if (byteVector.Length != dimension)
+                    {
+                        throw new InvalidOperationException($"Feature column '{features.Name}' has a vector of {byteVector.Length} values; expected {dimension}.");
+                    }
+
+                    // A dense vector (the usual case) goes to the sink where it is; a sparse one is expanded first.
+                    if (byteVector.IsDense)
+                    {
+                        byteSink!(byteVector.GetValues());
+                    }
+                    else
+                    {
+                        byteVector.CopyTo(byteRow!);
+                        byteSink!(byteRow);
+                    }
+                }
+                else if (sink is null)
+                {
+                    featureGetter!(ref vector);
                     FeatureVectors.CopyChecked(vector, rows.Append(dimension), features.Name);
                 }
                 else
                 {
+                    featureGetter!(ref vector);
                     FeatureVectors.CopyChecked(vector, row, features.Name);
                     sink(row);
                 }
@@ -107,7 +137,7 @@ internal sealed class LabelledRows
             throw new InvalidOperationException($"The training data has no rows with a label (column '{label.Name}'{(skipped > 0 ? $"; {skipped} rows had a missing label" : string.Empty)}).");
         }
 
-        if (sink is null)
+        if (sink is null && byteSink is null)
         {
             rows.Append(paddingRows * dimension).Clear();
         }

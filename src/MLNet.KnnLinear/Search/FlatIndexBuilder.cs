@@ -10,6 +10,7 @@ internal sealed class FlatIndexBuilder
     private readonly L1ScanBuilder? _l1;
     private readonly int _dimension;
     private readonly KnnDistance _distance;
+    private float[]? _widened;
 
     /// <param name="dimension">The length of every row.</param>
     /// <param name="distance">The distance the index will rank by.</param>
@@ -46,6 +47,28 @@ internal sealed class FlatIndexBuilder
         {
             _l1!.Append(row);
         }
+    }
+
+    /// <summary>
+    /// Appends a row of bytes (raw pixels): L1 stores them as they are; L2 and cosine widen the one row into their
+    /// float panels. No float copy of the whole data is ever made.
+    /// </summary>
+    public void Append(ReadOnlySpan<byte> row)
+    {
+        if (row.Length != _dimension)
+        {
+            throw new ArgumentException($"A row of {row.Length} values; the index holds rows of {_dimension}.", nameof(row));
+        }
+
+        if (_l1 is not null)
+        {
+            _l1.Append(row);
+            return;
+        }
+
+        _widened ??= new float[_dimension];
+        System.Numerics.Tensors.TensorPrimitives.ConvertTruncating(row, _widened);
+        _gemm!.Append(_widened);
     }
 
     public DistanceScan BuildScan() => _gemm is not null ? _gemm.Build() : _l1!.Build();

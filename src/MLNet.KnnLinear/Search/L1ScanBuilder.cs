@@ -35,6 +35,21 @@ internal sealed class L1ScanBuilder(int dimension, long expectedRows)
         _count++;
     }
 
+    /// <summary>Appends a row of bytes: copied as they are, or widened once the store has switched to floats.</summary>
+    public void Append(ReadOnlySpan<byte> row)
+    {
+        if (_bytes is not null)
+        {
+            row.CopyTo(_bytes.Append(dimension));
+        }
+        else
+        {
+            System.Numerics.Tensors.TensorPrimitives.ConvertTruncating(row, _floats!.Append(dimension));
+        }
+
+        _count++;
+    }
+
     public DistanceScan Build() => _bytes is not null
         ? new ByteL1Scan(_bytes.ToArray(), dimension)
         : new FloatL1Scan(_floats!.ToArray(), dimension);

@@ -6,7 +6,8 @@ namespace MLNet.KnnLinear.Benchmarks;
 
 /// <summary>
 /// kNN Fit ("training is memorising") against its anchor in the same run: one bare cursor pass over the same
-/// cached Label and Features columns, the least any Fit must read.
+/// cached Label and Features columns, the least any Fit must read. Features are pixels as Single, or as Byte (raw
+/// pixels, stored by L1 as they come).
 /// </summary>
 [MemoryDiagnoser]
 public class KnnFitBenchmarks
@@ -22,28 +23,45 @@ public class KnnFitBenchmarks
     [Params(KnnDistance.L1, KnnDistance.L2, KnnDistance.Cosine)]
     public KnnDistance Distance { get; set; }
 
+    [Params(DataKind.Byte, DataKind.Single)]
+    public DataKind Type { get; set; }
+
     [GlobalSetup]
     public void Setup()
     {
         _ml = new MLContext(seed: 1);
         int d = BenchmarkData.Dimension;
         var pixels = BenchmarkData.Pixels(Rows, d, 1);
-        var data = Enumerable.Range(0, Rows).Select(i => new Row { Label = i % 10, Features = pixels.AsSpan(i * d, d).ToArray() });
-        var schema = SchemaDefinition.Create(typeof(Row));
-        schema[nameof(Row.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, d);
-        var view = _ml.Data.LoadFromEnumerable(data, schema);
+        IDataView view;
+        if (Type == DataKind.Byte)
+        {
+            var data = Enumerable.Range(0, Rows).Select(i => new ByteRow { Label = i % 10, Features = pixels.AsSpan(i * d, d).ToArray().Select(v => (byte)v).ToArray() });
+            var schema = SchemaDefinition.Create(typeof(ByteRow));
+            schema[nameof(ByteRow.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Byte, d);
+            view = _ml.Data.LoadFromEnumerable(data, schema);
+        }
+        else
+        {
+            var data = Enumerable.Range(0, Rows).Select(i => new Row { Label = i % 10, Features = pixels.AsSpan(i * d, d).ToArray() });
+            var schema = SchemaDefinition.Create(typeof(Row));
+            schema[nameof(Row.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, d);
+            view = _ml.Data.LoadFromEnumerable(data, schema);
+        }
+
         _train = _ml.Data.Cache(_ml.Transforms.Conversion.MapValueToKey("Label").Fit(view).Transform(view));
         CursorPass(); // fill the cache
     }
 
     [Benchmark(Baseline = true)]
-    public long CursorPass()
+    public long CursorPass() => Type == DataKind.Byte ? CursorPass<byte>() : CursorPass<float>();
+
+    private long CursorPass<T>()
     {
         using var cursor = _train.GetRowCursor([_train.Schema["Label"], _train.Schema["Features"]]);
         var label = cursor.GetGetter<uint>(_train.Schema["Label"]);
-        var features = cursor.GetGetter<VBuffer<float>>(_train.Schema["Features"]);
+        var features = cursor.GetGetter<VBuffer<T>>(_train.Schema["Features"]);
         uint key = 0;
-        VBuffer<float> vector = default;
+        VBuffer<T> vector = default;
         long sum = 0;
         while (cursor.MoveNext())
         {
@@ -57,6 +75,13 @@ public class KnnFitBenchmarks
 
     [Benchmark]
     public object Fit() => _ml.MulticlassClassification.Trainers.Knn(numberOfNeighbors: 1, distance: Distance).Fit(_train);
+
+    private sealed class ByteRow
+    {
+        public int Label { get; set; }
+
+        public byte[] Features { get; set; } = [];
+    }
 
     private sealed class Row
     {

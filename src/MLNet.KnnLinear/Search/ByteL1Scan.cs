@@ -41,10 +41,7 @@ internal sealed unsafe class ByteL1Scan : DistanceScan
 
         // Zero rows after the last query, so a tile of 4 starting at any query stays inside the buffer.
         var bytes = new byte[(long)(count + SadTile.Queries) * _dimension];
-        for (int i = 0; i < span.Length; i++)
-        {
-            bytes[i] = (byte)span[i];
-        }
+        WholeNumbers.ToBytes(span, bytes);
 
         return new ByteQueries(count, bytes);
     }

@@ -25,7 +25,7 @@ internal sealed class L1ScanBuilder(int dimension, long expectedRows)
         if (_bytes is not null)
         {
             // Whole numbers in [0, 255] (just checked): truncation is exact.
-            System.Numerics.Tensors.TensorPrimitives.ConvertTruncating(row, _bytes.Append(dimension));
+            WholeNumbers.ToBytes(row, _bytes.Append(dimension));
         }
         else
         {

@@ -39,4 +39,20 @@ internal static class WholeNumbers
 
         return true;
     }
+
+    /// <summary>
+    /// Narrows whole numbers in [0, 255] (checked by <see cref="AllWithin"/>) to bytes. Through int in chunks: both
+    /// TensorPrimitives steps are vectorised, where float → byte directly is not (4.6 vs 1.6 ms per 1,000 rows of
+    /// 3,072, measured on .NET 10).
+    /// </summary>
+    public static void ToBytes(ReadOnlySpan<float> values, Span<byte> destination)
+    {
+        Span<int> whole = stackalloc int[Math.Min(Chunk, values.Length)];
+        for (int i = 0; i < values.Length; i += Chunk)
+        {
+            var part = values.Slice(i, Math.Min(Chunk, values.Length - i));
+            TensorPrimitives.ConvertTruncating(part, whole[..part.Length]);
+            TensorPrimitives.ConvertTruncating<int, byte>(whole[..part.Length], destination.Slice(i, part.Length));
+        }
+    }
 }

@@ -32,7 +32,7 @@ internal static class FeatureExperiment
             }
         }
 
-        var sweep = ml.MulticlassClassification.SweepByValidationSplit(ml.Data.Cache(trainImages), candidates, validationFraction: 0.2, seed: 1, progress: log);
+        var sweep = ml.MulticlassClassification.SweepByValidationSplit(ml.Data.Cache(trainImages), candidates, validationFraction: 0.2, seed: 1, progress: SyncProgress<SweepProgress>.Lines(log));
         log(sweep.ToTable());
         int best = (int)sweep.Best.Candidate.Parameter;
         int variant = best / 100;
@@ -51,9 +51,9 @@ internal static class FeatureExperiment
         if (ours)
         {
             yield return Measurement.Measure(ml, $"linear Softmax, λ = {bestLambda:G3} (validation), {features}", Softmax(ml, bestLambda), train, test);
-            var hinge = ml.MulticlassClassification.SweepByValidationSplit(train, lambdas.Select(l => new SweepCandidate($"hinge λ = {l:G3}", l, Trainer(ml, LinearLoss.Hinge, l))), 0.2, 1, progress: log);
+            var hinge = ml.MulticlassClassification.SweepByValidationSplit(train, lambdas.Select(l => new SweepCandidate($"hinge λ = {l:G3}", l, Trainer(ml, LinearLoss.Hinge, l))), 0.2, 1, progress: SyncProgress<SweepProgress>.Lines(log));
             yield return Measurement.Measure(ml, $"linear Hinge, λ = {hinge.Best.Candidate.Parameter:G3} (validation), {features}", Trainer(ml, LinearLoss.Hinge, hinge.Best.Candidate.Parameter), train, test);
-            var knn = ml.MulticlassClassification.SweepByValidationSplit(train, new[] { 1, 5, 10, 20 }.Select(k => new SweepCandidate($"k = {k}", k, ml.MulticlassClassification.Trainers.Knn(numberOfNeighbors: k))), 0.2, 1, progress: log);
+            var knn = ml.MulticlassClassification.SweepByValidationSplit(train, new[] { 1, 5, 10, 20 }.Select(k => new SweepCandidate($"k = {k}", k, ml.MulticlassClassification.Trainers.Knn(numberOfNeighbors: k))), 0.2, 1, progress: SyncProgress<SweepProgress>.Lines(log));
             yield return Measurement.Measure(ml, $"kNN L2, k = {knn.Best.Candidate.Parameter} (validation), {features}", ml.MulticlassClassification.Trainers.Knn(numberOfNeighbors: (int)knn.Best.Candidate.Parameter), train, test);
         }
 
@@ -63,7 +63,7 @@ internal static class FeatureExperiment
         }
 
         // ML.NET's L2 weight multiplies the summed (not averaged) loss; choose it on the same split.
-        var lbfgs = ml.MulticlassClassification.SweepByValidationSplit(train, new[] { 1.0, 10, 100 }.Select(l2 => new SweepCandidate($"LbfgsMaximumEntropy L2 = {l2}", l2, ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy(l2Regularization: (float)l2))), 0.2, 1, progress: log);
+        var lbfgs = ml.MulticlassClassification.SweepByValidationSplit(train, new[] { 1.0, 10, 100 }.Select(l2 => new SweepCandidate($"LbfgsMaximumEntropy L2 = {l2}", l2, ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy(l2Regularization: (float)l2))), 0.2, 1, progress: SyncProgress<SweepProgress>.Lines(log));
         float bestL2 = (float)lbfgs.Best.Candidate.Parameter;
         yield return Measurement.Measure(ml, $"ML.NET LbfgsMaximumEntropy, L2 = {bestL2} (validation), {features}", ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy(l2Regularization: bestL2), train, test);
         yield return Measurement.Measure(ml, $"ML.NET SdcaMaximumEntropy, {features}", ml.MulticlassClassification.Trainers.SdcaMaximumEntropy(), train, test);

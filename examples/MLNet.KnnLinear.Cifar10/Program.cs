@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -7,129 +8,127 @@ using Spectre.Console;
 
 // The lecture's experiments on CIFAR-10: nearest neighbours on raw pixels (L1 against L2), linear classifiers
 // (softmax, multiclass SVM and LinearSVC's one-vs-rest squared hinge, λ chosen on a validation split) and ML.NET's
-// built-in trainers on the same features.
-// Usage: dotnet run --project examples/MLNet.KnnLinear.Cifar10 -c Release -- [--data DIR] [--train N] [--test N] [--ks 1,3,5]
-//        [--out DIR] [--lambdas 1e-3,1e-2] [--losses Softmax,Hinge,SquaredHinge,OneVersusRestSquaredHinge]
-//        [--methods knn,linear,mlnet,features,mlnet-features]
-//        (mlnet: ML.NET's trainers on centred pixels; features: ours on HoG + hue histogram; mlnet-features: ML.NET's on those)
-string? dataArgument = Option("--data");
-int trainCount = int.Parse(Option("--train") ?? "50000");
-int testCount = int.Parse(Option("--test") ?? "10000");
-int[] ks = (Option("--ks") ?? "1,3,5,7,10").Split(',').Select(int.Parse).ToArray();
-string outputDirectory = Path.GetFullPath(Option("--out") ?? "cifar10-output");
-double[] lambdas = (Option("--lambdas") ?? "1e-3,1e-2,1e-1,1").Split(',').Select(double.Parse).ToArray();
-LinearLoss[] losses = (Option("--losses") ?? "Softmax,Hinge,OneVersusRestSquaredHinge").Split(',').Select(name => Enum.Parse<LinearLoss>(name, ignoreCase: true)).ToArray();
-var methods = (Option("--methods") ?? "knn,linear,mlnet,features,mlnet-features").Split(',').ToHashSet(StringComparer.OrdinalIgnoreCase);
+// built-in trainers on the same features. `--help` lists the options and their defaults.
+var command = ExampleOptions.CreateCommand(Run);
+return command.Parse(args).Invoke();
 
-string? dataDirectory = CifarFiles.Locate(dataArgument);
-if (dataDirectory is null)
+int Run(ExampleOptions options)
 {
-    AnsiConsole.MarkupLine("[red]CIFAR-10 not found.[/] Download the binary version (cifar-10-binary.tar.gz) from https://www.cs.toronto.edu/~kriz/cifar.html, "
-        + "extract it, and pass [bold]--data path/to/cifar-10-batches-bin[/] or set [bold]CIFAR10_DIR[/].");
-    return 1;
-}
+    string? dataArgument = options.Data;
+    int trainCount = options.Train;
+    int testCount = options.Test;
+    int[] ks = options.Ks;
+    string outputDirectory = Path.GetFullPath(options.Output);
+    double[] lambdas = options.Lambdas;
+    LinearLoss[] losses = options.Losses;
+    var methods = options.Methods;
 
-var ml = new MLContext(seed: 1);
-Directory.CreateDirectory(outputDirectory);
-var trainImages = ml.Data.TakeRows(ml.Data.LoadFromCifar10(dataDirectory, Cifar10Split.Train), trainCount);
-var testImages = ml.Data.TakeRows(ml.Data.LoadFromCifar10(dataDirectory, Cifar10Split.Test), testCount);
-var (trainPixels, trainLabels) = CifarFiles.ToArrays(ml, trainImages);
-var (testPixels, testLabels) = CifarFiles.ToArrays(ml, testImages);
-AnsiConsole.MarkupLine($"CIFAR-10 from [bold]{Markup.Escape(Path.GetFullPath(dataDirectory))}[/]: {trainLabels.Length:N0} training and {testLabels.Length:N0} test images, {Environment.ProcessorCount} cores. Output: [bold]{Markup.Escape(outputDirectory)}[/]");
-var rawPixels = ml.Transforms.Conversion.ConvertType("Features", "Pixels", Microsoft.ML.Data.DataKind.Single);
-
-var table = new Table().AddColumns("method", "accuracy", "macro accuracy", "fit", "predict");
-(string Method, MulticlassClassificationMetrics Metrics)? best = null;
-void AddRow(string method, Microsoft.ML.Data.MulticlassClassificationMetrics metrics, TimeSpan fit, TimeSpan predict)
-{
-    if (best is null || metrics.MicroAccuracy > best.Value.Metrics.MicroAccuracy)
+    string? dataDirectory = CifarFiles.Locate(dataArgument);
+    if (dataDirectory is null)
     {
-        best = (method, metrics);
+        AnsiConsole.MarkupLine("[red]CIFAR-10 not found.[/] Download the binary version (cifar-10-binary.tar.gz) from https://www.cs.toronto.edu/~kriz/cifar.html, "
+            + "extract it, and pass [bold]--data path/to/cifar-10-batches-bin[/] or set [bold]CIFAR10_DIR[/].");
+        return 1;
     }
 
-    table.AddRow(Markup.Escape(method), $"{metrics.MicroAccuracy:P2}", $"{metrics.MacroAccuracy:P2}", $"{fit.TotalSeconds:F2} s", $"{predict.TotalSeconds:F2} s");
-    AnsiConsole.MarkupLine($"[grey]{Markup.Escape(method)}: {metrics.MicroAccuracy:P2} (fit {fit.TotalSeconds:F2} s)[/]");
-}
+    var ml = new MLContext(seed: 1);
+    Directory.CreateDirectory(outputDirectory);
+    var trainImages = ml.Data.TakeRows(ml.Data.LoadFromCifar10(dataDirectory, Cifar10Split.Train), trainCount);
+    var testImages = ml.Data.TakeRows(ml.Data.LoadFromCifar10(dataDirectory, Cifar10Split.Test), testCount);
+    var (trainPixels, trainLabels) = CifarFiles.ToArrays(ml, trainImages);
+    var (testPixels, testLabels) = CifarFiles.ToArrays(ml, testImages);
+    AnsiConsole.MarkupLine($"CIFAR-10 from [bold]{Markup.Escape(Path.GetFullPath(dataDirectory))}[/]: {trainLabels.Length:N0} training and {testLabels.Length:N0} test images, {Environment.ProcessorCount} cores. Output: [bold]{Markup.Escape(outputDirectory)}[/]");
+    var rawPixels = ml.Transforms.Conversion.ConvertType("Features", "Pixels", Microsoft.ML.Data.DataKind.Single);
 
-foreach (var distance in methods.Contains("knn") ? new[] { KnnDistance.L1, KnnDistance.L2 } : [])
-{
-    // The lecture's idea #4: choose k by 5-fold cross-validation on the training set, never on the test set.
-    var candidates = ks.Select(k => new SweepCandidate($"k = {k}", k, rawPixels.Append(ml.MulticlassClassification.Trainers.Knn(numberOfNeighbors: k, distance: distance))));
-    var sweep = AnsiConsole.Progress().Start(progress =>
+    var table = new Table().AddColumns("method", "accuracy", "macro accuracy", "fit", "predict");
+    (string Method, MulticlassClassificationMetrics Metrics)? best = null;
+    void AddRow(string method, Microsoft.ML.Data.MulticlassClassificationMetrics metrics, TimeSpan fit, TimeSpan predict)
     {
-        var task = progress.AddTask($"kNN {distance}: 5-fold cross-validation over k", maxValue: ks.Length * 5);
-        return ml.MulticlassClassification.SweepByCrossValidation(trainImages, candidates, numberOfFolds: 5, seed: 1, progress: _ => task.Increment(1));
-    });
-    AnsiConsole.WriteLine(sweep.ToTable());
-    string plot = Path.Combine(outputDirectory, $"knn-cross-validation-{distance}.png");
-    sweep.SavePlot(plot, "k", $"kNN ({distance}) on raw pixels: 5-fold cross-validation");
-    AnsiConsole.MarkupLine($"Cross-validation plot: [bold]{Markup.Escape(plot)}[/]");
+        if (best is null || metrics.MicroAccuracy > best.Value.Metrics.MicroAccuracy)
+        {
+            best = (method, metrics);
+        }
 
-    int bestK = (int)sweep.Best.Candidate.Parameter;
-    var watch = Stopwatch.StartNew();
-    var model = rawPixels.Append(ml.MulticlassClassification.Trainers.Knn(numberOfNeighbors: bestK, distance: distance)).Fit(trainImages);
-    var fit = watch.Elapsed;
-    watch.Restart();
-    var metrics = ml.MulticlassClassification.Evaluate(model.Transform(testImages));
-    AddRow($"kNN {distance}, k = {bestK} (5-fold CV), raw pixels", metrics, fit, watch.Elapsed);
-    if (distance == KnnDistance.L1)
-    {
-        var knn = (KnnPredictionTransformer)((TransformerChain<KnnPredictionTransformer>)model).LastTransformer;
-        string grid = Path.Combine(outputDirectory, "nearest-neighbours-L1.png");
-        Pictures.SaveNeighbourGrid(knn.Model, testPixels, trainPixels, rows: 10, neighbours: 8, grid);
-        AnsiConsole.MarkupLine($"Test images (left) and their nearest training images (L1): [bold]{Markup.Escape(grid)}[/]");
-    }
-}
-
-LinearPredictionTransformer? template = null;
-var linearRuns = LinearExperiment.Run(ml, trainPixels, trainLabels, testPixels, testLabels, lambdas, methods.Contains("linear") ? losses : [], methods.Contains("mlnet"), line => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(line)}[/]"));
-foreach (var (method, metrics, fit, predict, model) in linearRuns)
-{
-    AddRow(method, metrics, fit, predict);
-    template ??= model as LinearPredictionTransformer;
-}
-
-var featureRuns = FeatureExperiment.Run(ml, trainImages, testImages, lambdas, methods.Contains("features"), methods.Contains("mlnet-features"), line => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(line)}[/]"));
-foreach (var (method, metrics, fit, predict, _) in featureRuns)
-{
-    AddRow(method, metrics, fit, predict);
-}
-
-if (methods.Contains("features"))
-{
-    var hog = ml.Transforms.ExtractHogFeatures(FeatureExperiment.Variants[1].Options).Fit(testImages);
-    for (int i = 0; i < 3; i++)
-    {
-        hog.SaveVisualization(testImages, i, Path.Combine(outputDirectory, $"hog-test-image-{i}.png"), scale: 8);
-        PngEncoder.WriteRgb(Path.Combine(outputDirectory, $"test-image-{i}.png"), PixelPicture.Upscale(testPixels.AsSpan(i * CifarFiles.PixelCount, CifarFiles.PixelCount), 8), 256, 256);
+        table.AddRow(Markup.Escape(method), $"{metrics.MicroAccuracy:P2}", $"{metrics.MacroAccuracy:P2}", $"{fit.TotalSeconds:F2} s", $"{predict.TotalSeconds:F2} s");
+        AnsiConsole.MarkupLine($"[grey]{Markup.Escape(method)}: {metrics.MicroAccuracy:P2} (fit {fit.TotalSeconds:F2} s)[/]");
     }
 
-    AnsiConsole.MarkupLine($"HoG glyphs of the first test images: [bold]{Markup.Escape(Path.Combine(outputDirectory, "hog-test-image-0.png"))}[/] (beside test-image-0.png)");
-}
+    foreach (var distance in methods.Contains("knn") ? new[] { KnnDistance.L1, KnnDistance.L2 } : [])
+    {
+        // The lecture's idea #4: choose k by 5-fold cross-validation on the training set, never on the test set.
+        var candidates = ks.Select(k => new SweepCandidate($"k = {k}", k, rawPixels.Append(ml.MulticlassClassification.Trainers.Knn(numberOfNeighbors: k, distance: distance))));
+        var sweep = AnsiConsole.Progress().Start(progress =>
+        {
+            var task = progress.AddTask($"kNN {distance}: 5-fold cross-validation over k", maxValue: ks.Length * 5);
+            return ml.MulticlassClassification.SweepByCrossValidation(trainImages, candidates, numberOfFolds: 5, seed: 1, progress: new SyncProgress<SweepProgress>(_ => task.Increment(1)));
+        });
+        AnsiConsole.WriteLine(sweep.ToTable());
+        string plot = Path.Combine(outputDirectory, $"knn-cross-validation-{distance}.png");
+        sweep.SavePlot(plot, "k", $"kNN ({distance}) on raw pixels: 5-fold cross-validation");
+        AnsiConsole.MarkupLine($"Cross-validation plot: [bold]{Markup.Escape(plot)}[/]");
 
-AnsiConsole.Write(table);
-if (best is { } winner)
-{
-    VBuffer<ReadOnlyMemory<char>> labelNames = default;
-    trainImages.Schema["Label"].GetKeyValues(ref labelNames);
-    string matrix = Path.Combine(outputDirectory, "confusion-matrix.png");
-    winner.Metrics.ConfusionMatrix.SavePng(matrix, labelNames.DenseValues().Select(n => n.ToString()).ToArray(), $"Confusion matrix (test): {winner.Method}");
-    AnsiConsole.MarkupLine($"Confusion matrix of the best trained model: [bold]{Markup.Escape(matrix)}[/]");
-}
+        int bestK = (int)sweep.Best.Candidate.Parameter;
+        var watch = Stopwatch.StartNew();
+        var model = rawPixels.Append(ml.MulticlassClassification.Trainers.Knn(numberOfNeighbors: bestK, distance: distance)).Fit(trainImages);
+        var fit = watch.Elapsed;
+        watch.Restart();
+        var metrics = ml.MulticlassClassification.Evaluate(model.Transform(testImages));
+        AddRow($"kNN {distance}, k = {bestK} (5-fold CV), raw pixels", metrics, fit, watch.Elapsed);
+        if (distance == KnnDistance.L1)
+        {
+            var knn = (KnnPredictionTransformer)((TransformerChain<KnnPredictionTransformer>)model).LastTransformer;
+            string grid = Path.Combine(outputDirectory, "nearest-neighbours-L1.png");
+            var queries = Enumerable.Range(0, Math.Min(10, testLabels.Length)).Select(i => testPixels.AsSpan(i * CifarFiles.PixelCount, CifarFiles.PixelCount).ToArray()).ToArray();
+            var training = Enumerable.Range(0, trainLabels.Length).Select(i => trainPixels.AsSpan(i * CifarFiles.PixelCount, CifarFiles.PixelCount).ToArray()).ToArray();
+            knn.Model.SaveNeighborGrid(queries, testLabels.Take(queries.Length).ToArray(), training, grid, neighbors: 8);
+            AnsiConsole.MarkupLine($"Test images (left) and their nearest training images (L1; green frame: same class): [bold]{Markup.Escape(grid)}[/]");
+        }
+    }
 
-if (template is not null)
-{
-    Microsoft.ML.Data.VBuffer<ReadOnlyMemory<char>> keyValues = default;
-    trainImages.Schema["Label"].GetKeyValues(ref keyValues);
-    string[] names = keyValues.DenseValues().Select(n => n.ToString()).ToArray();
-    var files = template.Model.SaveClassTemplates(outputDirectory, 32, 32, channels: 3, planar: true, classNames: names);
-    AnsiConsole.MarkupLine($"Class templates of the {template.Model.Loss} classifier: [bold]{files[^1]}[/] (and one PNG per class in {outputDirectory})");
-}
+    LinearPredictionTransformer? template = null;
+    var linearRuns = LinearExperiment.Run(ml, trainPixels, trainLabels, testPixels, testLabels, lambdas, methods.Contains("linear") ? losses : [], methods.Contains("mlnet"), line => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(line)}[/]"));
+    foreach (var (method, metrics, fit, predict, model) in linearRuns)
+    {
+        AddRow(method, metrics, fit, predict);
+        template ??= model as LinearPredictionTransformer;
+    }
 
-return 0;
+    var featureRuns = FeatureExperiment.Run(ml, trainImages, testImages, lambdas, methods.Contains("features"), methods.Contains("mlnet-features"), line => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(line)}[/]"));
+    foreach (var (method, metrics, fit, predict, _) in featureRuns)
+    {
+        AddRow(method, metrics, fit, predict);
+    }
 
-string? Option(string name)
-{
-    int at = Array.IndexOf(args, name);
-    return at >= 0 && at + 1 < args.Length ? args[at + 1] : null;
+    if (methods.Contains("features"))
+    {
+        var hog = ml.Transforms.ExtractHogFeatures(FeatureExperiment.Variants[1].Options).Fit(testImages);
+        for (int i = 0; i < 3; i++)
+        {
+            hog.SaveVisualization(testImages, i, Path.Combine(outputDirectory, $"hog-test-image-{i}.png"), scale: 8);
+            PixelPicture.Save(Path.Combine(outputDirectory, $"test-image-{i}.png"), testPixels.AsSpan(i * CifarFiles.PixelCount, CifarFiles.PixelCount), 8);
+        }
+
+        AnsiConsole.MarkupLine($"HoG glyphs of the first test images: [bold]{Markup.Escape(Path.Combine(outputDirectory, "hog-test-image-0.png"))}[/] (beside test-image-0.png)");
+    }
+
+    AnsiConsole.Write(table);
+    if (best is { } winner)
+    {
+        VBuffer<ReadOnlyMemory<char>> labelNames = default;
+        trainImages.Schema["Label"].GetKeyValues(ref labelNames);
+        string matrix = Path.Combine(outputDirectory, "confusion-matrix.png");
+        winner.Metrics.ConfusionMatrix.SavePlot(matrix, labelNames.DenseValues().Select(n => n.ToString()).ToArray(), $"Confusion matrix (test): {winner.Method}");
+        AnsiConsole.MarkupLine($"Confusion matrix of the best trained model: [bold]{Markup.Escape(matrix)}[/]");
+    }
+
+    if (template is not null)
+    {
+        Microsoft.ML.Data.VBuffer<ReadOnlyMemory<char>> keyValues = default;
+        trainImages.Schema["Label"].GetKeyValues(ref keyValues);
+        string[] names = keyValues.DenseValues().Select(n => n.ToString()).ToArray();
+        var files = template.Model.SaveClassTemplates(outputDirectory, 32, 32, channels: 3, planar: true, classNames: names);
+        AnsiConsole.MarkupLine($"Class templates of the {template.Model.Loss} classifier: [bold]{files[^1]}[/] (and one PNG per class in {outputDirectory})");
+    }
+
+    return 0;
 }

@@ -36,21 +36,18 @@ public sealed class HogFeaturesTransformer : ImageFeaturizerTransformer, IPersis
     }
 
     /// <summary>
-    /// Draws the HoG of the image in row <paramref name="row"/> of <paramref name="data"/> as scikit-image's
-    /// <c>visualize=True</c> does: in each cell, one line per orientation bin through the cell centre, perpendicular to
-    /// the bin's gradient direction (along the edge), as bright as the cell's (unnormalised) histogram value; written
-    /// as a PNG <paramref name="scale"/> times the image size.
+    /// The cell histograms (before block normalisation) of the image in row <paramref name="row"/> of
+    /// <paramref name="data"/>: what the glyph picture of <c>SaveVisualization</c> (package
+    /// MLNet.KnnLinear.Visualization) draws. Hard voting is used whatever this transformer's voting, as scikit-image does.
     /// </summary>
     /// <param name="data">Data with this transformer's input column.</param>
-    /// <param name="row">The row (0-based) whose image is drawn.</param>
-    /// <param name="path">The PNG file to write.</param>
-    /// <param name="scale">Output pixels per image pixel (4 by default: a 32 × 32 image gives 128 × 128).</param>
-    public void SaveVisualization(IDataView data, long row, string path, int scale = 4)
+    /// <param name="row">The row (0-based).</param>
+    /// <exception cref="ArgumentOutOfRangeException">The data has fewer rows.</exception>
+    public HogCellHistograms GetCellHistograms(IDataView data, long row)
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentOutOfRangeException.ThrowIfNegative(row);
-        ArgumentOutOfRangeException.ThrowIfLessThan(scale, 1);
-        var input = Source.Bind(data.Schema);
+        var input = Source.Bind(data.Schema) with { MinPixel = MinPixel };
         var descriptor = new HogDescriptor(_parameters, _parameters.GeometryFor(input.Height, input.Width, input.Column.Name), input.Channels);
         var image = new ImageStore(input);
         image.Reserve(1);
@@ -68,7 +65,8 @@ public sealed class HogFeaturesTransformer : ImageFeaturizerTransformer, IPersis
             reader.Read(image, 0);
         }
 
-        HogVisualization.Save(path, descriptor.CellHistograms(image.Image(0)), _parameters, descriptor.Geometry, scale);
+        var geometry = descriptor.Geometry;
+        return new HogCellHistograms(descriptor.CellHistograms(image.Image(0)), geometry.CellsDown, geometry.CellsAcross, _parameters.Orientations, _parameters.CellHeight, _parameters.CellWidth, _parameters.SignedGradients);
     }
 
     /// <summary>With square-root compression a negative pixel would give NaN features, so it is refused instead.</summary>

@@ -39,8 +39,14 @@ public sealed class KnnPredictionTransformer : RowMappingTransformer, ISingleFea
     /// <inheritdoc/>
     public string FeatureColumnName { get; }
 
-    /// <inheritdoc/>
+    /// <summary>
+    /// The type the model was trained on: a Single vector of <see cref="KnnModelParameters.FeatureCount"/> slots. A
+    /// Byte vector of that size (raw pixels) is accepted as well.
+    /// </summary>
     public DataViewType FeatureColumnType { get; }
+
+    /// <summary>The class names from the label's key values, in key order (the <c>Score</c> slots' order); null when the label had none.</summary>
+    public IReadOnlyList<string>? ClassNames => _classNames?.Names;
 
     static PersistenceInfo IPersistentTransformer<KnnPredictionTransformer>.Persistence { get; } = new(LoaderSignature, "KNNPREDT", StateVersion);
 

@@ -182,10 +182,18 @@ public sealed class LinearClassifierTrainer : IEstimator<LinearPredictionTransfo
         /// <summary>The regularizer. Default <see cref="Regularization.L2"/>.</summary>
         public Regularization Regularization { get; set; } = Regularization.L2;
 
-        /// <summary>λ, the regularization strength (≥ 0). Default 1e-4.</summary>
+        /// <summary>
+        /// λ, the regularization strength (≥ 0). Default 1e-4. The objective is the mean loss over the rows (weighted
+        /// mean with example weights) plus λ R(W), with R(W) = Σ W² (L2), Σ |W| (L1) or ρ Σ |W| + (1 − ρ) Σ W²
+        /// (elastic net, ρ = <see cref="L1Ratio"/>); biases are not regularized. Named like scikit-learn's
+        /// penalty / l1_ratio, with λ in place of its C. ML.NET's <c>LbfgsMaximumEntropy</c> minimises the same
+        /// softmax problem as a summed loss plus ½ <c>L2Regularization</c> Σ W², divided by the weight sum, and an
+        /// L1 term <c>L1Regularization</c> / n Σ |W| (n rows): without example weights, <c>L2Regularization</c> =
+        /// 2 n λ (1 − ρ) and <c>L1Regularization</c> = n λ ρ give the same minimiser (ρ = 0 for L2, 1 for L1).
+        /// </summary>
         public double Lambda { get; set; } = 1e-4;
 
-        /// <summary>ρ, the L1 share of the elastic net, in [0, 1]. Default 0.5.</summary>
+        /// <summary>ρ, the L1 share of the elastic net, in [0, 1] (scikit-learn's l1_ratio). Default 0.5.</summary>
         public double L1Ratio { get; set; } = 0.5;
 
         /// <summary>The optimizer. Default <see cref="LinearSolver.QuasiNewton"/>.</summary>

@@ -74,57 +74,6 @@ public sealed class LinearModelParameters
         SoftmaxLoss.Probabilities(scores, probabilities);
     }
 
-    /// <summary>
-    /// Writes each class's weights as a picture (the lecture's class templates) when the features are the pixels of
-    /// a <paramref name="height"/> × <paramref name="width"/> image with <paramref name="channels"/> channels (1 or 3),
-    /// planar (all of channel 0, then 1, then 2, as CIFAR-10 and ExtractPixels store them) or interleaved.
-    /// Each template is stretched to 0..255 over its own min..max. Writes <c>class-{c}.png</c> per class and
-    /// <c>templates.png</c>, all of them side by side, into <paramref name="directory"/>; returns the file paths.
-    /// </summary>
-    public IReadOnlyList<string> SaveClassTemplates(string directory, int height, int width, int channels = 3, bool planar = true, IReadOnlyList<string>? classNames = null)
-    {
-        if (height * width * channels != FeatureCount || channels is not (1 or 3))
-        {
-            throw new ArgumentOutOfRangeException(nameof(height), $"{height} × {width} × {channels} does not match the {FeatureCount} features (channels must be 1 or 3).");
-        }
-
-        Directory.CreateDirectory(directory);
-        var paths = new List<string>();
-        var grid = new byte[height * width * ClassCount * 3];
-        for (int c = 0; c < ClassCount; c++)
-        {
-            var w = _weights.AsSpan(c * FeatureCount, FeatureCount);
-            float min = TensorPrimitives.Min(w);
-            float max = TensorPrimitives.Max(w);
-            float scale = max > min ? 255f / (max - min) : 0f;
-            var rgb = new byte[height * width * 3];
-            for (int y = 0; y < height; y++)
-            {
-                for (int x = 0; x < width; x++)
-                {
-                    for (int ch = 0; ch < 3; ch++)
-                    {
-                        int source = channels == 1 ? 0 : ch;
-                        int index = planar ? (source * height * width) + (y * width) + x : (((y * width) + x) * channels) + source;
-                        byte value = (byte)Math.Clamp(MathF.Round((w[index] - min) * scale), 0, 255);
-                        rgb[(((y * width) + x) * 3) + ch] = value;
-                        grid[(((y * width * ClassCount) + (c * width) + x) * 3) + ch] = value;
-                    }
-                }
-            }
-
-            string name = classNames is not null && c < classNames.Count ? $"class-{c}-{Sanitize(classNames[c])}.png" : $"class-{c}.png";
-            string path = Path.Combine(directory, name);
-            PngEncoder.WriteRgb(path, rgb, width, height);
-            paths.Add(path);
-        }
-
-        string gridPath = Path.Combine(directory, "templates.png");
-        PngEncoder.WriteRgb(gridPath, grid, width * ClassCount, height);
-        paths.Add(gridPath);
-        return paths;
-    }
-
     internal void Write(BinaryWriter writer)
     {
         writer.Write(FeatureCount);
@@ -143,6 +92,4 @@ public sealed class LinearModelParameters
         float[] biases = reader.ReadArray<float>(classes, "biases");
         return new LinearModelParameters(weights, biases, features, loss, trace: null);
     }
-
-    private static string Sanitize(string name) => string.Concat(name.Select(ch => char.IsLetterOrDigit(ch) ? ch : '_'));
 }

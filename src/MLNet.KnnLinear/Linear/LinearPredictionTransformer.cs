@@ -35,7 +35,7 @@ public sealed class LinearPredictionTransformer : RowMappingTransformer, ISingle
     /// <inheritdoc/>
     public DataViewType FeatureColumnType { get; }
 
-    /// <summary>The class names from the label's key values, in key order (e.g. for <see cref="LinearModelParameters.SaveClassTemplates"/>); null when the label had none.</summary>
+    /// <summary>The class names from the label's key values, in key order (e.g. for <c>SaveClassTemplates</c> (package MLNet.KnnLinear.Visualization)); null when the label had none.</summary>
     public IReadOnlyList<string>? ClassNames => _classNames?.Names;
 
     static PersistenceInfo IPersistentTransformer<LinearPredictionTransformer>.Persistence { get; } = new(LoaderSignature, "LINPREDT", StateVersion);

@@ -11,7 +11,7 @@ public enum LinearSolver
     QuasiNewton = 0,
 
     /// <summary>
-    /// Mini-batch stochastic gradient descent with momentum and a per-epoch learning-rate decay, as in the lecture.
+    /// Mini-batch stochastic gradient descent with momentum and a per-epoch learning-rate decay.
     /// Reads batches from the data view's cursor, so data larger than memory can be trained; the L1 part of the
     /// regularizer is applied as a proximal (soft-threshold) step.
     /// </summary>

@@ -9,9 +9,10 @@ namespace MLNet.KnnLinear.ModelSelection;
 /// </summary>
 internal static class HyperparameterSweep
 {
-    public static SweepResult Run(MulticlassClassificationCatalog catalog, IDataView data, IReadOnlyList<SweepCandidate> candidates, int[] foldOfRow, int folds, string label, Action<string>? progress)
+    public static SweepResult Run(MulticlassClassificationCatalog catalog, IDataView data, IReadOnlyList<SweepCandidate> candidates, int[] foldOfRow, int folds, string label, IProgress<SweepProgress>? progress)
     {
         var results = new List<CandidateResult>();
+        int completed = 0;
         foreach (var candidate in candidates)
         {
             var accuracies = new double[folds];
@@ -21,7 +22,7 @@ internal static class HyperparameterSweep
                 var validation = new RowSubsetDataView(data, foldOfRow.Select(f => f == fold).ToArray());
                 var model = candidate.Estimator.Fit(train);
                 accuracies[fold] = catalog.Evaluate(model.Transform(validation), labelColumnName: label).MicroAccuracy;
-                progress?.Invoke($"{candidate.Name}: fold {fold + 1}/{folds} accuracy {accuracies[fold]:P2}");
+                progress?.Report(new SweepProgress(candidate, fold + 1, folds, accuracies[fold], ++completed, candidates.Count * folds));
             }
 
             results.Add(new CandidateResult(candidate, accuracies));

@@ -1,11 +1,13 @@
 using System.Globalization;
 using System.Text;
 using MLNet.KnnLinear.ModelSelection;
-using MLNet.KnnLinear.Plotting;
 
 namespace MLNet.KnnLinear;
 
-/// <summary>The outcome of a sweep: every candidate's per-fold accuracies, the best one, a table and a plot.</summary>
+/// <summary>
+/// The outcome of a sweep: every candidate's per-fold accuracies, the best one and a text table. The plot is
+/// <c>SavePlot</c> in the MLNet.KnnLinear.Visualization package.
+/// </summary>
 public sealed class SweepResult
 {
     internal SweepResult(IReadOnlyList<CandidateResult> candidates, int folds)
@@ -60,39 +62,4 @@ public sealed class SweepResult
 
     /// <inheritdoc/>
     public override string ToString() => ToTable();
-
-    /// <summary>
-    /// The lecture's cross-validation plot: accuracy against the swept parameter, one dot per fold, the mean as a line,
-    /// and the standard deviation as error bars, with labelled axes. A path ending in ".png" gets a PNG image
-    /// (800 × 500); any other path gets SVG, as before PNG was supported.
-    /// </summary>
-    /// <remarks>
-    /// Both are drawn by this library, not ScottPlot: the only ScottPlot served here (5.1) needs SkiaSharp 3, while
-    /// ML.NET's ImageAnalytics 5.0 (the image columns) needs SkiaSharp 2.88, and one process cannot load both.
-    /// </remarks>
-    /// <param name="path">Where to write the plot: "….png" for PNG, otherwise SVG. Its folder must exist.</param>
-    /// <param name="parameterName">The x axis label, e.g. "k".</param>
-    /// <param name="title">The plot title.</param>
-    /// <param name="logScale">Plot the parameter on a log₁₀ axis (for λ); every parameter must then be positive.</param>
-    /// <exception cref="ArgumentException">The path is empty or a folder, or a parameter is not positive on a log scale.</exception>
-    /// <exception cref="DirectoryNotFoundException">The path's folder does not exist.</exception>
-    public void SavePlot(string path, string parameterName, string title = "Cross-validation", bool logScale = false)
-    {
-        PlotFile.RequireWritablePath(path, nameof(path));
-        ArgumentNullException.ThrowIfNull(parameterName);
-        ArgumentNullException.ThrowIfNull(title);
-        if (logScale && Candidates.FirstOrDefault(c => !(c.Candidate.Parameter > 0)) is { } bad)
-        {
-            throw new ArgumentException($"A log-scale plot needs positive parameters; candidate '{bad.Candidate.Name}' has {bad.Candidate.Parameter}.", nameof(logScale));
-        }
-
-        if (PlotFile.IsPng(path))
-        {
-            SweepPlotPng.Render(this, parameterName, title, logScale).Canvas.SavePng(path);
-        }
-        else
-        {
-            File.WriteAllText(path, SweepPlotSvg.Render(this, parameterName, title, logScale));
-        }
-    }
 }

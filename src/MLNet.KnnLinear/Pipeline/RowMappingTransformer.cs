@@ -1,7 +1,9 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
-namespace MLNet.KnnLinear.Pipeline;
+using MLNet.KnnLinear.Pipeline;
+
+namespace MLNet.KnnLinear;
 
 /// <summary>
 /// The base of every transformer in this library: it appends computed columns to its input, row by row, lazily.
@@ -9,6 +11,12 @@ namespace MLNet.KnnLinear.Pipeline;
 /// asked for; <see cref="GetRowToRowMapper"/> serves <c>PredictionEngine</c> and transformer chains. Input values
 /// are read, never disposed or modified.
 /// </summary>
+/// <remarks>
+/// It is public only because the public transformers (<see cref="KnnPredictionTransformer"/>,
+/// <see cref="LinearPredictionTransformer"/>, <see cref="ImageFeaturizerTransformer"/>) derive from it, and it is where
+/// their shared <see cref="ITransformer"/> members are documented. It cannot be derived from outside this library
+/// (its constructor is <c>private protected</c>); use it as an <see cref="ITransformer"/>.
+/// </remarks>
 public abstract class RowMappingTransformer : ITransformer
 {
     private protected RowMappingTransformer()

@@ -181,7 +181,7 @@ public sealed class ImageInputTests
         var files = sizes.Select((size, i) =>
         {
             string name = $"image{i}.png";
-            PngEncoder.WriteRgb(Path.Combine(folder, name), new byte[size.Height * size.Width * 3], size.Width, size.Height);
+            PngImage.Write(Path.Combine(folder, name), new byte[size.Height * size.Width * 3], size.Width, size.Height);
             return new FileRow { Path = name };
         }).ToArray();
         var data = ml.Data.LoadFromEnumerable(files);

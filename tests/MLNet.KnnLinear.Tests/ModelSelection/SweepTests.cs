@@ -37,12 +37,6 @@ public sealed class SweepTests
         first.Best.Mean.Should().Be(first.Candidates.Max(c => c.Mean));
         first.Candidates[0].Mean.Should().BeApproximately(first.Candidates[0].FoldAccuracies.Average(), 1e-12);
         first.ToTable().Should().Contain("k = 7").And.Contain("← best").And.Contain("fold 5");
-
-        string svg = Path.Combine(RepoPaths.NewTempDirectory(), "cv.svg");
-        first.SavePlot(svg, "k");
-        var plot = System.Xml.Linq.XDocument.Load(svg);
-        plot.Descendants().Count(e => e.Name.LocalName == "circle").Should().Be(15, "one dot per candidate and fold");
-        plot.Descendants().Count(e => e.Name.LocalName == "polyline").Should().Be(1, "the mean line");
     }
 
     [Fact]

@@ -2,7 +2,7 @@ using MLNet.KnnLinear.Tests.Conformance;
 using MLNet.KnnLinear.Tests.Support;
 using Microsoft.ML;
 
-namespace MLNet.KnnLinear.Tests.Imaging;
+namespace MLNet.KnnLinear.Tests.Visualization;
 
 /// <summary>The glyph picture of a HoG (scikit-image's visualize=True), as PNG.</summary>
 public sealed class HogVisualizationTests

@@ -17,7 +17,8 @@ internal static class ConfusionMatrixPlot
         int n = counts.Count;
         double total = counts.Sum(row => row.Sum());
         double correct = Enumerable.Range(0, n).Sum(i => counts[i][i]);
-        var model = new PlotModel { Title = title, Subtitle = $"accuracy {(total > 0 ? correct / total : 0).ToString("P2", CultureInfo.InvariantCulture)} of {total.ToString("N0", CultureInfo.InvariantCulture)}", Background = OxyColors.White };
+        // OxyPlot clips a title that does not fit: long ones get a smaller font instead.
+        var model = new PlotModel { Title = title, TitleFontSize = Math.Clamp(18.0 * 55 / Math.Max(1, title.Length), 11, 18), Subtitle = $"accuracy {(total > 0 ? correct / total : 0).ToString("P2", CultureInfo.InvariantCulture)} of {total.ToString("N0", CultureInfo.InvariantCulture)}", Background = OxyColors.White };
         var predicted = new CategoryAxis { Position = AxisPosition.Bottom, Title = "predicted", Key = "x", GapWidth = 0, Angle = names.Max(s => s.Length) > 6 ? -45 : 0 };
         predicted.Labels.AddRange(names);
         var actual = new CategoryAxis { Position = AxisPosition.Left, Title = "true", Key = "y", GapWidth = 0, StartPosition = 1, EndPosition = 0 };

@@ -1,22 +1,24 @@
 using MLNet.KnnLinear.Knn;
 using MLNet.KnnLinear.Pipeline;
 using MLNet.KnnLinear.Search;
+using MLNet.KnnLinear.Search.Ivf;
 
 namespace MLNet.KnnLinear;
 
 /// <summary>
-/// A fitted k-nearest-neighbours model: the memorised training rows and their classes, searched exactly
-/// (every query is compared with every row). Immutable and safe to use from several threads.
+/// A fitted k-nearest-neighbours model: the memorised training rows and their classes in a <see cref="NeighborIndex"/>
+/// (exact by default: every query is compared with every row). Safe to use from several threads.
 /// </summary>
 /// <remarks>
-/// Prediction cost: O(training rows × features) per query; memory: training rows × features × 4 bytes.
+/// Prediction cost with the exact index: O(training rows × features) per query; memory: training rows × features ×
+/// 4 bytes (1 for L1 on raw pixels).
 /// </remarks>
 public sealed class KnnModelParameters
 {
-    private readonly FlatIndex _index;
+    private readonly NeighborIndex _index;
     private readonly int[] _classes;
 
-    internal KnnModelParameters(FlatIndex index, int[] classes, int classCount, int numberOfNeighbors, KnnWeighting weighting)
+    internal KnnModelParameters(NeighborIndex index, int[] classes, int classCount, int numberOfNeighbors, KnnWeighting weighting)
     {
         if (classes.Length != index.Count)
         {
@@ -50,9 +52,12 @@ public sealed class KnnModelParameters
 
     /// <summary>
     /// Memory held for the training rows, in bytes: 4 per value (padded to panels of 16 rows) for L2 and cosine; for
-    /// L1 on raw pixels (whole numbers 0..255), 1 per value.
+    /// L1 on raw pixels (whole numbers 0..255), 1 per value; plus an inverted file's centroids and row numbers.
     /// </summary>
-    public long IndexSizeInBytes => _index.MemoryBytes;
+    public long IndexSizeInBytes => _index.SizeInBytes;
+
+    /// <summary>The index the training rows are searched in (row numbers are training row positions).</summary>
+    public NeighborIndex Index => _index;
 
     /// <summary>The 0-based class of each training row.</summary>
     public IReadOnlyList<int> TrainingClasses => _classes;
@@ -69,7 +74,8 @@ public sealed class KnnModelParameters
 
     /// <summary>
     /// The <paramref name="count"/> training rows nearest to <paramref name="features"/> (default: k), nearest
-    /// first, ties by row number: the neighbours behind a prediction, e.g. to show a test image beside them.
+    /// first, ties by row number: the neighbours behind a prediction, e.g. to show a test image beside them. An
+    /// approximate index may find fewer (then the array is shorter).
     /// </summary>
     public KnnNeighbor[] FindNearestNeighbors(ReadOnlySpan<float> features, int? count = null)
     {
@@ -86,9 +92,10 @@ public sealed class KnnModelParameters
 
         var distances = new float[n];
         var rows = new int[n];
-        _index.Search(features, n, distances, rows);
-        var result = new KnnNeighbor[n];
-        for (int i = 0; i < n; i++)
+        _index.Inner.Search(features, n, distances, rows);
+        int found = rows.AsSpan().IndexOf(-1) is var missing and >= 0 ? missing : n;
+        var result = new KnnNeighbor[found];
+        for (int i = 0; i < found; i++)
         {
             result[i] = new KnnNeighbor(rows[i], distances[i], _classes[rows[i]]);
         }
@@ -106,16 +113,19 @@ public sealed class KnnModelParameters
         int k = NumberOfNeighbors;
         var distances = new float[queryCount * k];
         var rows = new int[queryCount * k];
-        _index.Search(queries, k, distances, rows);
+        _index.Inner.Search(queries, k, distances, rows);
         var neighborClasses = new int[k];
         for (int q = 0; q < queryCount; q++)
         {
-            for (int i = 0; i < k; i++)
+            // An approximate index may find fewer than k (row −1 after the last found): those vote.
+            int found = 0;
+            while (found < k && rows[(q * k) + found] >= 0)
             {
-                neighborClasses[i] = _classes[rows[(q * k) + i]];
+                neighborClasses[found] = _classes[rows[(q * k) + found]];
+                found++;
             }
 
-            predicted[q] = KnnVoting.Vote(distances.AsSpan(q * k, k), neighborClasses, Weighting, scores.Slice(q * ClassCount, ClassCount));
+            predicted[q] = KnnVoting.Vote(distances.AsSpan(q * k, found), neighborClasses.AsSpan(0, found), Weighting, scores.Slice(q * ClassCount, ClassCount));
         }
     }
 
@@ -128,17 +138,37 @@ public sealed class KnnModelParameters
         writer.Write((int)Distance);
         writer.Write((int)Weighting);
         writer.WriteArray<int>(_classes);
-        writer.Write(_index.StoresBytes);
-        if (_index.StoresBytes)
+
+        // The row layout byte: 0 exact floats, 1 exact bytes (both as in version 2, so an exact model's state is
+        // unchanged), 2 an inverted file (state version 3) followed by its parts.
+        if (_index.Ivf is { } ivf)
         {
-            writer.WriteArray(_index.ByteRows);
+            writer.Write((byte)RowLayout.InvertedFile);
+            writer.Write(ivf.NumberOfLists);
+            writer.Write(ivf.NumberOfProbes);
+            writer.WriteArray(ivf.Centroids);
+            for (int l = 0; l < ivf.NumberOfLists; l++)
+            {
+                writer.Write(ivf.ListRows(l).Length);
+                writer.WriteArray(ivf.ListRows(l));
+                writer.WriteArray<float>(ivf.ListValues(l));
+            }
+
+            return;
+        }
+
+        var exact = _index.Exact!;
+        writer.Write((byte)(exact.StoresBytes ? RowLayout.ExactBytes : RowLayout.ExactFloats));
+        if (exact.StoresBytes)
+        {
+            writer.WriteArray(exact.ByteRows);
             return;
         }
 
         var row = new float[FeatureCount];
         for (int r = 0; r < TrainingRowCount; r++)
         {
-            _index.CopyRow(r, row);
+            exact.CopyRow(r, row);
             writer.WriteArray<float>(row);
         }
     }
@@ -147,7 +177,7 @@ public sealed class KnnModelParameters
     /// Reads a model written by <see cref="Write"/>. The class count is allocated per predicted row but backed by no
     /// bytes of its own, so it is bounded by what is: the training rows, or the stored class names.
     /// </summary>
-    internal static KnnModelParameters Read(ModelStateReader reader, int maxThreads, int storedClassNames)
+    internal static KnnModelParameters Read(ModelStateReader reader, int maxThreads, int storedClassNames, int version)
     {
         int features = reader.ReadInt32("feature count", 1);
         int rows = reader.ReadCount("training row count", sizeof(int) + 1, 1);
@@ -164,7 +194,18 @@ public sealed class KnnModelParameters
             }
         }
 
-        bool bytes = reader.ReadBoolean("rows stored as bytes");
+        var layout = (RowLayout)reader.ReadByte("row layout");
+        if (layout == RowLayout.InvertedFile && version >= 3)
+        {
+            return new KnnModelParameters(new NeighborIndex(ReadInvertedFile(reader, features, rows, distance, maxThreads)), classes, classCount, k, weighting);
+        }
+
+        if (layout is not (RowLayout.ExactFloats or RowLayout.ExactBytes))
+        {
+            throw reader.Invalid($"row layout {(int)layout} is not one of 0 (floats), 1 (bytes){(version >= 3 ? " or 2 (inverted file)" : string.Empty)}");
+        }
+
+        bool bytes = layout == RowLayout.ExactBytes;
         if (bytes && distance != KnnDistance.L1)
         {
             throw reader.Invalid($"byte rows are only stored for L1, but the distance is {distance}");
@@ -173,6 +214,50 @@ public sealed class KnnModelParameters
         var index = bytes
             ? new FlatIndex(reader.ReadArray<byte>((long)rows * features, "training rows"), features, maxThreads)
             : new FlatIndex(reader.ReadArray<float>((long)rows * features, "training rows"), features, distance, maxThreads);
-        return new KnnModelParameters(index, classes, classCount, k, weighting);
+        return new KnnModelParameters(new NeighborIndex(index), classes, classCount, k, weighting);
+    }
+
+    private static IvfFlatIndex ReadInvertedFile(ModelStateReader reader, int features, int rows, KnnDistance distance, int maxThreads)
+    {
+        int lists = reader.ReadInt32("number of lists", 1, rows);
+        int probes = reader.ReadInt32("number of probes", 1, lists);
+        var centroids = reader.ReadArray<float>((long)lists * features, "centroids");
+        var ids = new int[lists][];
+        var values = new float[lists][];
+        long total = 0;
+        for (int l = 0; l < lists; l++)
+        {
+            int n = reader.ReadInt32("list size", 0, rows);
+            total += n;
+            if (total > rows)
+            {
+                throw reader.Invalid($"the lists hold more than the {rows} training rows");
+            }
+
+            ids[l] = reader.ReadArray<int>(n, "list rows");
+            values[l] = reader.ReadArray<float>((long)n * features, "list values");
+        }
+
+        if (total != rows)
+        {
+            throw reader.Invalid($"the lists hold {total} rows; the model has {rows}");
+        }
+
+        try
+        {
+            return IvfFlatIndex.FromLists(centroids, ids, values, features, distance, probes, maxThreads);
+        }
+        catch (InvalidDataException e)
+        {
+            throw reader.Invalid(e.Message);
+        }
+    }
+
+    /// <summary>How the rows are stored in the model state (2 from version 3 on).</summary>
+    private enum RowLayout : byte
+    {
+        ExactFloats = 0,
+        ExactBytes = 1,
+        InvertedFile = 2,
     }
 }

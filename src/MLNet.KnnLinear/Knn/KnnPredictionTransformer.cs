@@ -14,14 +14,15 @@ namespace MLNet.KnnLinear;
 /// what ML.NET's <c>Evaluate</c> reads, is always <c>PredictedLabel</c>, whatever the order of the label keys.
 /// </summary>
 /// <remarks>
-/// Saved state version 2 holds the model and column names only; the number of search threads is a runtime
-/// setting (the trainer's <see cref="KnnTrainer.Options.NumberOfThreads"/> for a model it fits, every core for a
-/// loaded one). Version 1 files, which also stored the thread count, are still read; their thread count is ignored.
+/// Saved state version 3 holds the model, its index (exact, or an inverted file's centroids and lists) and column
+/// names; the number of search threads is a runtime setting (the trainer's <see cref="KnnTrainer.Options.NumberOfThreads"/>
+/// for a model it fits, every core for a loaded one). Version 2 files (exact index only) and version 1 files (which
+/// also stored the thread count, ignored) are still read.
 /// </remarks>
 public sealed class KnnPredictionTransformer : RowMappingTransformer, ISingleFeaturePredictionTransformer<KnnModelParameters>, IPersistentTransformer<KnnPredictionTransformer>
 {
     internal const string LoaderSignature = "KnnPredictionTransformer";
-    private const int StateVersion = 2;
+    private const int StateVersion = 3;
 
     private readonly LabelKeyValues? _classNames;
 
@@ -60,7 +61,7 @@ public sealed class KnnPredictionTransformer : RowMappingTransformer, ISingleFea
         }
 
         var classNames = reader.ReadBoolean("has class names") ? LabelKeyValues.Read(reader) : null;
-        var model = KnnModelParameters.Read(reader, maxThreads: 0, storedClassNames: classNames?.Count ?? 0);
+        var model = KnnModelParameters.Read(reader, maxThreads: 0, storedClassNames: classNames?.Count ?? 0, version);
         return new KnnPredictionTransformer(model, feature, classNames);
     }
 

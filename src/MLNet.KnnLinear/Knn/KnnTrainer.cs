@@ -33,6 +33,7 @@ public sealed class KnnTrainer : IEstimator<KnnPredictionTransformer>
     private readonly KnnDistance _distance;
     private readonly KnnWeighting _weighting;
     private readonly int _threads;
+    private readonly NeighborIndexOptions _index;
 
     internal KnnTrainer(IHostEnvironment env, Options options)
     {
@@ -45,6 +46,7 @@ public sealed class KnnTrainer : IEstimator<KnnPredictionTransformer>
         _distance = options.Distance;
         _weighting = options.Weighting;
         _threads = options.NumberOfThreads ?? 0;
+        _index = options.Index;
     }
 
     /// <summary>Memorises the labelled rows of <paramref name="input"/> in one pass.</summary>
@@ -57,17 +59,42 @@ public sealed class KnnTrainer : IEstimator<KnnPredictionTransformer>
 
         using var channel = _env.Start(nameof(KnnTrainer));
         // The rows go straight from the cursor into the index's layout: one read, one copy of the data.
-        var builder = new FlatIndexBuilder(ColumnChecks.RequireFeatureVector(features, "Feature", allowBytes: true).Size, _distance, input.GetRowCount() ?? 256);
-        var data = LabelledRows.Read(input, label, features, weight: null, sink: builder.Append, byteSink: builder.Append);
-        if (_k > data.Count)
+        int dimension = ColumnChecks.RequireFeatureVector(features, "Feature", allowBytes: true).Size;
+        NeighborIndex index;
+        LabelledRows data;
+        if (_index is ExactIndexOptions)
         {
-            throw new ArgumentOutOfRangeException(nameof(Options.NumberOfNeighbors), _k, $"NumberOfNeighbors (k = {_k}) must not exceed the number of training rows ({data.Count}).");
+            var builder = new FlatIndexBuilder(dimension, _distance, input.GetRowCount() ?? 256);
+            data = LabelledRows.Read(input, label, features, weight: null, sink: builder.Append, byteSink: builder.Append);
+            CheckK(data.Count);
+            index = new NeighborIndex(builder.Build(_threads));
+        }
+        else
+        {
+            // An approximate index is trained on all rows at once: they are read into memory first.
+            var rows = new GrowableArray<float>((input.GetRowCount() ?? 256) * dimension);
+            var widened = new float[dimension];
+            data = LabelledRows.Read(input, label, features, weight: null, sink: row => row.CopyTo(rows.Append(dimension)), byteSink: row =>
+            {
+                System.Numerics.Tensors.TensorPrimitives.ConvertTruncating(row, widened);
+                widened.CopyTo(rows.Append(dimension));
+            });
+            CheckK(data.Count);
+            _index.Validate(data.Count);
+            index = NeighborIndex.Build(rows.ToArray(), dimension, _distance, _index, _threads);
         }
 
         TrainingLog.Info(channel, $"k-NN memorised {data.Count} rows of {data.Dimension} features ({data.Skipped} rows with a missing label skipped).");
-        var index = builder.Build(_threads);
         var model = new KnnModelParameters(index, data.Classes, data.ClassCount, _k, _weighting);
         return new KnnPredictionTransformer(model, _features, LabelKeyValues.From(label));
+    }
+
+    private void CheckK(int rows)
+    {
+        if (_k > rows)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Options.NumberOfNeighbors), _k, $"NumberOfNeighbors (k = {_k}) must not exceed the number of training rows ({rows}).");
+        }
     }
 
     /// <summary>The input schema plus <c>Score</c> and <c>PredictedLabel</c>.</summary>
@@ -95,6 +122,12 @@ public sealed class KnnTrainer : IEstimator<KnnPredictionTransformer>
 
         /// <summary>How votes are weighted. Default <see cref="KnnWeighting.Uniform"/>.</summary>
         public KnnWeighting Weighting { get; set; } = KnnWeighting.Uniform;
+
+        /// <summary>
+        /// How the training rows are searched: <see cref="ExactIndexOptions"/> (default: every row compared) or
+        /// <see cref="IvfIndexOptions"/> (an inverted file: approximate, faster on large data).
+        /// </summary>
+        public NeighborIndexOptions Index { get; set; } = new ExactIndexOptions();
 
         /// <summary>
         /// Threads used for prediction by the model this trainer fits; null uses every core. Results do not depend on
@@ -127,6 +160,11 @@ public sealed class KnnTrainer : IEstimator<KnnPredictionTransformer>
             if (!Enum.IsDefined(Weighting))
             {
                 throw new ArgumentOutOfRangeException(nameof(Weighting), Weighting, $"Weighting must be one of {string.Join(", ", Enum.GetNames<KnnWeighting>())}.");
+            }
+
+            if (Index is null)
+            {
+                throw new ArgumentOutOfRangeException(nameof(Index), "Index must be an ExactIndexOptions or IvfIndexOptions, not null.");
             }
 
             if (NumberOfThreads is < 1)

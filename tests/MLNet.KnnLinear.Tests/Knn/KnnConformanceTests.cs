@@ -31,6 +31,24 @@ public sealed class KnnCosineConformanceTests : KnnConformanceTests
     }
 }
 
+/// <summary>An inverted file (4 lists, 2 probes) under L2: approximate search through every conformance check, save/load and state fuzz included.</summary>
+public sealed class KnnIvfL2ConformanceTests : KnnConformanceTests
+{
+    public KnnIvfL2ConformanceTests()
+        : base(new() { NumberOfNeighbors = 3, Distance = KnnDistance.L2, Index = new IvfIndexOptions { NumberOfLists = 4, NumberOfProbes = 2 } }, scale: 0.37f)
+    {
+    }
+}
+
+/// <summary>An inverted file under L1 on pixel-like data (byte lists).</summary>
+public sealed class KnnIvfL1ConformanceTests : KnnConformanceTests
+{
+    public KnnIvfL1ConformanceTests()
+        : base(new() { NumberOfNeighbors = 3, Distance = KnnDistance.L1, Weighting = KnnWeighting.InverseDistance, Index = new IvfIndexOptions { NumberOfLists = 5, NumberOfProbes = 5, Seed = 3 } }, scale: 1f)
+    {
+    }
+}
+
 public abstract class KnnConformanceTests : ClassifierConformanceTests
 {
     private const int Dimension = 6;

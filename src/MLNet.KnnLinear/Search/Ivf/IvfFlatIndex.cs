@@ -1,0 +1,253 @@
+using MLNet.KnnLinear.Pipeline;
+
+namespace MLNet.KnnLinear.Search.Ivf;
+
+/// <summary>
+/// An inverted file of exact lists (faiss' <c>IndexIVFFlat</c>): a coarse quantizer (k-means centroids, searched
+/// exactly) sends each row to the list of its nearest centroid; each list is an exact <see cref="FlatIndex"/> of its
+/// rows (matrix-product panels for L2 and cosine, bytes for L1 on pixels) with their row numbers. A batch of queries
+/// is searched list by list: the queries probing a list are compared with it in one matrix-shaped scan, lists are
+/// spread over threads, and each query keeps the best k by (distance, row number), so results do not depend on the
+/// thread count.
+/// </summary>
+internal sealed class IvfFlatIndex : INeighborIndex
+{
+    private readonly float[] _centroids;
+    private readonly FlatIndex _quantizer;
+    private readonly FlatIndex?[] _lists;
+    private readonly int[][] _ids;
+    private readonly int[] _listOfRow;
+    private readonly int[] _positionOfRow;
+    private readonly int _maxThreads;
+
+    private IvfFlatIndex(float[] centroids, int[][] ids, FlatIndex?[] lists, int dimension, KnnDistance distance, int probes, int maxThreads)
+    {
+        Dimension = dimension;
+        Distance = distance;
+        _centroids = centroids;
+        _ids = ids;
+        _lists = lists;
+        _maxThreads = maxThreads > 0 ? Math.Min(maxThreads, Environment.ProcessorCount) : Environment.ProcessorCount;
+        _quantizer = new FlatIndex(centroids, dimension, distance, _maxThreads);
+        Count = ids.Sum(list => list.Length);
+        _listOfRow = new int[Count];
+        _positionOfRow = new int[Count];
+        Array.Fill(_listOfRow, -1);
+        for (int l = 0; l < ids.Length; l++)
+        {
+            for (int p = 0; p < ids[l].Length; p++)
+            {
+                int row = ids[l][p];
+                if ((uint)row >= (uint)Count || _listOfRow[row] != -1)
+                {
+                    throw new InvalidDataException($"Inverted list {l} holds row {row}, which is out of range or in another list too.");
+                }
+
+                _listOfRow[row] = l;
+                _positionOfRow[row] = p;
+            }
+        }
+
+        NumberOfProbes = probes;
+    }
+
+    public int Dimension { get; }
+
+    public int Count { get; }
+
+    public KnnDistance Distance { get; }
+
+    public int NumberOfLists => _ids.Length;
+
+    /// <summary>Lists searched per query; set between searches, not during one.</summary>
+    public int NumberOfProbes { get; set; }
+
+    /// <summary>The centroids, lists × dimension, row-major.</summary>
+    public ReadOnlySpan<float> Centroids => _centroids;
+
+    /// <summary>The row numbers of list <paramref name="list"/>, in the list's order.</summary>
+    public ReadOnlySpan<int> ListRows(int list) => _ids[list];
+
+    public long MemoryBytes => (4L * _centroids.Length) + _lists.Sum(l => l?.MemoryBytes ?? 0) + (4L * Count * 3);
+
+    /// <summary>Trains the quantizer on <paramref name="rows"/> and files every row in its list.</summary>
+    public static IvfFlatIndex Build(ReadOnlySpan<float> rows, int dimension, KnnDistance distance, IvfIndexOptions options, int maxThreads)
+    {
+        int count = rows.Length / dimension;
+        options.Validate(count);
+        // Centroids are means, which is what L2 (or cosine) k-means optimises; an L1 index trains them under L2 too (the
+        // matrix-product kernel; an L1 assignment step costs ~20x more) and then files and probes by L1.
+        var trainingDistance = distance == KnnDistance.L1 ? KnnDistance.L2 : distance;
+        var centroids = KMeans.Train(rows, dimension, trainingDistance, options.NumberOfLists, options.KMeansIterations, options.TrainingRowsPerList, options.Seed, maxThreads);
+        var assignment = new int[count];
+        var ignored = new float[count];
+        new FlatIndex(centroids, dimension, distance, maxThreads).Search(rows, 1, ignored, assignment);
+        return FromAssignment(rows, assignment, centroids, dimension, distance, options.NumberOfProbes, maxThreads);
+    }
+
+    /// <summary>An index whose row r is in list <paramref name="assignment"/>[r] (rows keep their order within a list).</summary>
+    public static IvfFlatIndex FromAssignment(ReadOnlySpan<float> rows, ReadOnlySpan<int> assignment, float[] centroids, int dimension, KnnDistance distance, int probes, int maxThreads)
+    {
+        int lists = centroids.Length / dimension;
+        var sizes = new int[lists];
+        foreach (int l in assignment)
+        {
+            sizes[l]++;
+        }
+
+        var ids = sizes.Select(n => new int[n]).ToArray();
+        var filled = new int[lists];
+        for (int r = 0; r < assignment.Length; r++)
+        {
+            ids[assignment[r]][filled[assignment[r]]++] = r;
+        }
+
+        var flat = new FlatIndex?[lists];
+        for (int l = 0; l < lists; l++)
+        {
+            if (ids[l].Length == 0)
+            {
+                continue;
+            }
+
+            var builder = new FlatIndexBuilder(dimension, distance, ids[l].Length);
+            foreach (int r in ids[l])
+            {
+                builder.Append(rows.Slice(r * dimension, dimension));
+            }
+
+            flat[l] = builder.Build(maxThreads: 1);
+        }
+
+        return new IvfFlatIndex(centroids, ids, flat, dimension, distance, probes, maxThreads);
+    }
+
+    /// <summary>An index from stored parts (a model file or a faiss file): centroids and each list's rows and row numbers.</summary>
+    public static IvfFlatIndex FromLists(float[] centroids, int[][] ids, float[][] listRows, int dimension, KnnDistance distance, int probes, int maxThreads)
+    {
+        var flat = new FlatIndex?[ids.Length];
+        for (int l = 0; l < ids.Length; l++)
+        {
+            if (ids[l].Length > 0)
+            {
+                flat[l] = new FlatIndex(listRows[l], dimension, distance, maxThreads: 1);
+            }
+        }
+
+        return new IvfFlatIndex(centroids, ids, flat, dimension, distance, probes, maxThreads);
+    }
+
+    /// <summary>List <paramref name="list"/>'s rows as floats, row-major.</summary>
+    public float[] ListValues(int list)
+    {
+        var values = new float[(long)_ids[list].Length * Dimension];
+        for (int p = 0; p < _ids[list].Length; p++)
+        {
+            _lists[list]!.CopyRow(p, values.AsSpan(p * Dimension, Dimension));
+        }
+
+        return values;
+    }
+
+    public void CopyRow(int row, Span<float> destination) => _lists[_listOfRow[row]]!.CopyRow(_positionOfRow[row], destination);
+
+    public void Search(ReadOnlySpan<float> queries, int k, Span<float> distances, Span<int> rows)
+    {
+        int queryCount = queries.Length / Dimension;
+        int probes = Math.Min(NumberOfProbes, NumberOfLists);
+        var probeDistances = new float[queryCount * probes];
+        var probeLists = new int[queryCount * probes];
+        _quantizer.Search(queries, probes, probeDistances, probeLists);
+
+        // The queries of each list, in query order (a CSR of list → queries).
+        var start = new int[NumberOfLists + 1];
+        foreach (int l in probeLists)
+        {
+            start[l + 1]++;
+        }
+
+        for (int l = 0; l < NumberOfLists; l++)
+        {
+            start[l + 1] += start[l];
+        }
+
+        var queriesOfList = new int[probeLists.Length];
+        var next = start.AsSpan(0, NumberOfLists).ToArray();
+        for (int q = 0; q < queryCount; q++)
+        {
+            for (int p = 0; p < probes; p++)
+            {
+                queriesOfList[next[probeLists[(q * probes) + p]]++] = q;
+            }
+        }
+
+        int threads = Math.Max(1, Math.Min(_maxThreads, NumberOfLists));
+        var partial = new TopKSelector[threads][];
+        var queryArray = queries.ToArray();
+        ParallelRanges.Run(threads, t =>
+        {
+            var selectors = new TopKSelector[queryCount];
+            for (int q = 0; q < queryCount; q++)
+            {
+                selectors[q] = new TopKSelector(k);
+            }
+
+            for (int l = t; l < NumberOfLists; l += threads)
+            {
+                var list = _lists[l];
+                int n = start[l + 1] - start[l];
+                if (list is null || n == 0)
+                {
+                    continue;
+                }
+
+                var batch = new float[(long)n * Dimension];
+                for (int i = 0; i < n; i++)
+                {
+                    queryArray.AsSpan(queriesOfList[start[l] + i] * Dimension, Dimension).CopyTo(batch.AsSpan(i * Dimension, Dimension));
+                }
+
+                int kl = Math.Min(k, list.Count);
+                var found = new float[n * kl];
+                var local = new int[n * kl];
+                list.Search(batch, kl, found, local);
+                var ids = _ids[l];
+                for (int i = 0; i < n; i++)
+                {
+                    var selector = selectors[queriesOfList[start[l] + i]];
+                    for (int j = 0; j < kl; j++)
+                    {
+                        selector.Add(found[(i * kl) + j], ids[local[(i * kl) + j]]);
+                    }
+                }
+            }
+
+            partial[t] = selectors;
+        });
+
+        var d = new double[k];
+        var r = new int[k];
+        for (int q = 0; q < queryCount; q++)
+        {
+            var merged = partial[0][q];
+            for (int t = 1; t < threads; t++)
+            {
+                int n = partial[t][q].CopySorted(d, r);
+                for (int i = 0; i < n; i++)
+                {
+                    merged.Add(d[i], r[i]);
+                }
+            }
+
+            int got = merged.CopySorted(d, rows.Slice(q * k, k));
+            for (int i = 0; i < k; i++)
+            {
+                distances[(q * k) + i] = i < got ? (float)d[i] : float.PositiveInfinity;
+                if (i >= got)
+                {
+                    rows[(q * k) + i] = -1;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,121 @@
+namespace MLNet.KnnLinear.Search.Ivf;
+
+/// <summary>
+/// Lloyd's k-means for the coarse quantizer of an inverted file: trained on a seeded sample, started from distinct
+/// sample rows, each step assigning the sample to its nearest centroid with the exact index (matrix products for L2 and
+/// cosine) and moving each centroid to its members' mean (summed in double, in row order). An empty cluster takes
+/// half of the largest one: a copy of its centroid nudged apart (as faiss does). Deterministic for a seed, whatever
+/// the thread count: every step is a pure function of the previous centroids.
+/// </summary>
+internal static class KMeans
+{
+    private const float Nudge = 1f / 1024;
+
+    /// <summary>Returns <paramref name="clusters"/> × <paramref name="dimension"/> centroids, row-major.</summary>
+    public static float[] Train(ReadOnlySpan<float> rows, int dimension, KnnDistance distance, int clusters, int iterations, int rowsPerCluster, int seed, int maxThreads)
+    {
+        int count = rows.Length / dimension;
+        var sample = Sample(rows, dimension, count, (long)clusters * rowsPerCluster, seed);
+        int sampleCount = sample.Length / dimension;
+        var centroids = new float[clusters * dimension];
+        for (int c = 0; c < clusters; c++)
+        {
+            // The sample is a seeded permutation, so its first rows are a random distinct start.
+            sample.AsSpan(c * dimension, dimension).CopyTo(centroids.AsSpan(c * dimension, dimension));
+        }
+
+        var assignment = new int[sampleCount];
+        var distances = new float[sampleCount];
+        var sums = new double[clusters * dimension];
+        var sizes = new int[clusters];
+        for (int step = 0; step < iterations; step++)
+        {
+            new FlatIndex(centroids, dimension, distance, maxThreads).Search(sample, 1, distances, assignment);
+            Array.Clear(sums);
+            Array.Clear(sizes);
+            for (int i = 0; i < sampleCount; i++)
+            {
+                int c = assignment[i];
+                sizes[c]++;
+                var row = sample.AsSpan(i * dimension, dimension);
+                var sum = sums.AsSpan(c * dimension, dimension);
+                for (int j = 0; j < dimension; j++)
+                {
+                    sum[j] += row[j];
+                }
+            }
+
+            for (int c = 0; c < clusters; c++)
+            {
+                if (sizes[c] > 0)
+                {
+                    for (int j = 0; j < dimension; j++)
+                    {
+                        centroids[(c * dimension) + j] = (float)(sums[(c * dimension) + j] / sizes[c]);
+                    }
+                }
+            }
+
+            SplitLargestIntoEmpty(centroids, sizes, dimension);
+        }
+
+        return centroids;
+    }
+
+    /// <summary>A seeded sample of at most <paramref name="wanted"/> rows, in a random order (all rows, permuted, when there are fewer).</summary>
+    private static float[] Sample(ReadOnlySpan<float> rows, int dimension, int count, long wanted, int seed)
+    {
+        var random = new Random(seed);
+        var order = new int[count];
+        for (int i = 0; i < count; i++)
+        {
+            order[i] = i;
+        }
+
+        int take = (int)Math.Min(count, wanted);
+        for (int i = 0; i < take; i++)
+        {
+            int j = random.Next(i, count);
+            (order[i], order[j]) = (order[j], order[i]);
+        }
+
+        var sample = new float[(long)take * dimension];
+        for (int i = 0; i < take; i++)
+        {
+            rows.Slice(order[i] * dimension, dimension).CopyTo(sample.AsSpan(i * dimension, dimension));
+        }
+
+        return sample;
+    }
+
+    private static void SplitLargestIntoEmpty(float[] centroids, int[] sizes, int dimension)
+    {
+        for (int empty = 0; empty < sizes.Length; empty++)
+        {
+            if (sizes[empty] != 0)
+            {
+                continue;
+            }
+
+            int largest = 0;
+            for (int c = 1; c < sizes.Length; c++)
+            {
+                if (sizes[c] > sizes[largest])
+                {
+                    largest = c;
+                }
+            }
+
+            for (int j = 0; j < dimension; j++)
+            {
+                float v = centroids[(largest * dimension) + j];
+                float step = (j % 2 == 0 ? Nudge : -Nudge) * (Math.Abs(v) > 0 ? Math.Abs(v) : 1f);
+                centroids[(empty * dimension) + j] = v + step;
+                centroids[(largest * dimension) + j] = v - step;
+            }
+
+            sizes[empty] = sizes[largest] / 2;
+            sizes[largest] -= sizes[empty];
+        }
+    }
+}

@@ -1,0 +1,49 @@
+namespace MLNet.KnnLinear;
+
+/// <summary>
+/// An inverted-file index (faiss' <c>IndexIVFFlat</c>): k-means splits the rows into <see cref="NumberOfLists"/>
+/// lists around their centroids; a query is compared only with the rows of the <see cref="NumberOfProbes"/> lists
+/// whose centroids are nearest to it. Approximate: a neighbour in an unprobed list is missed. Probing every list gives
+/// exactly the exact index's results. Supports L2, L1 and cosine: centroids are k-means means (trained under L2 for an
+/// L1 index), and rows are filed and lists probed by the index's own distance.
+/// </summary>
+public sealed class IvfIndexOptions : NeighborIndexOptions
+{
+    /// <summary>Lists (k-means clusters), at least 1 and at most the number of rows. Default 1024; about √rows to 4√rows is usual.</summary>
+    public int NumberOfLists { get; set; } = 1024;
+
+    /// <summary>Lists searched per query, 1 to <see cref="NumberOfLists"/>; more is slower and finds more. Default 16. Can be changed after build with <see cref="NeighborIndex.SetSearchSize"/>.</summary>
+    public int NumberOfProbes { get; set; } = 16;
+
+    /// <summary>Seed of the k-means sample and initial centroids: the same seed and rows give the same index, whatever the thread count. Default 1.</summary>
+    public int Seed { get; set; } = 1;
+
+    /// <summary>k-means iterations. Default 20.</summary>
+    public int KMeansIterations { get; set; } = 20;
+
+    /// <summary>Rows k-means trains on per list (a seeded sample; all rows when there are fewer). Default 256, as faiss.</summary>
+    public int TrainingRowsPerList { get; set; } = 256;
+
+    internal override void Validate(long rows)
+    {
+        if (NumberOfLists < 1 || NumberOfLists > rows)
+        {
+            throw new ArgumentOutOfRangeException(nameof(NumberOfLists), NumberOfLists, $"NumberOfLists must be between 1 and the number of rows ({rows}).");
+        }
+
+        if (NumberOfProbes < 1 || NumberOfProbes > NumberOfLists)
+        {
+            throw new ArgumentOutOfRangeException(nameof(NumberOfProbes), NumberOfProbes, $"NumberOfProbes must be between 1 and NumberOfLists ({NumberOfLists}).");
+        }
+
+        if (KMeansIterations < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(KMeansIterations), KMeansIterations, "KMeansIterations must be at least 1.");
+        }
+
+        if (TrainingRowsPerList < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(TrainingRowsPerList), TrainingRowsPerList, "TrainingRowsPerList must be at least 1.");
+        }
+    }
+}

@@ -1,0 +1,153 @@
+using MLNet.KnnLinear.Search;
+using MLNet.KnnLinear.Search.Ivf;
+
+namespace MLNet.KnnLinear;
+
+/// <summary>
+/// Rows of floats searched for the nearest neighbours of queries: exact (<see cref="ExactIndexOptions"/>) or an
+/// inverted file (<see cref="IvfIndexOptions"/>). What a kNN model searches (<see cref="KnnModelParameters.Index"/>),
+/// and usable on its own for similarity search. Searching is thread-safe; <see cref="SetSearchSize"/> is not (call it
+/// between searches).
+/// </summary>
+public sealed class NeighborIndex
+{
+    private readonly FlatIndex? _exact;
+    private readonly IvfFlatIndex? _ivf;
+
+    internal NeighborIndex(FlatIndex exact) => _exact = exact;
+
+    internal NeighborIndex(IvfFlatIndex ivf) => _ivf = ivf;
+
+    /// <summary>The number of rows held.</summary>
+    public int Count => Inner.Count;
+
+    /// <summary>The length of every row and query.</summary>
+    public int Dimension => Inner.Dimension;
+
+    /// <summary>The distance rows are ranked by.</summary>
+    public KnnDistance Distance => Inner.Distance;
+
+    /// <summary>
+    /// Memory held for the rows and the index structure, in bytes: rows as float32 panels (L2, cosine) or bytes (L1 on
+    /// pixels), plus centroids and row numbers for an inverted file.
+    /// </summary>
+    public long SizeInBytes => _exact?.MemoryBytes ?? _ivf!.MemoryBytes;
+
+    internal INeighborIndex Inner => (INeighborIndex?)_exact ?? _ivf!;
+
+    internal FlatIndex? Exact => _exact;
+
+    internal IvfFlatIndex? Ivf => _ivf;
+
+    /// <summary>
+    /// Builds an index over <paramref name="rows"/> (row-major, <paramref name="dimension"/> values each).
+    /// </summary>
+    /// <param name="rows">The rows, row-major; finite values.</param>
+    /// <param name="dimension">Values per row.</param>
+    /// <param name="distance">The distance to rank by.</param>
+    /// <param name="options">The index kind; null is exact.</param>
+    /// <exception cref="ArgumentException">The data is not a whole number of rows, or holds NaN or infinite values.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range for this data (named in the message).</exception>
+    public static NeighborIndex Build(ReadOnlySpan<float> rows, int dimension, KnnDistance distance, NeighborIndexOptions? options = null)
+        => Build(rows, dimension, distance, options, maxThreads: 0);
+
+    internal static NeighborIndex Build(ReadOnlySpan<float> rows, int dimension, KnnDistance distance, NeighborIndexOptions? options, int maxThreads)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(dimension, 1);
+        if (!Enum.IsDefined(distance))
+        {
+            throw new ArgumentOutOfRangeException(nameof(distance), distance, $"Distance must be one of {string.Join(", ", Enum.GetNames<KnnDistance>())}.");
+        }
+
+        if (rows.IsEmpty || rows.Length % dimension != 0)
+        {
+            throw new ArgumentException($"The rows hold {rows.Length} values, which is not a positive multiple of the dimension {dimension}.", nameof(rows));
+        }
+
+        float largest = System.Numerics.Tensors.TensorPrimitives.MaxMagnitude(rows);
+        if (!float.IsFinite(largest))
+        {
+            throw new ArgumentException($"The rows hold {(float.IsNaN(largest) ? "NaN" : "an infinite value")}; rows must be finite.", nameof(rows));
+        }
+
+        options ??= new ExactIndexOptions();
+        options.Validate(rows.Length / dimension);
+        switch (options)
+        {
+            case IvfIndexOptions ivf:
+                return new NeighborIndex(IvfFlatIndex.Build(rows, dimension, distance, ivf, maxThreads));
+            default:
+                var builder = new FlatIndexBuilder(dimension, distance, rows.Length / dimension);
+                for (int r = 0; r < rows.Length / dimension; r++)
+                {
+                    builder.Append(rows.Slice(r * dimension, dimension));
+                }
+
+                return new NeighborIndex(builder.Build(maxThreads));
+        }
+    }
+
+    /// <summary>
+    /// The <paramref name="k"/> nearest rows of each query, faiss' layout: query-major, k per query, nearest first
+    /// (ties by row number); where fewer than k are found (an inverted file whose probed lists hold fewer rows), row
+    /// −1 and distance +∞ fill the rest. Distances are the index's own: Euclidean for L2 (faiss reports its square),
+    /// the sum of absolute differences for L1, 1 − cosine similarity for cosine.
+    /// </summary>
+    /// <param name="queries">Queries, row-major, <see cref="Dimension"/> values each.</param>
+    /// <param name="k">Neighbours per query, 1 to <see cref="Count"/>.</param>
+    /// <param name="rows">Receives queries × k row numbers.</param>
+    /// <param name="distances">Receives queries × k distances.</param>
+    public void Search(ReadOnlySpan<float> queries, int k, Span<int> rows, Span<float> distances)
+    {
+        if (k < 1 || k > Count)
+        {
+            throw new ArgumentOutOfRangeException(nameof(k), k, $"k must be between 1 and the {Count} rows held.");
+        }
+
+        if (queries.Length % Dimension != 0)
+        {
+            throw new ArgumentException($"The queries hold {queries.Length} values, which is not a multiple of the dimension {Dimension}.", nameof(queries));
+        }
+
+        long needed = (long)(queries.Length / Dimension) * k;
+        if (rows.Length < needed || distances.Length < needed)
+        {
+            throw new ArgumentException($"The result spans must hold queries × k = {needed} values; they hold {rows.Length} and {distances.Length}.", rows.Length < needed ? nameof(rows) : nameof(distances));
+        }
+
+        Inner.Search(queries, k, distances, rows);
+    }
+
+    /// <summary>
+    /// Sets how much an approximate index searches: the number of probed lists of an inverted file (1 to its list
+    /// count). More is slower and finds more; probing every list gives the exact result.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The index is exact (it has no search size).</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The size is out of range for the index.</exception>
+    public void SetSearchSize(int probesOrEf)
+    {
+        if (_ivf is null)
+        {
+            throw new InvalidOperationException("An exact index compares every row; it has no search size to set.");
+        }
+
+        if (probesOrEf < 1 || probesOrEf > _ivf.NumberOfLists)
+        {
+            throw new ArgumentOutOfRangeException(nameof(probesOrEf), probesOrEf, $"The number of probes must be between 1 and the {_ivf.NumberOfLists} lists.");
+        }
+
+        _ivf.NumberOfProbes = probesOrEf;
+    }
+
+    internal void CopyRow(int row, Span<float> destination)
+    {
+        if (_exact is not null)
+        {
+            _exact.CopyRow(row, destination);
+        }
+        else
+        {
+            _ivf!.CopyRow(row, destination);
+        }
+    }
+}

@@ -139,6 +139,41 @@ public sealed class NeighborIndex
         _ivf.NumberOfProbes = probesOrEf;
     }
 
+    /// <summary>
+    /// Writes the index in faiss' binary format, for <c>faiss.read_index</c>: exact L2 as IndexFlatL2, exact L1 as
+    /// IndexFlat (METRIC_L1), an inverted file as IndexIVFFlat with its quantizer and lists (row numbers as ids, the
+    /// current number of probes as nprobe). Cosine is written as inner product on unit-length rows (IndexFlatIP /
+    /// an inner-product IndexIVFFlat): faiss then ranks by cosine similarity for unit-length queries, and reports the
+    /// similarity, not 1 − similarity.
+    /// </summary>
+    /// <param name="path">The file to write.</param>
+    /// <exception cref="NotSupportedException">An L1 inverted file (faiss' IndexIVFFlat searches by L2 or inner product only).</exception>
+    public void SaveFaiss(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        if (_ivf is { Distance: KnnDistance.L1 })
+        {
+            throw new NotSupportedException("faiss' IndexIVFFlat searches by L2 or inner product only, so an L1 inverted file has no faiss form; save an exact L1 index, or build the inverted file with L2 or cosine.");
+        }
+
+        using var file = File.Create(path);
+        MLNet.KnnLinear.Search.Faiss.FaissWriter.Write(this, file);
+    }
+
+    /// <summary>
+    /// Reads an index faiss wrote (<c>faiss.write_index</c>): IndexFlatL2, IndexFlatIP, IndexFlat with METRIC_L1, and
+    /// IndexIVFFlat (L2 or inner product) with array inverted lists and the ids faiss' <c>add</c> gives (0, 1, …).
+    /// Inner-product indexes load as cosine and must hold unit-length vectors.
+    /// </summary>
+    /// <param name="path">The faiss file.</param>
+    /// <exception cref="InvalidDataException">The file is damaged, or holds an index kind, metric or id scheme this library does not read (the message says which).</exception>
+    public static NeighborIndex LoadFaiss(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        using var file = File.OpenRead(path);
+        return MLNet.KnnLinear.Search.Faiss.FaissReader.Read(file, path);
+    }
+
     internal void CopyRow(int row, Span<float> destination)
     {
         if (_exact is not null)

@@ -1,0 +1,279 @@
+using System.Numerics.Tensors;
+using MLNet.KnnLinear.Search.Ivf;
+
+namespace MLNet.KnnLinear.Search.Faiss;
+
+/// <summary>
+/// Reads faiss' binary format (see <see cref="FaissWriter"/>): <c>IxF2</c>, <c>IxFI</c>, <c>IxFl</c> (L1) and
+/// <c>IwFl</c> with array inverted lists. Inner-product indexes load as cosine when their rows are unit length (as
+/// <c>SaveFaiss</c> and faiss' usual cosine recipe write them) and are refused otherwise. Every count is checked
+/// against the bytes left before anything is allocated; a damaged or unsupported file is an
+/// <see cref="InvalidDataException"/> that says what was found where.
+/// </summary>
+internal sealed class FaissReader
+{
+    private readonly BinaryReader _reader;
+    private readonly Stream _stream;
+    private readonly string _path;
+
+    private FaissReader(Stream stream, string path)
+    {
+        _stream = stream;
+        _reader = new BinaryReader(stream, System.Text.Encoding.ASCII, leaveOpen: true);
+        _path = path;
+    }
+
+    public static NeighborIndex Read(Stream stream, string path)
+    {
+        var reader = new FaissReader(stream, path);
+        try
+        {
+            return reader.ReadIndex();
+        }
+        catch (EndOfStreamException)
+        {
+            throw reader.Invalid("the file ends in the middle of a field (truncated?)");
+        }
+    }
+
+    private NeighborIndex ReadIndex()
+    {
+        string code = ReadCode();
+        switch (code)
+        {
+            case "IxF2":
+            case "IxFI":
+            case "IxFl":
+            {
+                var (d, count, distance) = ReadHeader(code);
+                var rows = ReadFlatRows(d, count, distance);
+                return NeighborIndex.Build(rows, d, distance);
+            }
+
+            case "IwFl":
+                return new NeighborIndex(ReadInvertedFile());
+            case "IHNf":
+                throw Invalid("it holds an IndexHNSWFlat ('IHNf'); this version reads exact (IxF2, IxFI, IxFl) and inverted-file (IwFl) indexes");
+            default:
+                throw Invalid($"index type '{code}' is not one this library reads (IxF2, IxFI, IxFl, IwFl)");
+        }
+    }
+
+    private IvfFlatIndex ReadInvertedFile()
+    {
+        var (d, count, distance) = ReadHeader("IwFl");
+        CheckBytes((ulong)count, (4 * d) + 8, "vectors and ids");
+        if (distance == KnnDistance.L1)
+        {
+            throw Invalid("an L1 IndexIVFFlat cannot be searched by faiss or this library");
+        }
+
+        int lists = CheckedInt(_reader.ReadUInt64(), "nlist", 1, Math.Max(1, count));
+        int probes = (int)Math.Clamp(_reader.ReadUInt64(), 1UL, (ulong)lists);
+        string quantizerCode = ReadCode();
+        if (quantizerCode is not ("IxF2" or "IxFI"))
+        {
+            throw Invalid($"the inverted file's quantizer is '{quantizerCode}'; an IxF2 or IxFI flat index was expected");
+        }
+
+        var (qd, qcount, qdistance) = ReadHeader(quantizerCode);
+        if (qd != d || qcount != lists || qdistance != distance)
+        {
+            throw Invalid($"the quantizer holds {qcount} centroids of dimension {qd} ({qdistance}); the inverted file needs {lists} of dimension {d} ({distance})");
+        }
+
+        var centroids = ReadFloats(_reader.ReadUInt64(), (long)lists * d, "centroids");
+        byte directMap = _reader.ReadByte();
+        Skip(_reader.ReadUInt64(), 8, "direct map");
+        if (directMap == 2)
+        {
+            Skip(_reader.ReadUInt64(), 16, "direct map hash table");
+        }
+        else if (directMap > 2)
+        {
+            throw Invalid($"direct map type {directMap} is not 0, 1 or 2");
+        }
+
+        string listsCode = ReadCode();
+        if (listsCode != "ilar")
+        {
+            throw Invalid($"the inverted lists are stored as '{listsCode}'; array lists ('ilar') were expected");
+        }
+
+        if (_reader.ReadUInt64() != (ulong)lists || _reader.ReadUInt64() != 4UL * (ulong)d)
+        {
+            throw Invalid("the inverted lists' list count or code size does not match the index");
+        }
+
+        var sizes = new long[lists];
+        string sizeKind = ReadCode();
+        ulong entries = _reader.ReadUInt64();
+        CheckBytes(entries, 8, "list sizes");
+        if (sizeKind == "full")
+        {
+            if (entries != (ulong)lists)
+            {
+                throw Invalid($"{entries} list sizes for {lists} lists");
+            }
+
+            for (int l = 0; l < lists; l++)
+            {
+                sizes[l] = (long)Math.Min(_reader.ReadUInt64(), long.MaxValue);
+            }
+        }
+        else if (sizeKind == "sprs" && entries % 2 == 0)
+        {
+            for (ulong i = 0; i < entries; i += 2)
+            {
+                ulong list = _reader.ReadUInt64();
+                ulong size = _reader.ReadUInt64();
+                if (list >= (ulong)lists)
+                {
+                    throw Invalid($"list {list} is beyond the {lists} lists");
+                }
+
+                sizes[list] = (long)Math.Min(size, long.MaxValue);
+            }
+        }
+        else
+        {
+            throw Invalid($"list sizes of kind '{sizeKind}' with {entries} entries");
+        }
+
+        if (sizes.Sum() != count)
+        {
+            throw Invalid($"the lists hold {sizes.Sum()} vectors; the header says {count}");
+        }
+
+        var ids = new int[lists][];
+        var values = new float[lists][];
+        var seen = new bool[count];
+        for (int l = 0; l < lists; l++)
+        {
+            values[l] = sizes[l] == 0 ? [] : ReadFloats((ulong)(sizes[l] * d), sizes[l] * d, $"list {l}");
+            ids[l] = new int[sizes[l]];
+            CheckBytes((ulong)sizes[l], 8, $"list {l}'s ids");
+            for (long i = 0; i < sizes[l]; i++)
+            {
+                long id = _reader.ReadInt64();
+                if (id < 0 || id >= count || seen[id])
+                {
+                    throw Invalid($"list {l} holds id {id}; this library needs the ids 0 .. {count - 1} (faiss' add, not add_with_ids), each once");
+                }
+
+                seen[id] = true;
+                ids[l][i] = (int)id;
+            }
+
+            if (distance == KnnDistance.Cosine)
+            {
+                RequireUnitRows(values[l], d);
+            }
+        }
+
+        return IvfFlatIndex.FromLists(centroids, ids, values, d, distance, probes, maxThreads: 0);
+    }
+
+    private (int Dimension, int Count, KnnDistance Distance) ReadHeader(string code)
+    {
+        int d = _reader.ReadInt32();
+        long count = _reader.ReadInt64();
+        _reader.ReadInt64();
+        _reader.ReadInt64();
+        _reader.ReadByte();
+        int metric = _reader.ReadInt32();
+        if (metric > FaissWriter.MetricL2)
+        {
+            _reader.ReadSingle();
+        }
+
+        if (d < 1 || count < 0 || count > int.MaxValue)
+        {
+            throw Invalid($"'{code}' has dimension {d} and {count} vectors");
+        }
+
+        var distance = metric switch
+        {
+            FaissWriter.MetricL2 => KnnDistance.L2,
+            FaissWriter.MetricL1 => KnnDistance.L1,
+            FaissWriter.MetricInnerProduct => KnnDistance.Cosine,
+            _ => throw Invalid($"metric {metric} is not L2 (1), inner product (0) or L1 (2)"),
+        };
+        return (d, (int)count, distance);
+    }
+
+    private float[] ReadFlatRows(int d, int count, KnnDistance distance)
+    {
+        var rows = ReadFloats(_reader.ReadUInt64(), (long)count * d, "vectors");
+        if (count == 0)
+        {
+            throw Invalid("the index holds no vectors");
+        }
+
+        if (distance == KnnDistance.Cosine)
+        {
+            RequireUnitRows(rows, d);
+        }
+
+        return rows;
+    }
+
+    private float[] ReadFloats(ulong stored, long expected, string what)
+    {
+        if (stored != (ulong)expected)
+        {
+            throw Invalid($"{what}: {stored} floats stored, {expected} expected");
+        }
+
+        CheckBytes(stored, 4, what);
+        if (stored > (ulong)Array.MaxLength)
+        {
+            throw Invalid($"{what}: {stored} floats do not fit one array");
+        }
+
+        var values = new float[stored];
+        _stream.ReadExactly(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()));
+        return values;
+    }
+
+    private void RequireUnitRows(float[] rows, int d)
+    {
+        for (int r = 0; r < rows.Length / d; r++)
+        {
+            float norm = TensorPrimitives.Norm(rows.AsSpan(r * d, d));
+            if (Math.Abs(norm - 1f) > 1e-3f)
+            {
+                throw Invalid($"it is an inner-product index whose vector {r} has length {norm}; inner product is read as cosine, which needs unit-length vectors (normalise them before adding to faiss)");
+            }
+        }
+    }
+
+    private void Skip(ulong count, int bytesEach, string what)
+    {
+        CheckBytes(count, bytesEach, what);
+        _stream.Seek((long)count * bytesEach, SeekOrigin.Current);
+    }
+
+    private void CheckBytes(ulong count, int bytesEach, string what)
+    {
+        long left = _stream.Length - _stream.Position;
+        if (count > (ulong)(left / bytesEach))
+        {
+            throw Invalid($"{what}: {count} entries of {bytesEach} bytes, but only {left} bytes are left");
+        }
+    }
+
+    private int CheckedInt(ulong value, string what, long min, long max)
+    {
+        if (value < (ulong)min || value > (ulong)max)
+        {
+            throw Invalid($"{what} is {value}, expected {min} to {max}");
+        }
+
+        return (int)value;
+    }
+
+    private string ReadCode() => System.Text.Encoding.ASCII.GetString(_reader.ReadBytes(4) is { Length: 4 } bytes ? bytes : throw new EndOfStreamException());
+
+    private InvalidDataException Invalid(string problem) => new($"'{_path}' is not a faiss index this library can read: {problem}.");
+}

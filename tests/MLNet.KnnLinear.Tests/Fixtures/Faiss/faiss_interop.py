@@ -1,0 +1,61 @@
+#!/usr/bin/python3
+"""faiss side of FaissInteropTests (Debian's python3-faiss 1.7.3; the library never needs Python).
+
+    faiss_interop.py search DIR   read every DIR/*.faiss that MLNet.KnnLinear wrote, search DIR/queries.f32
+                                   (float32, row-major, d from the index) for k = int(DIR/k.txt) and write
+                                   DIR/<name>.ids (int64) and DIR/<name>.dist (float32)
+    faiss_interop.py build DIR    from DIR/rows.f32 and DIR/queries.f32 (d = int(DIR/d.txt)) build with faiss
+                                   flat_l2, flat_l1, flat_ip (unit rows), ivf_l2 (nlist 8, nprobe 3) and
+                                   ivf_ip (unit rows, nlist 8, nprobe 3); write each as DIR/faiss_<name>.faiss and
+                                   its k-NN results as DIR/faiss_<name>.ids / .dist
+"""
+import glob
+import os
+import sys
+
+import faiss
+import numpy as np
+
+faiss.omp_set_num_threads(1)
+mode, folder = sys.argv[1], sys.argv[2]
+k = int(open(os.path.join(folder, "k.txt")).read())
+
+
+def save(name, index, queries):
+    distances, ids = index.search(queries, k)
+    ids.astype(np.int64).tofile(os.path.join(folder, name + ".ids"))
+    distances.astype(np.float32).tofile(os.path.join(folder, name + ".dist"))
+
+
+if mode == "search":
+    for path in sorted(glob.glob(os.path.join(folder, "*.faiss"))):
+        index = faiss.read_index(path)
+        queries = np.fromfile(os.path.join(folder, "queries.f32"), dtype=np.float32).reshape(-1, index.d)
+        name = os.path.splitext(os.path.basename(path))[0]
+        if name.endswith("cosine"):
+            queries = queries / np.linalg.norm(queries, axis=1, keepdims=True)
+        save(name, index, queries)
+        print(name, type(index).__name__, index.ntotal)
+else:
+    d = int(open(os.path.join(folder, "d.txt")).read())
+    rows = np.fromfile(os.path.join(folder, "rows.f32"), dtype=np.float32).reshape(-1, d)
+    queries = np.fromfile(os.path.join(folder, "queries.f32"), dtype=np.float32).reshape(-1, d)
+    unit_rows = rows / np.linalg.norm(rows, axis=1, keepdims=True)
+    unit_queries = queries / np.linalg.norm(queries, axis=1, keepdims=True)
+    indexes = {}
+    indexes["flat_l2"] = (faiss.IndexFlatL2(d), rows, queries)
+    indexes["flat_l1"] = (faiss.IndexFlat(d, faiss.METRIC_L1), rows, queries)
+    indexes["flat_ip"] = (faiss.IndexFlatIP(d), unit_rows, unit_queries)
+    for name, metric, data, q in [("ivf_l2", faiss.METRIC_L2, rows, queries), ("ivf_ip", faiss.METRIC_INNER_PRODUCT, unit_rows, unit_queries)]:
+        quantizer = faiss.IndexFlatL2(d) if metric == faiss.METRIC_L2 else faiss.IndexFlatIP(d)
+        ivf = faiss.IndexIVFFlat(quantizer, d, 8, metric)
+        ivf.train(data)
+        ivf.nprobe = 3
+        ivf.own_fields = True
+        quantizer.this.disown()
+        indexes[name] = (ivf, data, q)
+    for name, (index, data, q) in indexes.items():
+        index.add(data)
+        faiss.write_index(index, os.path.join(folder, "faiss_" + name + ".faiss"))
+        save("faiss_" + name, index, q)
+        print(name, index.ntotal)

@@ -1,0 +1,112 @@
+using System.Runtime.InteropServices;
+using MLNet.KnnLinear.Tests.Support;
+
+namespace MLNet.KnnLinear.Tests.Search;
+
+/// <summary>
+/// faiss interop with the real faiss (Debian's python3-faiss 1.7.3): files we write load in faiss and return our
+/// neighbours; files faiss writes load here and return faiss' neighbours. Random float data, so no distance ties.
+/// </summary>
+public sealed class FaissInteropTests
+{
+    private const int Dimension = 12;
+    private const int K = 10;
+
+    [SkippableFact]
+    public void OurFiles_LoadInFaiss_AndReturnOurNeighbours()
+    {
+        FaissPython.Require();
+        string folder = Folder(out var rows, out var queries);
+        var indexes = new Dictionary<string, NeighborIndex>
+        {
+            ["exact_l2"] = NeighborIndex.Build(rows, Dimension, KnnDistance.L2),
+            ["exact_l1"] = NeighborIndex.Build(rows, Dimension, KnnDistance.L1),
+            ["exact_cosine"] = NeighborIndex.Build(rows, Dimension, KnnDistance.Cosine),
+            ["ivf_l2"] = NeighborIndex.Build(rows, Dimension, KnnDistance.L2, new IvfIndexOptions { NumberOfLists = 10, NumberOfProbes = 3 }),
+            ["ivf_cosine"] = NeighborIndex.Build(rows, Dimension, KnnDistance.Cosine, new IvfIndexOptions { NumberOfLists = 10, NumberOfProbes = 3 }),
+        };
+        foreach (var (name, index) in indexes)
+        {
+            index.SaveFaiss(Path.Combine(folder, name + ".faiss"));
+        }
+
+        FaissPython.RunScript("search", folder);
+
+        foreach (var (name, index) in indexes)
+        {
+            var (ours, distances) = IvfIndexTests.Search(index, queries, K);
+            var theirs = ReadIds(Path.Combine(folder, name + ".ids"));
+            theirs.Should().Equal(ours, $"faiss searching our {name} file finds our neighbours");
+            var faissDistances = Read<float>(Path.Combine(folder, name + ".dist"));
+            for (int i = 0; i < faissDistances.Length; i++)
+            {
+                // faiss reports squared L2 and cosine similarity; ours are L2 and 1 − similarity.
+                double expected = name.EndsWith("l2", StringComparison.Ordinal) ? distances[i] * (double)distances[i] : name.EndsWith("cosine", StringComparison.Ordinal) ? 1 - distances[i] : distances[i];
+                faissDistances[i].Should().BeApproximately((float)expected, 1e-3f * (float)Math.Max(1, Math.Abs(expected)), $"{name} distance {i}");
+            }
+        }
+    }
+
+    [SkippableFact]
+    public void FaissFiles_LoadHere_AndReturnFaissNeighbours()
+    {
+        FaissPython.Require();
+        string folder = Folder(out _, out var queries);
+        FaissPython.RunScript("build", folder);
+
+        foreach (string name in new[] { "flat_l2", "flat_l1", "flat_ip", "ivf_l2", "ivf_ip" })
+        {
+            var index = NeighborIndex.LoadFaiss(Path.Combine(folder, $"faiss_{name}.faiss"));
+            index.Count.Should().Be(2000);
+            index.Distance.Should().Be(name.EndsWith("l2", StringComparison.Ordinal) ? KnnDistance.L2 : name.EndsWith("l1", StringComparison.Ordinal) ? KnnDistance.L1 : KnnDistance.Cosine);
+            var (ours, _) = IvfIndexTests.Search(index, queries, K);
+            ReadIds(Path.Combine(folder, $"faiss_{name}.ids")).Should().Equal(ours, $"our search of faiss' {name} file finds faiss' neighbours");
+        }
+    }
+
+    [Fact]
+    public void DamagedFiles_AreInvalidDataNamingTheProblem()
+    {
+        string folder = RepoPaths.NewTempDirectory();
+        var rows = IvfIndexTests.Clustered(300, 4, centers: 5, seed: 1);
+        string path = Path.Combine(folder, "ivf.faiss");
+        NeighborIndex.Build(rows, 4, KnnDistance.L2, new IvfIndexOptions { NumberOfLists = 5, NumberOfProbes = 2 }).SaveFaiss(path);
+        var bytes = File.ReadAllBytes(path);
+        NeighborIndex.LoadFaiss(path).Count.Should().Be(300);
+
+        File.WriteAllBytes(path, bytes[..(bytes.Length - 9)]);
+        FluentActions.Invoking(() => NeighborIndex.LoadFaiss(path)).Should().Throw<InvalidDataException>().WithMessage("*ids: 50 entries of 8 bytes, but only 391 bytes are left*");
+
+        var huge = bytes.ToArray();
+        BitConverter.GetBytes(int.MaxValue - 1L).CopyTo(huge, 8); // ntotal
+        File.WriteAllBytes(path, huge);
+        FluentActions.Invoking(() => NeighborIndex.LoadFaiss(path)).Should().Throw<InvalidDataException>().WithMessage("*bytes are left*");
+
+        var unknown = bytes.ToArray();
+        "IxXX"u8.CopyTo(unknown);
+        File.WriteAllBytes(path, unknown);
+        FluentActions.Invoking(() => NeighborIndex.LoadFaiss(path)).Should().Throw<InvalidDataException>().WithMessage("*'IxXX'*");
+
+        var l1 = NeighborIndex.Build(rows, 4, KnnDistance.L1, new IvfIndexOptions { NumberOfLists = 5, NumberOfProbes = 2 });
+        FluentActions.Invoking(() => l1.SaveFaiss(path)).Should().Throw<NotSupportedException>().WithMessage("*L1 inverted file*");
+    }
+
+    private static string Folder(out float[] rows, out float[] queries)
+    {
+        string folder = RepoPaths.NewTempDirectory();
+        var random = new Random(11);
+        rows = Enumerable.Range(0, 2000 * Dimension).Select(_ => (float)((random.NextDouble() * 2) - 0.5)).ToArray();
+        queries = Enumerable.Range(0, 40 * Dimension).Select(_ => (float)((random.NextDouble() * 2) - 0.5)).ToArray();
+        File.WriteAllBytes(Path.Combine(folder, "rows.f32"), MemoryMarshal.AsBytes(rows.AsSpan()).ToArray());
+        File.WriteAllBytes(Path.Combine(folder, "queries.f32"), MemoryMarshal.AsBytes(queries.AsSpan()).ToArray());
+        File.WriteAllText(Path.Combine(folder, "k.txt"), K.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        File.WriteAllText(Path.Combine(folder, "d.txt"), Dimension.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        return folder;
+    }
+
+    private static int[] ReadIds(string path) => [.. Read<long>(path).Select(id => (int)id)];
+
+    private static T[] Read<T>(string path)
+        where T : unmanaged
+        => MemoryMarshal.Cast<byte, T>(File.ReadAllBytes(path)).ToArray();
+}

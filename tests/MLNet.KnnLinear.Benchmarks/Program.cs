@@ -4,5 +4,12 @@ using BenchmarkDotNet.Running;
 
 // dotnet run -c Release --project tests/MLNet.KnnLinear.Benchmarks -- --filter '*SearchBenchmarks*'
 // Searches take seconds each, so one launch with a warm-up and three measured iterations is plenty.
+if (args.Length > 0 && args[0] == "ann")
+{
+    // The approximate-search recall sweep beside faiss (AnnRecallRun): `-- ann [A|B] [nlist] [data dir]`.
+    return MLNet.KnnLinear.Benchmarks.AnnRecallRun.Run(args);
+}
+
 var job = Job.Default.WithLaunchCount(1).WithWarmupCount(1).WithIterationCount(3);
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, DefaultConfig.Instance.AddJob(job.AsDefault()));
+return 0;

@@ -18,8 +18,8 @@ public sealed class IvfIndexOptions : NeighborIndexOptions
     /// <summary>Seed of the k-means sample and initial centroids: the same seed and rows give the same index, whatever the thread count. Default 1.</summary>
     public int Seed { get; set; } = 1;
 
-    /// <summary>k-means iterations. Default 20.</summary>
-    public int KMeansIterations { get; set; } = 20;
+    /// <summary>k-means iterations. Default 10, as faiss uses for an inverted file's quantizer.</summary>
+    public int KMeansIterations { get; set; } = 10;
 
     /// <summary>Rows k-means trains on per list (a seeded sample; all rows when there are fewer). Default 256, as faiss.</summary>
     public int TrainingRowsPerList { get; set; } = 256;

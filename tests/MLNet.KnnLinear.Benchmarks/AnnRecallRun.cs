@@ -1,0 +1,107 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace MLNet.KnnLinear.Benchmarks;
+
+/// <summary>
+/// Approximate search against exact search on the CIFAR-derived set (129,088 rows: the 8,068 shared training
+/// images × 8 shifts of up to 3 pixels, edge pixels repeated, × 2 horizontal flips; <see cref="AnnData"/>), queries the
+/// 1,017 test images, k = 10, L2. Set A: raw pixels (3,072); set B: 4 × 4 average-pooled pixels (192). For the
+/// inverted file: build time, memory, and batch queries per second at the smallest number of probes reaching
+/// recall@10 ≥ 0.90 / 0.95 / 0.99 against our exact search; then reference/ann_reference.py measures faiss'
+/// IndexFlatL2 and IndexIVFFlat on the same data (the same generator in numpy) in the same run.
+/// A stopwatch harness, not BenchmarkDotNet: a recall sweep is one build and many searches.
+/// <code>dotnet run -c Release --project tests/MLNet.KnnLinear.Benchmarks -- ann [A|B] [nlist] [data dir]</code>
+/// </summary>
+public static class AnnRecallRun
+{
+    private static readonly int[] ProbeSweep = [1, 2, 4, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256];
+    private static readonly double[] RecallTargets = [0.90, 0.95, 0.99];
+
+    public static int Run(string[] args)
+    {
+        string set = args.Length > 1 ? args[1].ToUpperInvariant() : "B";
+        int lists = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 1024;
+        string dataDir = args.Length > 3 ? args[3] : Environment.GetEnvironmentVariable("CIFAR10_DIR") ?? Path.GetFullPath("../shared/data/cifar-10-batches-bin");
+        var (rows, queries, d) = AnnData.Load(dataDir, pooled: set == "B");
+        int n = rows.Length / d;
+        int q = queries.Length / d;
+        const int k = 10;
+        Console.WriteLine($"set {set}: {n:N0} rows × {d}, {q:N0} queries, k = {k}, L2, {Environment.ProcessorCount} threads");
+
+        var watch = Stopwatch.StartNew();
+        var exact = NeighborIndex.Build(rows, d, KnnDistance.L2);
+        var truthRows = new int[q * k];
+        var truthDistances = new float[q * k];
+        exact.Search(queries, k, truthRows, truthDistances); // lays the rows out
+        watch.Restart();
+        exact.Search(queries, k, truthRows, truthDistances);
+        double exactSeconds = watch.Elapsed.TotalSeconds;
+        Console.WriteLine($"ours exact: {q / exactSeconds:N0} q/s, {exact.SizeInBytes / 1e6:N0} MB");
+        exact = null;
+        GC.Collect();
+
+        watch.Restart();
+        var ivf = NeighborIndex.Build(rows, d, KnnDistance.L2, new IvfIndexOptions { NumberOfLists = lists, NumberOfProbes = 1 });
+        double build = watch.Elapsed.TotalSeconds;
+        Console.WriteLine($"ours IVF{lists}: build {build:F1} s, {ivf.SizeInBytes / 1e6:N0} MB");
+        var found = new int[q * k];
+        var distances = new float[q * k];
+        var results = new List<(int Probes, double Recall, double Qps)>();
+        foreach (int probes in ProbeSweep.Where(p => p <= lists))
+        {
+            ivf.SetSearchSize(probes);
+            ivf.Search(queries, k, found, distances);
+            watch.Restart();
+            int repeats = 0;
+            do
+            {
+                ivf.Search(queries, k, found, distances);
+                repeats++;
+            }
+            while (watch.Elapsed.TotalSeconds < 1.0);
+            double qps = q * repeats / watch.Elapsed.TotalSeconds;
+            double recall = Recall(truthRows, found, k);
+            results.Add((probes, recall, qps));
+            Console.WriteLine($"  nprobe {probes,3}: recall@10 {recall:F3}, {qps:N0} q/s");
+            if (recall >= 0.995)
+            {
+                break;
+            }
+        }
+
+        foreach (double target in RecallTargets)
+        {
+            var hit = results.FirstOrDefault(r => r.Recall >= target);
+            Console.WriteLine(hit.Probes == 0 ? $"ours IVF{lists} at recall ≥ {target:F2}: not reached" : $"ours IVF{lists} at recall ≥ {target:F2}: nprobe {hit.Probes}, {hit.Qps:N0} q/s (recall {hit.Recall:F3})");
+        }
+
+        string script = Path.Combine(AppContext.BaseDirectory, "reference", "ann_reference.py");
+        if (File.Exists("/usr/bin/python3") && File.Exists(script))
+        {
+            Console.WriteLine("faiss, same data, same run:");
+            var start = new ProcessStartInfo("/usr/bin/python3", $"\"{script}\" {set} {lists} \"{dataDir}\"") { RedirectStandardOutput = false };
+            using var process = Process.Start(start)!;
+            process.WaitForExit();
+        }
+
+        return 0;
+    }
+
+    private static double Recall(int[] truth, int[] found, int k)
+    {
+        int hits = 0;
+        var expected = new HashSet<int>();
+        for (int q = 0; q < truth.Length / k; q++)
+        {
+            expected.Clear();
+            expected.UnionWith(truth.AsSpan(q * k, k).ToArray());
+            for (int i = 0; i < k; i++)
+            {
+                hits += expected.Contains(found[(q * k) + i]) ? 1 : 0;
+            }
+        }
+
+        return (double)hits / truth.Length;
+    }
+}

@@ -1,0 +1,86 @@
+#!/usr/bin/python3
+"""faiss' side of the approximate-search comparison (AnnRecallRun.cs): the same CIFAR-derived rows built with numpy
+(see AnnData.cs: 8 shifts with edge pixels repeated x 2 flips of each training image, image-major; set B 4x4 average
+pooled), the 1,017 test images as queries, k = 10, L2. faiss 1.7.3 (Debian's python3-faiss with
+libopenblas0-pthread), all cores: IndexFlatL2, then IndexIVFFlat(nlist) trained with faiss' defaults; build time,
+memory, recall@10 and batch queries per second over an nprobe sweep, and the smallest nprobe reaching each target.
+
+    /usr/bin/python3 tests/MLNet.KnnLinear.Benchmarks/reference/ann_reference.py [A|B] [nlist] [data dir]
+"""
+import os
+import sys
+import time
+
+import faiss
+import numpy as np
+
+SHIFTS = [(0, 0), (3, 0), (-3, 0), (0, 3), (0, -3), (2, 2), (-2, -2), (1, -1)]
+SWEEP = [1, 2, 4, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256]
+TARGETS = [0.90, 0.95, 0.99]
+
+set_name = sys.argv[1].upper() if len(sys.argv) > 1 else "B"
+nlist = int(sys.argv[2]) if len(sys.argv) > 2 else 1024
+data_dir = sys.argv[3] if len(sys.argv) > 3 else "../shared/data/cifar-10-batches-bin"
+
+
+def read(names):
+    raw = np.concatenate([np.fromfile(os.path.join(data_dir, n), dtype=np.uint8).reshape(-1, 3073) for n in names])
+    return raw[:, 1:].reshape(-1, 3, 32, 32).astype(np.float32)
+
+
+def shifted(images, dx, dy, flip):
+    x = np.arange(32)
+    xs = 31 - x if flip else x
+    sx = np.clip(xs - dx, 0, 31)
+    sy = np.clip(np.arange(32) - dy, 0, 31)
+    return images[:, :, sy][:, :, :, sx]
+
+
+def emit(images):
+    if set_name == "B":
+        return images.reshape(-1, 3, 8, 4, 8, 4).mean(axis=(3, 5), dtype=np.float32).reshape(len(images), -1)
+    return images.reshape(len(images), -1)
+
+
+train = read([f"data_batch_{i}.bin" for i in range(1, 6)])
+test = read(["test_batch.bin"])
+variants = [emit(shifted(train, dx, dy, flip)) for (dx, dy) in SHIFTS for flip in (False, True)]
+rows = np.ascontiguousarray(np.stack(variants, axis=1).reshape(len(train) * 16, -1), dtype=np.float32)
+queries = np.ascontiguousarray(emit(test), dtype=np.float32)
+d = rows.shape[1]
+k = 10
+print(f"  faiss {faiss.__version__}, {faiss.omp_get_max_threads()} threads; {rows.shape[0]:,} rows x {d}", flush=True)
+
+flat = faiss.IndexFlatL2(d)
+flat.add(rows)
+start = time.perf_counter()
+_, truth = flat.search(queries, k)
+print(f"  faiss exact: {len(queries) / (time.perf_counter() - start):,.0f} q/s", flush=True)
+
+start = time.perf_counter()
+quantizer = faiss.IndexFlatL2(d)
+ivf = faiss.IndexIVFFlat(quantizer, d, nlist)
+ivf.train(rows)
+ivf.add(rows)
+build = time.perf_counter() - start
+memory = (rows.nbytes + rows.shape[0] * 8 + nlist * d * 4) / 1e6
+print(f"  faiss IVF{nlist}: build {build:.1f} s, about {memory:,.0f} MB (float32 lists, int64 ids, centroids)", flush=True)
+results = []
+for nprobe in [p for p in SWEEP if p <= nlist]:
+    ivf.nprobe = nprobe
+    ivf.search(queries, k)
+    repeats, start = 0, time.perf_counter()
+    while True:
+        _, found = ivf.search(queries, k)
+        repeats += 1
+        if time.perf_counter() - start >= 1.0:
+            break
+    qps = len(queries) * repeats / (time.perf_counter() - start)
+    recall = np.mean([len(set(found[i]) & set(truth[i])) / k for i in range(len(queries))])
+    results.append((nprobe, recall, qps))
+    print(f"    nprobe {nprobe:3d}: recall@10 {recall:.3f}, {qps:,.0f} q/s", flush=True)
+    if recall >= 0.995:
+        break
+for target in TARGETS:
+    hit = next((r for r in results if r[1] >= target), None)
+    print(f"  faiss IVF{nlist} at recall >= {target:.2f}: " + (f"nprobe {hit[0]}, {hit[2]:,.0f} q/s (recall {hit[1]:.3f})" if hit else "not reached"), flush=True)

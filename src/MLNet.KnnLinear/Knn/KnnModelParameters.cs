@@ -1,6 +1,7 @@
 using MLNet.KnnLinear.Knn;
 using MLNet.KnnLinear.Pipeline;
 using MLNet.KnnLinear.Search;
+using MLNet.KnnLinear.Search.Hnsw;
 using MLNet.KnnLinear.Search.Ivf;
 
 namespace MLNet.KnnLinear;
@@ -157,6 +158,19 @@ public sealed class KnnModelParameters
             return;
         }
 
+        if (_index.Hnsw is { } hnsw)
+        {
+            writer.Write((byte)RowLayout.Hnsw);
+            writer.Write(hnsw.M);
+            writer.Write(hnsw.ConstructionSearchSize);
+            writer.Write(hnsw.SearchSize);
+            writer.Write(hnsw.Entry);
+            writer.WriteArray(hnsw.Levels);
+            writer.WriteArray(hnsw.Links);
+            writer.WriteArray(hnsw.Rows);
+            return;
+        }
+
         var exact = _index.Exact!;
         writer.Write((byte)(exact.StoresBytes ? RowLayout.ExactBytes : RowLayout.ExactFloats));
         if (exact.StoresBytes)
@@ -200,9 +214,14 @@ public sealed class KnnModelParameters
             return new KnnModelParameters(new NeighborIndex(ReadInvertedFile(reader, features, rows, distance, maxThreads)), classes, classCount, k, weighting);
         }
 
+        if (layout == RowLayout.Hnsw && version >= 3)
+        {
+            return new KnnModelParameters(new NeighborIndex(ReadHnsw(reader, features, rows, distance, maxThreads)), classes, classCount, k, weighting);
+        }
+
         if (layout is not (RowLayout.ExactFloats or RowLayout.ExactBytes))
         {
-            throw reader.Invalid($"row layout {(int)layout} is not one of 0 (floats), 1 (bytes){(version >= 3 ? " or 2 (inverted file)" : string.Empty)}");
+            throw reader.Invalid($"row layout {(int)layout} is not one of 0 (floats), 1 (bytes){(version >= 3 ? ", 2 (inverted file) or 3 (HNSW)" : string.Empty)}");
         }
 
         bool bytes = layout == RowLayout.ExactBytes;
@@ -253,11 +272,45 @@ public sealed class KnnModelParameters
         }
     }
 
-    /// <summary>How the rows are stored in the model state (2 from version 3 on).</summary>
+    private static HnswIndex ReadHnsw(ModelStateReader reader, int features, int rows, KnnDistance distance, int maxThreads)
+    {
+        int m = reader.ReadInt32("HNSW M", 2, 1 << 16);
+        int efConstruction = reader.ReadInt32("efConstruction", 1);
+        int efSearch = reader.ReadInt32("efSearch", 1);
+        int entry = reader.ReadInt32("entry point", 0, rows - 1);
+        int[] levels = reader.ReadArray<int>(rows, "node layers");
+        foreach (int level in levels)
+        {
+            if (level < 0 || level > 15)
+            {
+                throw reader.Invalid($"a node's top layer is {level}, outside 0 .. 15");
+            }
+        }
+
+        if (levels[entry] != levels.Max())
+        {
+            throw reader.Invalid($"the entry point {entry} is not on the top layer");
+        }
+
+        int[] links = reader.ReadArray<int>(HnswIndex.SlotCount(levels, m), "links");
+        foreach (int link in links)
+        {
+            if (link < -1 || link >= rows)
+            {
+                throw reader.Invalid($"a link to {link} is outside the {rows} rows");
+            }
+        }
+
+        float[] values = reader.ReadArray<float>((long)rows * features, "rows");
+        return HnswIndex.FromParts(values, features, distance, m, efConstruction, efSearch, levels, links, entry, maxThreads);
+    }
+
+    /// <summary>How the rows are stored in the model state (2 and 3 from version 3 on).</summary>
     private enum RowLayout : byte
     {
         ExactFloats = 0,
         ExactBytes = 1,
         InvertedFile = 2,
+        Hnsw = 3,
     }
 }

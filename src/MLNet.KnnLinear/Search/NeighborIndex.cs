@@ -1,11 +1,12 @@
 using MLNet.KnnLinear.Search;
+using MLNet.KnnLinear.Search.Hnsw;
 using MLNet.KnnLinear.Search.Ivf;
 
 namespace MLNet.KnnLinear;
 
 /// <summary>
-/// Rows of floats searched for the nearest neighbours of queries: exact (<see cref="ExactIndexOptions"/>) or an
-/// inverted file (<see cref="IvfIndexOptions"/>). What a kNN model searches (<see cref="KnnModelParameters.Index"/>),
+/// Rows of floats searched for the nearest neighbours of queries: exact (<see cref="ExactIndexOptions"/>), an
+/// inverted file (<see cref="IvfIndexOptions"/>) or an HNSW graph (<see cref="HnswIndexOptions"/>). What a kNN model searches (<see cref="KnnModelParameters.Index"/>),
 /// and usable on its own for similarity search. Searching is thread-safe; <see cref="SetSearchSize"/> is not (call it
 /// between searches).
 /// </summary>
@@ -13,10 +14,13 @@ public sealed class NeighborIndex
 {
     private readonly FlatIndex? _exact;
     private readonly IvfFlatIndex? _ivf;
+    private readonly HnswIndex? _hnsw;
 
     internal NeighborIndex(FlatIndex exact) => _exact = exact;
 
     internal NeighborIndex(IvfFlatIndex ivf) => _ivf = ivf;
+
+    internal NeighborIndex(HnswIndex hnsw) => _hnsw = hnsw;
 
     /// <summary>The number of rows held.</summary>
     public int Count => Inner.Count;
@@ -31,13 +35,15 @@ public sealed class NeighborIndex
     /// Memory held for the rows and the index structure, in bytes: rows as float32 panels (L2, cosine) or bytes (L1 on
     /// pixels), plus centroids and row numbers for an inverted file.
     /// </summary>
-    public long SizeInBytes => _exact?.MemoryBytes ?? _ivf!.MemoryBytes;
+    public long SizeInBytes => _exact?.MemoryBytes ?? _ivf?.MemoryBytes ?? _hnsw!.MemoryBytes;
 
-    internal INeighborIndex Inner => (INeighborIndex?)_exact ?? _ivf!;
+    internal INeighborIndex Inner => (INeighborIndex?)_exact ?? (INeighborIndex?)_ivf ?? _hnsw!;
 
     internal FlatIndex? Exact => _exact;
 
     internal IvfFlatIndex? Ivf => _ivf;
+
+    internal HnswIndex? Hnsw => _hnsw;
 
     /// <summary>
     /// Builds an index over <paramref name="rows"/> (row-major, <paramref name="dimension"/> values each).
@@ -76,6 +82,8 @@ public sealed class NeighborIndex
         {
             case IvfIndexOptions ivf:
                 return new NeighborIndex(IvfFlatIndex.Build(rows, dimension, distance, ivf, maxThreads));
+            case HnswIndexOptions hnsw:
+                return new NeighborIndex(HnswIndex.Build(rows, dimension, distance, hnsw, maxThreads));
             default:
                 var builder = new FlatIndexBuilder(dimension, distance, rows.Length / dimension);
                 for (int r = 0; r < rows.Length / dimension; r++)
@@ -120,12 +128,20 @@ public sealed class NeighborIndex
 
     /// <summary>
     /// Sets how much an approximate index searches: the number of probed lists of an inverted file (1 to its list
-    /// count). More is slower and finds more; probing every list gives the exact result.
+    /// count; probing every list gives the exact result), or efSearch of an HNSW graph (at least 1; k is used when
+    /// larger). More is slower and finds more.
     /// </summary>
     /// <exception cref="InvalidOperationException">The index is exact (it has no search size).</exception>
     /// <exception cref="ArgumentOutOfRangeException">The size is out of range for the index.</exception>
     public void SetSearchSize(int probesOrEf)
     {
+        if (_hnsw is not null)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(probesOrEf, 1);
+            _hnsw.SearchSize = probesOrEf;
+            return;
+        }
+
         if (_ivf is null)
         {
             throw new InvalidOperationException("An exact index compares every row; it has no search size to set.");
@@ -142,12 +158,12 @@ public sealed class NeighborIndex
     /// <summary>
     /// Writes the index in faiss' binary format, for <c>faiss.read_index</c>: exact L2 as IndexFlatL2, exact L1 as
     /// IndexFlat (METRIC_L1), an inverted file as IndexIVFFlat with its quantizer and lists (row numbers as ids, the
-    /// current number of probes as nprobe). Cosine is written as inner product on unit-length rows (IndexFlatIP /
+    /// current number of probes as nprobe), an HNSW graph as IndexHNSWFlat (its links as they are; efSearch as set). Cosine is written as inner product on unit-length rows (IndexFlatIP /
     /// an inner-product IndexIVFFlat): faiss then ranks by cosine similarity for unit-length queries, and reports the
     /// similarity, not 1 − similarity.
     /// </summary>
     /// <param name="path">The file to write.</param>
-    /// <exception cref="NotSupportedException">An L1 inverted file (faiss' IndexIVFFlat searches by L2 or inner product only).</exception>
+    /// <exception cref="NotSupportedException">An L1 inverted file or HNSW graph (faiss' IndexIVFFlat and IndexHNSWFlat are written for L2 or inner product).</exception>
     public void SaveFaiss(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
@@ -156,13 +172,19 @@ public sealed class NeighborIndex
             throw new NotSupportedException("faiss' IndexIVFFlat searches by L2 or inner product only, so an L1 inverted file has no faiss form; save an exact L1 index, or build the inverted file with L2 or cosine.");
         }
 
+        if (_hnsw is { Distance: KnnDistance.L1 })
+        {
+            throw new NotSupportedException("faiss 1.7.3's IndexHNSWFlat is written for L2 or inner product; an L1 HNSW graph has no faiss form. Save an exact L1 index instead.");
+        }
+
         using var file = File.Create(path);
         MLNet.KnnLinear.Search.Faiss.FaissWriter.Write(this, file);
     }
 
     /// <summary>
     /// Reads an index faiss wrote (<c>faiss.write_index</c>): IndexFlatL2, IndexFlatIP, IndexFlat with METRIC_L1, and
-    /// IndexIVFFlat (L2 or inner product) with array inverted lists and the ids faiss' <c>add</c> gives (0, 1, …).
+    /// IndexIVFFlat (L2 or inner product) with array inverted lists and the ids faiss' <c>add</c> gives (0, 1, …), and
+    /// IndexHNSWFlat (its graph checked for consistency, which faiss does not do).
     /// Inner-product indexes load as cosine and must hold unit-length vectors.
     /// </summary>
     /// <param name="path">The faiss file.</param>
@@ -180,9 +202,13 @@ public sealed class NeighborIndex
         {
             _exact.CopyRow(row, destination);
         }
+        else if (_ivf is not null)
+        {
+            _ivf.CopyRow(row, destination);
+        }
         else
         {
-            _ivf!.CopyRow(row, destination);
+            _hnsw!.CopyRow(row, destination);
         }
     }
 }

@@ -49,6 +49,15 @@ public sealed class KnnIvfL1ConformanceTests : KnnConformanceTests
     }
 }
 
+/// <summary>An HNSW graph (M = 4) under cosine: approximate search through every conformance check, save/load and state fuzz included.</summary>
+public sealed class KnnHnswCosineConformanceTests : KnnConformanceTests
+{
+    public KnnHnswCosineConformanceTests()
+        : base(new() { NumberOfNeighbors = 3, Distance = KnnDistance.Cosine, Index = new HnswIndexOptions { MaxConnections = 4, ConstructionSearchSize = 16, SearchSize = 16 } }, scale: 0.37f)
+    {
+    }
+}
+
 public abstract class KnnConformanceTests : ClassifierConformanceTests
 {
     private const int Dimension = 6;

@@ -13,7 +13,7 @@ public sealed class KnnIvfCifar10Tests(Xunit.Abstractions.ITestOutputHelper outp
     [SkippableTheory]
     [InlineData(KnnDistance.L2)]
     [InlineData(KnnDistance.L1)]
-    public void Knn_Ivf_Cifar10_AccuracyWithinHalfAPointOfExact_AndSurvivesSaveLoad(KnnDistance distance)
+    public void Knn_Ivf_Cifar10_LosesAtMostHalfAPointAgainstExact_AndSurvivesSaveLoad(KnnDistance distance)
     {
         var ml = new MLContext(seed: 1);
         var train = ml.Data.LoadFromCifar10(Cifar10Data.Directory, Cifar10Split.Train);
@@ -26,7 +26,8 @@ public sealed class KnnIvfCifar10Tests(Xunit.Abstractions.ITestOutputHelper outp
         var predictions = ivf.Transform(test);
         double ivfAccuracy = ml.MulticlassClassification.Evaluate(predictions).MicroAccuracy;
         output.WriteLine($"{distance}, k = 5: exact {exactAccuracy:P2}, inverted file ({ivf.Model.Index.Ivf!.NumberOfLists} lists, {ivfOptions.NumberOfProbes} probes) {ivfAccuracy:P2}");
-        ivfAccuracy.Should().BeApproximately(exactAccuracy, 0.005, "the default inverted file loses at most half a point");
+        // At most half a point lost; approximate neighbours may vote better (L1 here: 32.45% against 31.66%).
+        ivfAccuracy.Should().BeGreaterThanOrEqualTo(exactAccuracy - 0.005, "the default inverted file loses at most half a point");
 
         string path = Path.Combine(RepoPaths.NewTempDirectory(), "ivf.zip");
         ml.Model.Save(ivf, train.Schema, path);

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using MLNet.KnnLinear.Search.Hnsw;
 using MLNet.KnnLinear.Search.Ivf;
 
 namespace MLNet.KnnLinear.Search.Faiss;
@@ -53,9 +54,9 @@ internal sealed class FaissReader
             case "IwFl":
                 return new NeighborIndex(ReadInvertedFile());
             case "IHNf":
-                throw Invalid("it holds an IndexHNSWFlat ('IHNf'); this version reads exact (IxF2, IxFI, IxFl) and inverted-file (IwFl) indexes");
+                return new NeighborIndex(ReadHnsw());
             default:
-                throw Invalid($"index type '{code}' is not one this library reads (IxF2, IxFI, IxFl, IwFl)");
+                throw Invalid($"index type '{code}' is not one this library reads (IxF2, IxFI, IxFl, IwFl, IHNf)");
         }
     }
 
@@ -172,6 +173,112 @@ internal sealed class FaissReader
         }
 
         return IvfFlatIndex.FromLists(centroids, ids, values, d, distance, probes, maxThreads: 0);
+    }
+
+    /// <summary>IHNf (see FaissWriter.WriteHnsw), with every structural invariant checked (faiss 1.7.3 checks none).</summary>
+    private HnswIndex ReadHnsw()
+    {
+        var (d, count, distance) = ReadHeader("IHNf");
+        ulong probabilities = _reader.ReadUInt64();
+        Skip(probabilities, 8, "level probabilities");
+        ulong cumulativeCount = _reader.ReadUInt64();
+        CheckBytes(cumulativeCount, 4, "cumulative link counts");
+        if (cumulativeCount < 2)
+        {
+            throw Invalid($"{cumulativeCount} cumulative link counts");
+        }
+
+        var cumulative = new int[cumulativeCount];
+        for (ulong i = 0; i < cumulativeCount; i++)
+        {
+            cumulative[i] = _reader.ReadInt32();
+        }
+
+        int m = cumulative[1] / 2;
+        for (int l = 0; l < cumulative.Length; l++)
+        {
+            long expected = l == 0 ? 0 : (2L * m) + ((l - 1L) * m);
+            if (m < 1 || cumulative[l] != expected)
+            {
+                throw Invalid($"cumulative link count {l} is {cumulative[l]}; faiss' layout (2M on layer 0, M above, M = {m}) gives {expected}");
+            }
+        }
+
+        if (_reader.ReadUInt64() != (ulong)count)
+        {
+            throw Invalid("the layer counts are not one per vector");
+        }
+
+        CheckBytes((ulong)count, 4, "layer counts");
+        var levels = new int[count];
+        for (int i = 0; i < count; i++)
+        {
+            int layers = _reader.ReadInt32();
+            if (layers < 1 || layers >= cumulative.Length)
+            {
+                throw Invalid($"vector {i} has {layers} layers; 1 to {cumulative.Length - 1} expected");
+            }
+
+            levels[i] = layers - 1;
+        }
+
+        if (_reader.ReadUInt64() != (ulong)count + 1)
+        {
+            throw Invalid("the offsets are not one per vector plus one");
+        }
+
+        CheckBytes((ulong)count + 1, 8, "offsets");
+        ulong offset = _reader.ReadUInt64();
+        if (offset != 0)
+        {
+            throw Invalid("the first offset is not 0");
+        }
+
+        for (int i = 0; i < count; i++)
+        {
+            offset += (ulong)cumulative[levels[i] + 1];
+            if (_reader.ReadUInt64() != offset)
+            {
+                throw Invalid($"offset {i + 1} does not follow from the layer counts");
+            }
+        }
+
+        long slots = HnswIndex.SlotCount(levels, m);
+        if (_reader.ReadUInt64() != (ulong)slots)
+        {
+            throw Invalid($"the link table does not hold the {slots} slots the offsets give");
+        }
+
+        CheckBytes((ulong)slots, 4, "links");
+        var links = new int[slots];
+        _stream.ReadExactly(System.Runtime.InteropServices.MemoryMarshal.AsBytes(links.AsSpan()));
+        foreach (int link in links)
+        {
+            if (link < -1 || link >= count)
+            {
+                throw Invalid($"a link to {link} is outside the {count} vectors");
+            }
+        }
+
+        int entry = _reader.ReadInt32();
+        int maxLevel = _reader.ReadInt32();
+        int efConstruction = _reader.ReadInt32();
+        int efSearch = _reader.ReadInt32();
+        _reader.ReadInt32(); // upper_beam
+        if (count == 0 || entry < 0 || entry >= count || levels[entry] != maxLevel || levels.Max() != maxLevel)
+        {
+            throw Invalid($"entry point {entry} at top layer {maxLevel} is not a vector of the top layer");
+        }
+
+        string storageCode = ReadCode();
+        var (sd, scount, sdistance) = ReadHeader(storageCode);
+        if (storageCode is not ("IxF2" or "IxFI" or "IxFl") || sd != d || scount != count || sdistance != distance)
+        {
+            throw Invalid($"the HNSW storage is '{storageCode}' with {scount} vectors of dimension {sd} ({sdistance}); {count} of dimension {d} ({distance}) were expected");
+        }
+
+        var rows = ReadFlatRows(d, count, distance);
+        return HnswIndex.FromParts(rows, d, distance, m, Math.Max(1, efConstruction), Math.Max(1, efSearch), levels, links, entry, maxThreads: 0);
     }
 
     private (int Dimension, int Count, KnnDistance Distance) ReadHeader(string code)

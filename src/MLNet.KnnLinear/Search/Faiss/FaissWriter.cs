@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using MLNet.KnnLinear.Search.Hnsw;
 using MLNet.KnnLinear.Search.Ivf;
 
 namespace MLNet.KnnLinear.Search.Faiss;
@@ -25,6 +26,10 @@ internal static class FaissWriter
         if (index.Ivf is { } ivf)
         {
             WriteInvertedFile(writer, ivf);
+        }
+        else if (index.Hnsw is { } hnsw)
+        {
+            WriteHnsw(writer, hnsw);
         }
         else
         {
@@ -102,6 +107,85 @@ internal static class FaissWriter
                 writer.Write((long)id);
             }
         }
+    }
+
+    /// <summary>
+    /// <c>IHNf</c>: level probabilities and cumulative link counts (faiss' default tables for M, extended to the top
+    /// layer), each node's layer count, slot offsets, the link slots (our layout is faiss'), entry point, top layer,
+    /// efConstruction, efSearch, upper beam 1, then the rows as a flat record.
+    /// </summary>
+    private static void WriteHnsw(BinaryWriter writer, HnswIndex hnsw)
+    {
+        if (hnsw.Distance == KnnDistance.L1)
+        {
+            throw new NotSupportedException("faiss 1.7.3's IndexHNSWFlat is written for L2 or inner product; an L1 HNSW graph has no faiss form. Save an exact L1 index instead.");
+        }
+
+        int metric = Metric(hnsw.Distance);
+        int m = hnsw.M;
+        var (probabilities, cumulative) = LevelTables(m, hnsw.MaxLevel + 1);
+        writer.Write("IHNf"u8);
+        WriteHeader(writer, hnsw.Dimension, hnsw.Count, metric);
+        writer.Write((ulong)probabilities.Count);
+        foreach (double p in probabilities)
+        {
+            writer.Write(p);
+        }
+
+        writer.Write((ulong)cumulative.Count);
+        foreach (int c in cumulative)
+        {
+            writer.Write(c);
+        }
+
+        writer.Write((ulong)hnsw.Count);
+        foreach (int level in hnsw.Levels)
+        {
+            writer.Write(level + 1);
+        }
+
+        writer.Write((ulong)(hnsw.Count + 1));
+        ulong offset = 0;
+        writer.Write(offset);
+        foreach (int level in hnsw.Levels)
+        {
+            offset += (ulong)cumulative[level + 1];
+            writer.Write(offset);
+        }
+
+        writer.Write((ulong)hnsw.Links.Length);
+        writer.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(hnsw.Links));
+        writer.Write(hnsw.Entry);
+        writer.Write(hnsw.MaxLevel);
+        writer.Write(hnsw.ConstructionSearchSize);
+        writer.Write(hnsw.SearchSize);
+        writer.Write(1); // upper_beam: faiss 1.7.3 needs 1
+        WriteFlat(writer, hnsw.Rows.ToArray(), hnsw.Dimension, hnsw.Distance);
+    }
+
+    /// <summary>faiss' set_default_probas(M, 1 / ln M), with at least <paramref name="levels"/> levels.</summary>
+    private static (List<double> Probabilities, List<int> Cumulative) LevelTables(int m, int levels)
+    {
+        float levelMult = (float)(1.0 / Math.Log(m));
+        var probabilities = new List<double>();
+        var cumulative = new List<int> { 0 };
+        int links = 0;
+        for (int level = 0; ; level++)
+        {
+            float x = (float)(-level / levelMult);
+            float x1 = (float)(-1 / levelMult);
+            float p = (float)(Math.Exp(x) * (1 - Math.Exp(x1)));
+            if (p < 1e-9 && level >= levels)
+            {
+                break;
+            }
+
+            probabilities.Add(p);
+            links += level == 0 ? 2 * m : m;
+            cumulative.Add(links);
+        }
+
+        return (probabilities, cumulative);
     }
 
     private static void WriteHeader(BinaryWriter writer, int dimension, long count, int metric)

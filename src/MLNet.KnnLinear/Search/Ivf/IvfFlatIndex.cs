@@ -78,11 +78,12 @@ internal sealed class IvfFlatIndex : INeighborIndex
         // Centroids are means, which is what L2 (or cosine) k-means optimises; an L1 index trains them under L2 too (the
         // matrix-product kernel; an L1 assignment step costs ~20x more) and then files and probes by L1.
         var trainingDistance = distance == KnnDistance.L1 ? KnnDistance.L2 : distance;
-        var centroids = KMeans.Train(rows, dimension, trainingDistance, options.NumberOfLists, options.KMeansIterations, options.TrainingRowsPerList, options.Seed, maxThreads);
+        int lists = options.ListsFor(count);
+        var centroids = KMeans.Train(rows, dimension, trainingDistance, lists, options.KMeansIterations, options.TrainingRowsPerList, options.Seed, maxThreads);
         var assignment = new int[count];
         var ignored = new float[count];
         new FlatIndex(centroids, dimension, distance, maxThreads).Search(rows, 1, ignored, assignment);
-        return FromAssignment(rows, assignment, centroids, dimension, distance, options.NumberOfProbes, maxThreads);
+        return FromAssignment(rows, assignment, centroids, dimension, distance, options.ProbesFor(lists), maxThreads);
     }
 
     /// <summary>An index whose row r is in list <paramref name="assignment"/>[r] (rows keep their order within a list).</summary>

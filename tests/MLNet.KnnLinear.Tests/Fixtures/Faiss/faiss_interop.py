@@ -6,7 +6,8 @@
                                    DIR/<name>.ids (int64) and DIR/<name>.dist (float32)
     faiss_interop.py build DIR    from DIR/rows.f32 and DIR/queries.f32 (d = int(DIR/d.txt)) build with faiss
                                    flat_l2, flat_l1, flat_ip (unit rows), ivf_l2 (nlist 8, nprobe 3) and
-                                   ivf_ip (unit rows, nlist 8, nprobe 3); write each as DIR/faiss_<name>.faiss and
+                                   ivf_ip (unit rows, nlist 8, nprobe 3), hnsw_l2 (M 8, efConstruction 40,
+                                   efSearch 32); write each as DIR/faiss_<name>.faiss and
                                    its k-NN results as DIR/faiss_<name>.ids / .dist
 """
 import glob
@@ -54,6 +55,10 @@ else:
         ivf.own_fields = True
         quantizer.this.disown()
         indexes[name] = (ivf, data, q)
+    hnsw = faiss.IndexHNSWFlat(d, 8)
+    hnsw.hnsw.efConstruction = 40
+    hnsw.hnsw.efSearch = 32
+    indexes["hnsw_l2"] = (hnsw, rows, queries)
     for name, (index, data, q) in indexes.items():
         index.add(data)
         faiss.write_index(index, os.path.join(folder, "faiss_" + name + ".faiss"))

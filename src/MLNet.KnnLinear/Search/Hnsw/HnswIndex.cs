@@ -1,0 +1,361 @@
+using System.Numerics.Tensors;
+using MLNet.KnnLinear.Kernels;
+using MLNet.KnnLinear.Pipeline;
+
+namespace MLNet.KnnLinear.Search.Hnsw;
+
+/// <summary>
+/// A hierarchical navigable small-world graph (Malkov and Yashunin; faiss' <c>IndexHNSWFlat</c> layout): node i has a
+/// top layer levels[i]; its links are slots from offsets[i]: 2M on layer 0, then M per higher layer, −1 after the
+/// last link. Links are chosen with the paper's heuristic (a candidate is kept only if it is nearer to the node than
+/// to every neighbour already kept). Rows are inserted in batches of a size fixed by position: each batch searches the
+/// graph as it stood before it (in parallel), links each new row to those results and to the batch's earlier rows,
+/// then adds the reverse links target by target (in parallel, in row order), so the graph never depends on the thread
+/// count. Candidates are ranked by (distance, row), so ties are deterministic too. Cosine rows are stored unit length.
+/// </summary>
+internal sealed partial class HnswIndex : INeighborIndex
+{
+    private const int MaxLayer = 15;
+    private const int MaxBatch = 256;
+
+    private readonly float[] _rows;
+    private readonly int[] _levels;
+    private readonly long[] _offsets;
+    private readonly int[] _links;
+    private readonly int _maxThreads;
+
+    private HnswIndex(float[] rows, int dimension, KnnDistance distance, int m, int efConstruction, int efSearch, int[] levels, int[] links, int entry, int maxThreads)
+    {
+        _rows = rows;
+        Dimension = dimension;
+        Distance = distance;
+        M = m;
+        ConstructionSearchSize = efConstruction;
+        SearchSize = efSearch;
+        _levels = levels;
+        Count = levels.Length;
+        _offsets = new long[Count + 1];
+        for (int i = 0; i < Count; i++)
+        {
+            _offsets[i + 1] = _offsets[i] + (2L * m) + ((long)levels[i] * m);
+        }
+
+        _links = links ?? new int[_offsets[Count]];
+        if (links is null)
+        {
+            Array.Fill(_links, -1);
+        }
+
+        Entry = entry;
+        MaxLevel = Count == 0 ? -1 : levels[entry];
+        _maxThreads = maxThreads > 0 ? Math.Min(maxThreads, Environment.ProcessorCount) : Environment.ProcessorCount;
+    }
+
+    public int Dimension { get; }
+
+    public int Count { get; }
+
+    public KnnDistance Distance { get; }
+
+    public int M { get; }
+
+    public int ConstructionSearchSize { get; }
+
+    /// <summary>efSearch; set between searches, not during one.</summary>
+    public int SearchSize { get; set; }
+
+    public int Entry { get; private set; }
+
+    public int MaxLevel { get; private set; }
+
+    /// <summary>Top layer of every node.</summary>
+    public ReadOnlySpan<int> Levels => _levels;
+
+    /// <summary>Every node's link slots (see the class summary), −1 padded.</summary>
+    public ReadOnlySpan<int> Links => _links;
+
+    /// <summary>The stored rows (unit length for cosine), row-major.</summary>
+    public ReadOnlySpan<float> Rows => _rows;
+
+    public long MemoryBytes => (4L * _rows.Length) + (4L * _links.Length) + (12L * Count);
+
+    public static HnswIndex Build(ReadOnlySpan<float> rows, int dimension, KnnDistance distance, HnswIndexOptions options, int maxThreads)
+    {
+        int count = rows.Length / dimension;
+        var stored = rows.ToArray();
+        if (distance == KnnDistance.Cosine)
+        {
+            Normalize(stored, dimension);
+        }
+
+        var levels = DrawLevels(count, options.MaxConnections, options.Seed);
+        var index = new HnswIndex(stored, dimension, distance, options.MaxConnections, options.ConstructionSearchSize, options.SearchSize, levels, null!, 0, maxThreads);
+        index.Insert();
+        return index;
+    }
+
+    /// <summary>An index from stored parts (a model file or a faiss file); the caller has checked their consistency.</summary>
+    public static HnswIndex FromParts(float[] rows, int dimension, KnnDistance distance, int m, int efConstruction, int efSearch, int[] levels, int[] links, int entry, int maxThreads)
+        => new(rows, dimension, distance, m, efConstruction, efSearch, levels, links, entry, maxThreads);
+
+    /// <summary>The slot count node layouts need: offsets as faiss computes them (2M on layer 0, M per higher layer).</summary>
+    public static long SlotCount(ReadOnlySpan<int> levels, int m)
+    {
+        long slots = 0;
+        foreach (int level in levels)
+        {
+            slots += (2L * m) + ((long)level * m);
+        }
+
+        return slots;
+    }
+
+    public void CopyRow(int row, Span<float> destination) => _rows.AsSpan(row * Dimension, Dimension).CopyTo(destination);
+
+    public void Search(ReadOnlySpan<float> queries, int k, Span<float> distances, Span<int> rows)
+    {
+        int queryCount = queries.Length / Dimension;
+        var foundRows = new int[queryCount * k];
+        var foundDistances = new float[queryCount * k];
+        var queryArray = queries.ToArray();
+        int threads = Math.Clamp(queryCount / 4, 1, _maxThreads);
+        ParallelRanges.Run(threads, t =>
+        {
+            var visited = new Visited(Count);
+            var query = new float[Dimension];
+            for (int q = (int)((long)queryCount * t / threads); q < (int)((long)queryCount * (t + 1) / threads); q++)
+            {
+                queryArray.AsSpan(q * Dimension, Dimension).CopyTo(query);
+                if (Distance == KnnDistance.Cosine)
+                {
+                    Normalize(query, Dimension);
+                }
+
+                var best = SearchOne(query, Math.Max(SearchSize, k), visited);
+                for (int i = 0; i < k; i++)
+                {
+                    foundRows[(q * k) + i] = i < best.Count ? best[i].Id : -1;
+                    foundDistances[(q * k) + i] = i < best.Count ? best[i].D : float.PositiveInfinity;
+                }
+            }
+        });
+
+        foundRows.CopyTo(rows);
+        foundDistances.CopyTo(distances);
+    }
+
+    private List<(float D, int Id)> SearchOne(float[] query, int ef, Visited visited)
+    {
+        int entry = Entry;
+        float d = Dist(entry, query);
+        for (int layer = MaxLevel; layer >= 1; layer--)
+        {
+            (d, entry) = Greedy(query, d, entry, layer);
+        }
+
+        return SearchLayer(query, [(d, entry)], ef, 0, visited);
+    }
+
+    private float Dist(int node, ReadOnlySpan<float> query)
+    {
+        var row = _rows.AsSpan(node * Dimension, Dimension);
+        return Distance switch
+        {
+            KnnDistance.L2 => TensorPrimitives.Distance(row, query),
+            KnnDistance.L1 => L1Distance.Compute(row, query),
+            _ => 1f - TensorPrimitives.Dot(row, query),
+        };
+    }
+
+    private ReadOnlySpan<float> Row(int node) => _rows.AsSpan(node * Dimension, Dimension);
+
+    private Span<int> Slots(int node, int layer)
+        => _links.AsSpan((int)(_offsets[node] + (layer == 0 ? 0 : (2L * M) + ((layer - 1L) * M))), layer == 0 ? 2 * M : M);
+
+    private (float D, int Id) Greedy(ReadOnlySpan<float> query, float d, int node, int layer)
+    {
+        bool moved = true;
+        while (moved)
+        {
+            moved = false;
+            foreach (int next in Slots(node, layer))
+            {
+                if (next < 0)
+                {
+                    break;
+                }
+
+                float dn = Dist(next, query);
+                if (dn < d || (dn == d && next < node))
+                {
+                    (d, node) = (dn, next);
+                    moved = true;
+                }
+            }
+        }
+
+        return (d, node);
+    }
+
+    /// <summary>The ef nearest nodes reachable on <paramref name="layer"/> from <paramref name="entries"/>, ascending by (distance, row).</summary>
+    private List<(float D, int Id)> SearchLayer(ReadOnlySpan<float> query, List<(float D, int Id)> entries, int ef, int layer, Visited visited)
+    {
+        visited.Next();
+        var candidates = new PriorityQueue<int, (float, int)>(Nearer.Instance);
+        var results = new PriorityQueue<int, (float, int)>(Farther.Instance);
+        foreach (var (d, id) in entries)
+        {
+            if (visited.Mark(id))
+            {
+                candidates.Enqueue(id, (d, id));
+                results.Enqueue(id, (d, id));
+                if (results.Count > ef)
+                {
+                    results.Dequeue();
+                }
+            }
+        }
+
+        while (candidates.TryDequeue(out int current, out var priority))
+        {
+            results.TryPeek(out _, out var worst);
+            if (results.Count >= ef && Nearer.Instance.Compare(priority, worst) > 0)
+            {
+                break;
+            }
+
+            foreach (int next in Slots(current, layer))
+            {
+                if (next < 0)
+                {
+                    break;
+                }
+
+                if (!visited.Mark(next))
+                {
+                    continue;
+                }
+
+                float d = Dist(next, query);
+                if (results.Count < ef || Nearer.Instance.Compare((d, next), worst) < 0)
+                {
+                    candidates.Enqueue(next, (d, next));
+                    results.Enqueue(next, (d, next));
+                    if (results.Count > ef)
+                    {
+                        results.Dequeue();
+                    }
+
+                    results.TryPeek(out _, out worst);
+                }
+            }
+        }
+
+        var found = new List<(float D, int Id)>(results.Count);
+        while (results.TryDequeue(out int id, out var p))
+        {
+            found.Add((p.Item1, id));
+        }
+
+        found.Reverse();
+        return found;
+    }
+
+    /// <summary>The paper's heuristic: in ascending order, keep a candidate only if it is nearer to the node than to every kept one.</summary>
+    private List<int> SelectNeighbors(List<(float D, int Id)> candidates, int capacity)
+    {
+        var kept = new List<int>(capacity);
+        foreach (var (d, id) in candidates)
+        {
+            if (kept.Count >= capacity)
+            {
+                break;
+            }
+
+            bool good = true;
+            foreach (int other in kept)
+            {
+                if (Dist(other, Row(id)) < d)
+                {
+                    good = false;
+                    break;
+                }
+            }
+
+            if (good)
+            {
+                kept.Add(id);
+            }
+        }
+
+        return kept;
+    }
+
+    private static int[] DrawLevels(int count, int m, int seed)
+    {
+        var random = new Random(seed);
+        double scale = 1 / Math.Log(m);
+        var levels = new int[count];
+        for (int i = 0; i < count; i++)
+        {
+            levels[i] = Math.Min(MaxLayer, (int)(-Math.Log(1 - random.NextDouble()) * scale));
+        }
+
+        return levels;
+    }
+
+    private static void Normalize(float[] rows, int dimension)
+    {
+        for (int r = 0; r < rows.Length / dimension; r++)
+        {
+            var row = rows.AsSpan(r * dimension, dimension);
+            float norm = TensorPrimitives.Norm(row);
+            if (norm > 0)
+            {
+                TensorPrimitives.Divide(row, norm, row);
+            }
+        }
+    }
+
+    /// <summary>Per-thread visited marks: a generation stamp per node, so clearing is O(1).</summary>
+    private sealed class Visited(int count)
+    {
+        private readonly int[] _stamps = new int[count];
+        private int _generation;
+
+        public void Next()
+        {
+            if (++_generation == int.MaxValue)
+            {
+                Array.Clear(_stamps);
+                _generation = 1;
+            }
+        }
+
+        /// <summary>Marks <paramref name="node"/>; false when it was already marked in this generation.</summary>
+        public bool Mark(int node)
+        {
+            if (_stamps[node] == _generation)
+            {
+                return false;
+            }
+
+            _stamps[node] = _generation;
+            return true;
+        }
+    }
+
+    private sealed class Nearer : IComparer<(float D, int Id)>
+    {
+        public static readonly Nearer Instance = new();
+
+        public int Compare((float D, int Id) x, (float D, int Id) y) => x.D != y.D ? x.D.CompareTo(y.D) : x.Id.CompareTo(y.Id);
+    }
+
+    private sealed class Farther : IComparer<(float D, int Id)>
+    {
+        public static readonly Farther Instance = new();
+
+        public int Compare((float D, int Id) x, (float D, int Id) y) => Nearer.Instance.Compare(y, x);
+    }
+}

@@ -8,8 +8,9 @@ namespace MLNet.KnnLinear.Benchmarks;
 /// images × 8 shifts of up to 3 pixels, edge pixels repeated, × 2 horizontal flips; <see cref="AnnData"/>), queries the
 /// 1,017 test images, k = 10, L2. Set A: raw pixels (3,072); set B: 4 × 4 average-pooled pixels (192). For the
 /// inverted file: build time, memory, and batch queries per second at the smallest number of probes reaching
-/// recall@10 ≥ 0.90 / 0.95 / 0.99 against our exact search; then reference/ann_reference.py measures faiss'
-/// IndexFlatL2 and IndexIVFFlat on the same data (the same generator in numpy) in the same run.
+/// recall@10 ≥ 0.90 / 0.95 / 0.99 against our exact search; the same for HNSW (M 32, efConstruction 64) over efSearch;
+/// then reference/ann_reference.py measures faiss' IndexFlatL2, IndexIVFFlat and IndexHNSWFlat on the same data (the
+/// same generator in numpy) in the same run.
 /// A stopwatch harness, not BenchmarkDotNet: a recall sweep is one build and many searches.
 /// <code>dotnet run -c Release --project tests/MLNet.KnnLinear.Benchmarks -- ann [A|B] [nlist] [data dir]</code>
 /// </summary>
@@ -17,6 +18,7 @@ public static class AnnRecallRun
 {
     private static readonly int[] ProbeSweep = [1, 2, 4, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256];
     private static readonly double[] RecallTargets = [0.90, 0.95, 0.99];
+    private static readonly int[] EfSweep = [16, 32, 64, 128, 256, 512];
 
     public static int Run(string[] args)
     {
@@ -42,7 +44,7 @@ public static class AnnRecallRun
         GC.Collect();
 
         watch.Restart();
-        var ivf = NeighborIndex.Build(rows, d, KnnDistance.L2, new IvfIndexOptions { NumberOfLists = lists, NumberOfProbes = 1 });
+        NeighborIndex? ivf = NeighborIndex.Build(rows, d, KnnDistance.L2, new IvfIndexOptions { NumberOfLists = lists, NumberOfProbes = 1 });
         double build = watch.Elapsed.TotalSeconds;
         Console.WriteLine($"ours IVF{lists}: build {build:F1} s, {ivf.SizeInBytes / 1e6:N0} MB");
         var found = new int[q * k];
@@ -74,6 +76,40 @@ public static class AnnRecallRun
         {
             var hit = results.FirstOrDefault(r => r.Recall >= target);
             Console.WriteLine(hit.Probes == 0 ? $"ours IVF{lists} at recall ≥ {target:F2}: not reached" : $"ours IVF{lists} at recall ≥ {target:F2}: nprobe {hit.Probes}, {hit.Qps:N0} q/s (recall {hit.Recall:F3})");
+        }
+
+        ivf = null;
+        GC.Collect();
+        watch.Restart();
+        var hnsw = NeighborIndex.Build(rows, d, KnnDistance.L2, new HnswIndexOptions { MaxConnections = 32, ConstructionSearchSize = 64, SearchSize = 16 });
+        Console.WriteLine($"ours HNSW32 (efConstruction 64): build {watch.Elapsed.TotalSeconds:F1} s, {hnsw.SizeInBytes / 1e6:N0} MB");
+        var efResults = new List<(int Ef, double Recall, double Qps)>();
+        foreach (int ef in EfSweep)
+        {
+            hnsw.SetSearchSize(ef);
+            hnsw.Search(queries, k, found, distances);
+            watch.Restart();
+            int repeats = 0;
+            do
+            {
+                hnsw.Search(queries, k, found, distances);
+                repeats++;
+            }
+            while (watch.Elapsed.TotalSeconds < 1.0);
+            double qps = q * repeats / watch.Elapsed.TotalSeconds;
+            double recall = Recall(truthRows, found, k);
+            efResults.Add((ef, recall, qps));
+            Console.WriteLine($"  efSearch {ef,3}: recall@10 {recall:F3}, {qps:N0} q/s");
+            if (recall >= 0.995)
+            {
+                break;
+            }
+        }
+
+        foreach (double target in RecallTargets)
+        {
+            var hit = efResults.FirstOrDefault(r => r.Recall >= target);
+            Console.WriteLine(hit.Ef == 0 ? $"ours HNSW32 at recall ≥ {target:F2}: not reached" : $"ours HNSW32 at recall ≥ {target:F2}: efSearch {hit.Ef}, {hit.Qps:N0} q/s (recall {hit.Recall:F3})");
         }
 
         string script = Path.Combine(AppContext.BaseDirectory, "reference", "ann_reference.py");

@@ -84,3 +84,30 @@ for nprobe in [p for p in SWEEP if p <= nlist]:
 for target in TARGETS:
     hit = next((r for r in results if r[1] >= target), None)
     print(f"  faiss IVF{nlist} at recall >= {target:.2f}: " + (f"nprobe {hit[0]}, {hit[2]:,.0f} q/s (recall {hit[1]:.3f})" if hit else "not reached"), flush=True)
+del ivf, quantizer
+
+if os.environ.get("ANN_SKIP_HNSW") != "1":
+    start = time.perf_counter()
+    hnsw = faiss.IndexHNSWFlat(d, 32)
+    hnsw.hnsw.efConstruction = 64
+    hnsw.add(rows)
+    print(f"  faiss HNSW32 (efConstruction 64): build {time.perf_counter() - start:.1f} s", flush=True)
+    results = []
+    for ef in [16, 32, 64, 128, 256, 512]:
+        hnsw.hnsw.efSearch = ef
+        hnsw.search(queries, k)
+        repeats, start = 0, time.perf_counter()
+        while True:
+            _, found = hnsw.search(queries, k)
+            repeats += 1
+            if time.perf_counter() - start >= 1.0:
+                break
+        qps = len(queries) * repeats / (time.perf_counter() - start)
+        recall = np.mean([len(set(found[i]) & set(truth[i])) / k for i in range(len(queries))])
+        results.append((ef, recall, qps))
+        print(f"    efSearch {ef:3d}: recall@10 {recall:.3f}, {qps:,.0f} q/s", flush=True)
+        if recall >= 0.995:
+            break
+    for target in TARGETS:
+        hit = next((r for r in results if r[1] >= target), None)
+        print(f"  faiss HNSW32 at recall >= {target:.2f}: " + (f"efSearch {hit[0]}, {hit[2]:,.0f} q/s (recall {hit[1]:.3f})" if hit else "not reached"), flush=True)

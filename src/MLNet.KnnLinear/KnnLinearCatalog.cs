@@ -171,4 +171,34 @@ public static partial class KnnLinearCatalog
 
         return list;
     }
+
+    /// <summary>
+    /// Similarity search as a pipeline step: Fit indexes the feature vectors; Transform appends each row's
+    /// <paramref name="numberOfNeighbors"/> nearest reference rows (row numbers, then distances in
+    /// "<paramref name="outputColumnName"/>Distances").
+    /// </summary>
+    /// <param name="catalog">The transforms catalog.</param>
+    /// <param name="outputColumnName">The row-number column appended (vector of Int32).</param>
+    /// <param name="inputColumnName">The feature vector column (Single or Byte).</param>
+    /// <param name="numberOfNeighbors">k.</param>
+    /// <param name="distance">The distance.</param>
+    /// <param name="index">The index kind; null is exact.</param>
+    public static NearestNeighborsEstimator FindNearestNeighbors(this TransformsCatalog catalog, string outputColumnName = "Neighbors", string inputColumnName = "Features", int numberOfNeighbors = 10, KnnDistance distance = KnnDistance.L2, NeighborIndexOptions? index = null)
+        => catalog.FindNearestNeighbors(new NearestNeighborsEstimator.Options
+        {
+            OutputColumnName = outputColumnName,
+            InputColumnName = inputColumnName,
+            NumberOfNeighbors = numberOfNeighbors,
+            Distance = distance,
+            Index = index ?? new ExactIndexOptions(),
+        });
+
+    /// <summary>Similarity search as a pipeline step, with every option (see <see cref="NearestNeighborsEstimator"/>).</summary>
+    /// <param name="catalog">The transforms catalog.</param>
+    /// <param name="options">The options.</param>
+    public static NearestNeighborsEstimator FindNearestNeighbors(this TransformsCatalog catalog, NearestNeighborsEstimator.Options options)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return new NearestNeighborsEstimator(options);
+    }
 }

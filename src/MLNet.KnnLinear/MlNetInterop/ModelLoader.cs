@@ -9,6 +9,7 @@ using MLNet.KnnLinear.Pipeline;
 [assembly: LoadableClass(typeof(LinearPredictionTransformer), typeof(ModelLoader<LinearPredictionTransformer>), null, typeof(SignatureLoadModel), "Linear classifier prediction transformer", LinearPredictionTransformer.LoaderSignature)]
 [assembly: LoadableClass(typeof(HogFeaturesTransformer), typeof(ModelLoader<HogFeaturesTransformer>), null, typeof(SignatureLoadModel), "HoG features transformer", HogFeaturesTransformer.LoaderSignature)]
 [assembly: LoadableClass(typeof(ColorHistogramTransformer), typeof(ModelLoader<ColorHistogramTransformer>), null, typeof(SignatureLoadModel), "Colour histogram transformer", ColorHistogramTransformer.LoaderSignature)]
+[assembly: LoadableClass(typeof(NearestNeighborsTransformer), typeof(ModelLoader<NearestNeighborsTransformer>), null, typeof(SignatureLoadModel), "Nearest neighbours transformer", NearestNeighborsTransformer.LoaderSignature)]
 [assembly: LoadableClass(typeof(KnnPredictionTransformer), typeof(ModelLoader<KnnPredictionTransformer>), null, typeof(SignatureLoadModel), "k-NN prediction transformer", KnnPredictionTransformer.LoaderSignature)]
 
 namespace MLNet.KnnLinear.MlNetInterop;

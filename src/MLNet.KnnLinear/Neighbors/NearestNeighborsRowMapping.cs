@@ -1,0 +1,127 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using MLNet.KnnLinear.Pipeline;
+
+namespace MLNet.KnnLinear.Neighbors;
+
+/// <summary>Reads the feature vector (Single or Byte), searches a block of rows at once, appends row numbers and distances.</summary>
+internal sealed class NearestNeighborsRowMapping : RowMapping
+{
+    private const int MaxQueriesPerBlock = 1024;
+
+    private readonly NearestNeighborsTransformer _transformer;
+    private readonly DataViewSchema.Column _features;
+    private readonly bool _bytes;
+
+    public NearestNeighborsRowMapping(DataViewSchema inputSchema, NearestNeighborsTransformer transformer)
+        : base(inputSchema)
+    {
+        _transformer = transformer;
+        _features = ColumnChecks.Require(inputSchema, transformer.InputColumnName, "Feature");
+        (int size, _bytes) = ColumnChecks.RequireFeatureVector(_features, "Feature", allowBytes: true);
+        if (size != transformer.Index.Dimension)
+        {
+            throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Feature column '{_features.Name}' has {size} slots; the index holds rows of {transformer.Index.Dimension}.");
+        }
+
+        Inputs = [_features];
+        int k = transformer.NumberOfNeighbors;
+        Columns =
+        [
+            new MappedColumn(transformer.OutputColumnName, new VectorDataViewType(NumberDataViewType.Int32, k), DataViewSchema.Annotations.Empty),
+            new MappedColumn(transformer.DistancesColumnName, new VectorDataViewType(NumberDataViewType.Single, k), DataViewSchema.Annotations.Empty),
+        ];
+    }
+
+    public override IReadOnlyList<MappedColumn> Columns { get; }
+
+    public override IReadOnlyList<DataViewSchema.Column> Inputs { get; }
+
+    public override int MaxBlockRows => MaxQueriesPerBlock;
+
+    public override long BytesPerRow => (4L * _transformer.Index.Dimension) + (8L * _transformer.NumberOfNeighbors);
+
+    public override RowBlock CreateBlock() => new Block(this);
+
+    private sealed class Block : RowBlock
+    {
+        private readonly NearestNeighborsRowMapping _mapping;
+        private readonly BlockBuffer<float> _queries;
+        private readonly BlockBuffer<int> _rows;
+        private readonly BlockBuffer<float> _distances;
+        private ValueGetter<VBuffer<float>>? _getter;
+        private ValueGetter<VBuffer<byte>>? _byteGetter;
+        private VBuffer<float> _buffer;
+        private VBuffer<byte> _byteBuffer;
+        private byte[] _dense = [];
+
+        public Block(NearestNeighborsRowMapping mapping)
+        {
+            _mapping = mapping;
+            string column = $"Feature column '{mapping._features.Name}'";
+            _queries = new BlockBuffer<float>(mapping._transformer.Index.Dimension, column);
+            _rows = new BlockBuffer<int>(mapping._transformer.NumberOfNeighbors, column);
+            _distances = new BlockBuffer<float>(mapping._transformer.NumberOfNeighbors, column);
+        }
+
+        public override void Reserve(int rows)
+        {
+            _queries.Reserve(rows);
+            _rows.Reserve(rows);
+            _distances.Reserve(rows);
+        }
+
+        public override void Bind(DataViewRow source)
+        {
+            if (_mapping._bytes)
+            {
+                _byteGetter = source.GetGetter<VBuffer<byte>>(_mapping._features);
+            }
+            else
+            {
+                _getter = source.GetGetter<VBuffer<float>>(_mapping._features);
+            }
+        }
+
+        public override void Append(int slot)
+        {
+            var query = _queries.Row(slot);
+            if (_byteGetter is null)
+            {
+                _getter!(ref _buffer);
+                FeatureVectors.CopyChecked(_buffer, query, _mapping._features.Name);
+                return;
+            }
+
+            _byteGetter(ref _byteBuffer);
+            if (_byteBuffer.Length != query.Length)
+            {
+                throw new InvalidOperationException($"Feature column '{_mapping._features.Name}' has a vector of {_byteBuffer.Length} values; expected {query.Length}.");
+            }
+
+            if (_dense.Length != query.Length)
+            {
+                _dense = new byte[query.Length];
+            }
+
+            _byteBuffer.CopyTo(_dense);
+            System.Numerics.Tensors.TensorPrimitives.ConvertTruncating(_dense, query);
+        }
+
+        public override void Compute(int count)
+            => _mapping._transformer.Index.Search(_queries.Rows(count), _mapping._transformer.NumberOfNeighbors, _rows.Rows(count), _distances.Rows(count));
+
+        public override Delegate CreateGetter(int column, Func<int> slot) => column switch
+        {
+            0 => (ValueGetter<VBuffer<int>>)((ref VBuffer<int> value) => Copy(_rows.Row(slot()), ref value)),
+            _ => (ValueGetter<VBuffer<float>>)((ref VBuffer<float> value) => Copy(_distances.Row(slot()), ref value)),
+        };
+
+        private static void Copy<T>(ReadOnlySpan<T> source, ref VBuffer<T> value)
+        {
+            var editor = VBufferEditor.Create(ref value, source.Length);
+            source.CopyTo(editor.Values);
+            value = editor.Commit();
+        }
+    }
+}

@@ -1,0 +1,171 @@
+using MLNet.KnnLinear.Pipeline;
+using MLNet.KnnLinear.Search.Hnsw;
+using MLNet.KnnLinear.Search.Ivf;
+
+namespace MLNet.KnnLinear.Search;
+
+/// <summary>
+/// A <see cref="NeighborIndex"/> inside a model's state (kNN state version 3, the nearest-neighbours transform): a
+/// row-layout byte, then the parts. 0 exact floats and 1 exact bytes are written as state version 2 wrote them, so an
+/// exact model's state is unchanged; 2 is an inverted file (lists, probes, centroids, each list's rows and values),
+/// 3 an HNSW graph (M, efConstruction, efSearch, entry, layers, links, rows). Every count is checked when read.
+/// </summary>
+internal static class NeighborIndexState
+{
+    public static void Write(BinaryWriter writer, NeighborIndex index)
+    {
+        // The row layout byte: 0 exact floats, 1 exact bytes (both as in version 2, so an exact model's state is
+        // unchanged), 2 an inverted file (state version 3) followed by its parts.
+        if (index.Ivf is { } ivf)
+        {
+            writer.Write((byte)RowLayout.InvertedFile);
+            writer.Write(ivf.NumberOfLists);
+            writer.Write(ivf.NumberOfProbes);
+            writer.WriteArray(ivf.Centroids);
+            for (int l = 0; l < ivf.NumberOfLists; l++)
+            {
+                writer.Write(ivf.ListRows(l).Length);
+                writer.WriteArray(ivf.ListRows(l));
+                writer.WriteArray<float>(ivf.ListValues(l));
+            }
+
+            return;
+        }
+
+        if (index.Hnsw is { } hnsw)
+        {
+            writer.Write((byte)RowLayout.Hnsw);
+            writer.Write(hnsw.M);
+            writer.Write(hnsw.ConstructionSearchSize);
+            writer.Write(hnsw.SearchSize);
+            writer.Write(hnsw.Entry);
+            writer.WriteArray(hnsw.Levels);
+            writer.WriteArray(hnsw.Links);
+            writer.WriteArray(hnsw.Rows);
+            return;
+        }
+
+        var exact = index.Exact!;
+        writer.Write((byte)(exact.StoresBytes ? RowLayout.ExactBytes : RowLayout.ExactFloats));
+        if (exact.StoresBytes)
+        {
+            writer.WriteArray(exact.ByteRows);
+            return;
+        }
+
+        var row = new float[index.Dimension];
+        for (int r = 0; r < index.Count; r++)
+        {
+            exact.CopyRow(r, row);
+            writer.WriteArray<float>(row);
+        }
+    }
+
+    public static NeighborIndex Read(ModelStateReader reader, int features, int rows, KnnDistance distance, int maxThreads, int version)
+    {
+        var layout = (RowLayout)reader.ReadByte("row layout");
+        if (layout == RowLayout.InvertedFile && version >= 3)
+        {
+            return new NeighborIndex(ReadInvertedFile(reader, features, rows, distance, maxThreads));
+        }
+
+        if (layout == RowLayout.Hnsw && version >= 3)
+        {
+            return new NeighborIndex(ReadHnsw(reader, features, rows, distance, maxThreads));
+        }
+
+        if (layout is not (RowLayout.ExactFloats or RowLayout.ExactBytes))
+        {
+            throw reader.Invalid($"row layout {(int)layout} is not one of 0 (floats), 1 (bytes){(version >= 3 ? ", 2 (inverted file) or 3 (HNSW)" : string.Empty)}");
+        }
+
+        bool bytes = layout == RowLayout.ExactBytes;
+        if (bytes && distance != KnnDistance.L1)
+        {
+            throw reader.Invalid($"byte rows are only stored for L1, but the distance is {distance}");
+        }
+
+        var index = bytes
+            ? new FlatIndex(reader.ReadArray<byte>((long)rows * features, "training rows"), features, maxThreads)
+            : new FlatIndex(reader.ReadArray<float>((long)rows * features, "training rows"), features, distance, maxThreads);
+        return new NeighborIndex(index);
+    }
+
+    private static IvfFlatIndex ReadInvertedFile(ModelStateReader reader, int features, int rows, KnnDistance distance, int maxThreads)
+    {
+        int lists = reader.ReadInt32("number of lists", 1, rows);
+        int probes = reader.ReadInt32("number of probes", 1, lists);
+        var centroids = reader.ReadArray<float>((long)lists * features, "centroids");
+        var ids = new int[lists][];
+        var values = new float[lists][];
+        long total = 0;
+        for (int l = 0; l < lists; l++)
+        {
+            int n = reader.ReadInt32("list size", 0, rows);
+            total += n;
+            if (total > rows)
+            {
+                throw reader.Invalid($"the lists hold more than the {rows} training rows");
+            }
+
+            ids[l] = reader.ReadArray<int>(n, "list rows");
+            values[l] = reader.ReadArray<float>((long)n * features, "list values");
+        }
+
+        if (total != rows)
+        {
+            throw reader.Invalid($"the lists hold {total} rows; the model has {rows}");
+        }
+
+        try
+        {
+            return IvfFlatIndex.FromLists(centroids, ids, values, features, distance, probes, maxThreads);
+        }
+        catch (InvalidDataException e)
+        {
+            throw reader.Invalid(e.Message);
+        }
+    }
+
+    private static HnswIndex ReadHnsw(ModelStateReader reader, int features, int rows, KnnDistance distance, int maxThreads)
+    {
+        int m = reader.ReadInt32("HNSW M", 2, 1 << 16);
+        int efConstruction = reader.ReadInt32("efConstruction", 1);
+        int efSearch = reader.ReadInt32("efSearch", 1);
+        int entry = reader.ReadInt32("entry point", 0, rows - 1);
+        int[] levels = reader.ReadArray<int>(rows, "node layers");
+        foreach (int level in levels)
+        {
+            if (level < 0 || level > 15)
+            {
+                throw reader.Invalid($"a node's top layer is {level}, outside 0 .. 15");
+            }
+        }
+
+        if (levels[entry] != levels.Max())
+        {
+            throw reader.Invalid($"the entry point {entry} is not on the top layer");
+        }
+
+        int[] links = reader.ReadArray<int>(HnswIndex.SlotCount(levels, m), "links");
+        foreach (int link in links)
+        {
+            if (link < -1 || link >= rows)
+            {
+                throw reader.Invalid($"a link to {link} is outside the {rows} rows");
+            }
+        }
+
+        float[] values = reader.ReadArray<float>((long)rows * features, "rows");
+        return HnswIndex.FromParts(values, features, distance, m, efConstruction, efSearch, levels, links, entry, maxThreads);
+    }
+
+    /// <summary>How the rows are stored in the model state (2 and 3 from version 3 on).</summary>
+    private enum RowLayout : byte
+    {
+        ExactFloats = 0,
+        ExactBytes = 1,
+        InvertedFile = 2,
+        Hnsw = 3,
+    }
+}

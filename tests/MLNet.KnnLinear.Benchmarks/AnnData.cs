@@ -39,6 +39,20 @@ public static class AnnData
         return (rows, queries, d);
     }
 
+    /// <summary>The rows, then <paramref name="copies"/> copies of them with seeded uniform noise in [−2, 2] on every value.</summary>
+    public static float[] WithNoisyCopies(float[] rows, int copies, int seed)
+    {
+        var random = new Random(seed);
+        var all = new float[rows.LongLength * (copies + 1)];
+        rows.CopyTo(all, 0);
+        for (long i = rows.LongLength; i < all.LongLength; i++)
+        {
+            all[i] = rows[i % rows.LongLength] + (float)((random.NextDouble() * 4) - 2);
+        }
+
+        return all;
+    }
+
     private static void Transform(ReadOnlySpan<float> source, (int Dx, int Dy) shift, bool flip, Span<float> target)
     {
         for (int c = 0; c < 3; c++)

@@ -12,7 +12,8 @@ namespace MLNet.KnnLinear.Benchmarks;
 /// then reference/ann_reference.py measures faiss' IndexFlatL2, IndexIVFFlat and IndexHNSWFlat on the same data (the
 /// same generator in numpy) in the same run.
 /// A stopwatch harness, not BenchmarkDotNet: a recall sweep is one build and many searches.
-/// <code>dotnet run -c Release --project tests/MLNet.KnnLinear.Benchmarks -- ann [A|B] [nlist] [data dir]</code>
+/// Set B1M: set B plus 7 noisy copies of every row (1,032,704 rows), ours only.
+/// <code>dotnet run -c Release --project tests/MLNet.KnnLinear.Benchmarks -- ann [A|B|B1M] [nlist] [data dir]</code>
 /// </summary>
 public static class AnnRecallRun
 {
@@ -25,7 +26,12 @@ public static class AnnRecallRun
         string set = args.Length > 1 ? args[1].ToUpperInvariant() : "B";
         int lists = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 1024;
         string dataDir = args.Length > 3 ? args[3] : Environment.GetEnvironmentVariable("CIFAR10_DIR") ?? Path.GetFullPath("../shared/data/cifar-10-batches-bin");
-        var (rows, queries, d) = AnnData.Load(dataDir, pooled: set == "B");
+        var (rows, queries, d) = AnnData.Load(dataDir, pooled: set != "A");
+        if (set == "B1M")
+        {
+            // A million rows: set B's 129,088 and 7 noisy copies of each (±2 per value, seeded), 1,032,704 in all.
+            rows = AnnData.WithNoisyCopies(rows, copies: 7, seed: 1);
+        }
         int n = rows.Length / d;
         int q = queries.Length / d;
         const int k = 10;
@@ -113,7 +119,7 @@ public static class AnnRecallRun
         }
 
         string script = Path.Combine(AppContext.BaseDirectory, "reference", "ann_reference.py");
-        if (File.Exists("/usr/bin/python3") && File.Exists(script))
+        if (set != "B1M" && File.Exists("/usr/bin/python3") && File.Exists(script))
         {
             Console.WriteLine("faiss, same data, same run:");
             var start = new ProcessStartInfo("/usr/bin/python3", $"\"{script}\" {set} {lists} \"{dataDir}\"") { RedirectStandardOutput = false };

@@ -53,70 +53,14 @@ public static class AnnRecallRun
         NeighborIndex? ivf = NeighborIndex.Build(rows, d, KnnDistance.L2, new IvfIndexOptions { NumberOfLists = lists, NumberOfProbes = 1 });
         double build = watch.Elapsed.TotalSeconds;
         Console.WriteLine($"ours IVF{lists}: build {build:F1} s, {ivf.SizeInBytes / 1e6:N0} MB");
-        var found = new int[q * k];
-        var distances = new float[q * k];
-        var results = new List<(int Probes, double Recall, double Qps)>();
-        foreach (int probes in ProbeSweep.Where(p => p <= lists))
-        {
-            ivf.SetSearchSize(probes);
-            ivf.Search(queries, k, found, distances);
-            watch.Restart();
-            int repeats = 0;
-            do
-            {
-                ivf.Search(queries, k, found, distances);
-                repeats++;
-            }
-            while (watch.Elapsed.TotalSeconds < 1.0);
-            double qps = q * repeats / watch.Elapsed.TotalSeconds;
-            double recall = Recall(truthRows, found, k);
-            results.Add((probes, recall, qps));
-            Console.WriteLine($"  nprobe {probes,3}: recall@10 {recall:F3}, {qps:N0} q/s");
-            if (recall >= 0.995)
-            {
-                break;
-            }
-        }
-
-        foreach (double target in RecallTargets)
-        {
-            var hit = results.FirstOrDefault(r => r.Recall >= target);
-            Console.WriteLine(hit.Probes == 0 ? $"ours IVF{lists} at recall ≥ {target:F2}: not reached" : $"ours IVF{lists} at recall ≥ {target:F2}: nprobe {hit.Probes}, {hit.Qps:N0} q/s (recall {hit.Recall:F3})");
-        }
+        Sweep(ivf, $"IVF{lists}", "nprobe", ProbeSweep.Where(p => p <= lists), queries, truthRows, k);
 
         ivf = null;
         GC.Collect();
         watch.Restart();
         var hnsw = NeighborIndex.Build(rows, d, KnnDistance.L2, new HnswIndexOptions { MaxConnections = 32, ConstructionSearchSize = 64, SearchSize = 16 });
         Console.WriteLine($"ours HNSW32 (efConstruction 64): build {watch.Elapsed.TotalSeconds:F1} s, {hnsw.SizeInBytes / 1e6:N0} MB");
-        var efResults = new List<(int Ef, double Recall, double Qps)>();
-        foreach (int ef in EfSweep)
-        {
-            hnsw.SetSearchSize(ef);
-            hnsw.Search(queries, k, found, distances);
-            watch.Restart();
-            int repeats = 0;
-            do
-            {
-                hnsw.Search(queries, k, found, distances);
-                repeats++;
-            }
-            while (watch.Elapsed.TotalSeconds < 1.0);
-            double qps = q * repeats / watch.Elapsed.TotalSeconds;
-            double recall = Recall(truthRows, found, k);
-            efResults.Add((ef, recall, qps));
-            Console.WriteLine($"  efSearch {ef,3}: recall@10 {recall:F3}, {qps:N0} q/s");
-            if (recall >= 0.995)
-            {
-                break;
-            }
-        }
-
-        foreach (double target in RecallTargets)
-        {
-            var hit = efResults.FirstOrDefault(r => r.Recall >= target);
-            Console.WriteLine(hit.Ef == 0 ? $"ours HNSW32 at recall ≥ {target:F2}: not reached" : $"ours HNSW32 at recall ≥ {target:F2}: efSearch {hit.Ef}, {hit.Qps:N0} q/s (recall {hit.Recall:F3})");
-        }
+        Sweep(hnsw, "HNSW32", "efSearch", EfSweep, queries, truthRows, k);
 
         string script = Path.Combine(AppContext.BaseDirectory, "reference", "ann_reference.py");
         if (set != "B1M" && File.Exists("/usr/bin/python3") && File.Exists(script))
@@ -128,6 +72,45 @@ public static class AnnRecallRun
         }
 
         return 0;
+    }
+
+    /// <summary>
+    /// Recall@k and batch queries per second (searches repeated for at least a second, after one warm-up) at each
+    /// search size until recall reaches 0.995, then the smallest size reaching each target.
+    /// </summary>
+    private static void Sweep(NeighborIndex index, string name, string sizeName, IEnumerable<int> sizes, float[] queries, int[] truth, int k)
+    {
+        int q = truth.Length / k;
+        var found = new int[q * k];
+        var distances = new float[q * k];
+        var results = new List<(int Size, double Recall, double Qps)>();
+        foreach (int size in sizes)
+        {
+            index.SetSearchSize(size);
+            index.Search(queries, k, found, distances);
+            var watch = Stopwatch.StartNew();
+            int repeats = 0;
+            do
+            {
+                index.Search(queries, k, found, distances);
+                repeats++;
+            }
+            while (watch.Elapsed.TotalSeconds < 1.0);
+            double qps = q * repeats / watch.Elapsed.TotalSeconds;
+            double recall = Recall(truth, found, k);
+            results.Add((size, recall, qps));
+            Console.WriteLine($"  {sizeName} {size,3}: recall@10 {recall:F3}, {qps:N0} q/s");
+            if (recall >= 0.995)
+            {
+                break;
+            }
+        }
+
+        foreach (double target in RecallTargets)
+        {
+            var hit = results.FirstOrDefault(r => r.Recall >= target);
+            Console.WriteLine(hit.Size == 0 ? $"ours {name} at recall ≥ {target:F2}: not reached" : $"ours {name} at recall ≥ {target:F2}: {sizeName} {hit.Size}, {hit.Qps:N0} q/s (recall {hit.Recall:F3})");
+        }
     }
 
     private static double Recall(int[] truth, int[] found, int k)

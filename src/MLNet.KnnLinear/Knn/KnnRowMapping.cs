@@ -33,10 +33,7 @@ internal sealed class KnnRowMapping : ClassifierRowMapping
         private readonly BlockBuffer<float> _queries;
         private readonly BlockBuffer<float> _scores;
         private readonly BlockBuffer<int> _predicted;
-        private ValueGetter<VBuffer<float>>? _getter;
-        private ValueGetter<VBuffer<byte>>? _byteGetter;
-        private VBuffer<float> _buffer;
-        private VBuffer<byte> _bytes;
+        private FeatureRowReader? _reader;
 
         public Block(KnnRowMapping mapping)
         {
@@ -54,50 +51,10 @@ internal sealed class KnnRowMapping : ClassifierRowMapping
             _predicted.Reserve(rows);
         }
 
-        public override void Bind(DataViewRow source)
-        {
-            if (_mapping.FeaturesAreBytes)
-            {
-                _byteGetter = source.GetGetter<VBuffer<byte>>(_mapping.Features);
-            }
-            else
-            {
-                _getter = source.GetGetter<VBuffer<float>>(_mapping.Features);
-            }
-        }
+        public override void Bind(DataViewRow source) => _reader = new FeatureRowReader(source, _mapping.Features, _mapping.FeaturesAreBytes);
 
-        public override void Append(int slot)
-        {
-            if (_byteGetter is null)
-            {
-                _getter!(ref _buffer);
-                FeatureVectors.CopyChecked(_buffer, _queries.Row(slot), _mapping.Features.Name);
-                return;
-            }
-
-            // Byte queries (raw pixels) are widened straight into the block, their only copy.
-            _byteGetter(ref _bytes);
-            var query = _queries.Row(slot);
-            if (_bytes.Length != query.Length)
-            {
-                throw new InvalidOperationException($"Feature column '{_mapping.Features.Name}' has a vector of {_bytes.Length} values; expected {query.Length}.");
-            }
-
-            if (_bytes.IsDense)
-            {
-                System.Numerics.Tensors.TensorPrimitives.ConvertTruncating(_bytes.GetValues(), query);
-            }
-            else
-            {
-                query.Clear();
-                var values = _bytes.GetValues();
-                var indices = _bytes.GetIndices();
-                for (int i = 0; i < values.Length; i++)
-                {
-                    query[indices[i]] = values[i];
-                }
-            }
-        }
+        // The query's only copy: straight from the column into the block (Byte pixels widened on the way).
+        public override void Append(int slot) => _reader!.Read(_queries.Row(slot));
 
         public override void Compute(int count)
             => _mapping._model.Predict(_queries.Rows(count), _scores.Rows(count), _predicted.Rows(count));

@@ -34,31 +34,10 @@ public sealed class NearestNeighborsEstimator : IEstimator<NearestNeighborsTrans
         int count = 0;
         using (var cursor = input.GetRowCursor([column]))
         {
-            var singles = bytes ? null : cursor.GetGetter<VBuffer<float>>(column);
-            var byteGetter = bytes ? cursor.GetGetter<VBuffer<byte>>(column) : null;
-            VBuffer<float> vector = default;
-            VBuffer<byte> byteVector = default;
-            var dense = new byte[dimension];
+            var reader = new FeatureRowReader(cursor, column, bytes);
             while (cursor.MoveNext())
             {
-                var row = rows.Append(dimension);
-                if (byteGetter is null)
-                {
-                    singles!(ref vector);
-                    FeatureVectors.CopyChecked(vector, row, column.Name);
-                }
-                else
-                {
-                    byteGetter(ref byteVector);
-                    if (byteVector.Length != dimension)
-                    {
-                        throw new InvalidOperationException($"Feature column '{column.Name}' has a vector of {byteVector.Length} values; expected {dimension}.");
-                    }
-
-                    byteVector.CopyTo(dense);
-                    System.Numerics.Tensors.TensorPrimitives.ConvertTruncating(dense, row);
-                }
-
+                reader.Read(rows.Append(dimension));
                 count++;
             }
         }
@@ -68,7 +47,7 @@ public sealed class NearestNeighborsEstimator : IEstimator<NearestNeighborsTrans
             throw new ArgumentOutOfRangeException(nameof(Options.NumberOfNeighbors), _options.NumberOfNeighbors, $"NumberOfNeighbors ({_options.NumberOfNeighbors}) must not exceed the number of rows ({count}).");
         }
 
-        var index = NeighborIndex.Build(rows.ToArray().AsSpan(0, count * dimension), dimension, _options.Distance, _options.Index, _options.NumberOfThreads ?? 0);
+        var index = NeighborIndex.Build(rows.ToArray(), dimension, _options.Distance, _options.Index, _options.NumberOfThreads ?? 0);
         return new NearestNeighborsTransformer(index, _options.InputColumnName, _options.OutputColumnName, _options.DistancesColumnName ?? _options.OutputColumnName + "Distances", _options.NumberOfNeighbors);
     }
 

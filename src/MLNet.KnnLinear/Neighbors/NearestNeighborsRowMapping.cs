@@ -49,11 +49,7 @@ internal sealed class NearestNeighborsRowMapping : RowMapping
         private readonly BlockBuffer<float> _queries;
         private readonly BlockBuffer<int> _rows;
         private readonly BlockBuffer<float> _distances;
-        private ValueGetter<VBuffer<float>>? _getter;
-        private ValueGetter<VBuffer<byte>>? _byteGetter;
-        private VBuffer<float> _buffer;
-        private VBuffer<byte> _byteBuffer;
-        private byte[] _dense = [];
+        private FeatureRowReader? _reader;
 
         public Block(NearestNeighborsRowMapping mapping)
         {
@@ -71,42 +67,9 @@ internal sealed class NearestNeighborsRowMapping : RowMapping
             _distances.Reserve(rows);
         }
 
-        public override void Bind(DataViewRow source)
-        {
-            if (_mapping._bytes)
-            {
-                _byteGetter = source.GetGetter<VBuffer<byte>>(_mapping._features);
-            }
-            else
-            {
-                _getter = source.GetGetter<VBuffer<float>>(_mapping._features);
-            }
-        }
+        public override void Bind(DataViewRow source) => _reader = new FeatureRowReader(source, _mapping._features, _mapping._bytes);
 
-        public override void Append(int slot)
-        {
-            var query = _queries.Row(slot);
-            if (_byteGetter is null)
-            {
-                _getter!(ref _buffer);
-                FeatureVectors.CopyChecked(_buffer, query, _mapping._features.Name);
-                return;
-            }
-
-            _byteGetter(ref _byteBuffer);
-            if (_byteBuffer.Length != query.Length)
-            {
-                throw new InvalidOperationException($"Feature column '{_mapping._features.Name}' has a vector of {_byteBuffer.Length} values; expected {query.Length}.");
-            }
-
-            if (_dense.Length != query.Length)
-            {
-                _dense = new byte[query.Length];
-            }
-
-            _byteBuffer.CopyTo(_dense);
-            System.Numerics.Tensors.TensorPrimitives.ConvertTruncating(_dense, query);
-        }
+        public override void Append(int slot) => _reader!.Read(_queries.Row(slot));
 
         public override void Compute(int count)
             => _mapping._transformer.Index.Search(_queries.Rows(count), _mapping._transformer.NumberOfNeighbors, _rows.Rows(count), _distances.Rows(count));

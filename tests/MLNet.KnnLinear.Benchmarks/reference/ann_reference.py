@@ -65,25 +65,32 @@ ivf.add(rows)
 build = time.perf_counter() - start
 memory = (rows.nbytes + rows.shape[0] * 8 + nlist * d * 4) / 1e6
 print(f"  faiss IVF{nlist}: build {build:.1f} s, about {memory:,.0f} MB (float32 lists, int64 ids, centroids)", flush=True)
-results = []
-for nprobe in [p for p in SWEEP if p <= nlist]:
-    ivf.nprobe = nprobe
-    ivf.search(queries, k)
-    repeats, start = 0, time.perf_counter()
-    while True:
-        _, found = ivf.search(queries, k)
-        repeats += 1
-        if time.perf_counter() - start >= 1.0:
+
+
+def sweep(index, name, size_name, sizes, set_size):
+    """Recall@10 and batch q/s per search size until recall 0.995, then the smallest size reaching each target."""
+    results = []
+    for size in sizes:
+        set_size(size)
+        index.search(queries, k)
+        repeats, start = 0, time.perf_counter()
+        while True:
+            _, found = index.search(queries, k)
+            repeats += 1
+            if time.perf_counter() - start >= 1.0:
+                break
+        qps = len(queries) * repeats / (time.perf_counter() - start)
+        recall = np.mean([len(set(found[i]) & set(truth[i])) / k for i in range(len(queries))])
+        results.append((size, recall, qps))
+        print(f"    {size_name} {size:3d}: recall@10 {recall:.3f}, {qps:,.0f} q/s", flush=True)
+        if recall >= 0.995:
             break
-    qps = len(queries) * repeats / (time.perf_counter() - start)
-    recall = np.mean([len(set(found[i]) & set(truth[i])) / k for i in range(len(queries))])
-    results.append((nprobe, recall, qps))
-    print(f"    nprobe {nprobe:3d}: recall@10 {recall:.3f}, {qps:,.0f} q/s", flush=True)
-    if recall >= 0.995:
-        break
-for target in TARGETS:
-    hit = next((r for r in results if r[1] >= target), None)
-    print(f"  faiss IVF{nlist} at recall >= {target:.2f}: " + (f"nprobe {hit[0]}, {hit[2]:,.0f} q/s (recall {hit[1]:.3f})" if hit else "not reached"), flush=True)
+    for target in TARGETS:
+        hit = next((r for r in results if r[1] >= target), None)
+        print(f"  faiss {name} at recall >= {target:.2f}: " + (f"{size_name} {hit[0]}, {hit[2]:,.0f} q/s (recall {hit[1]:.3f})" if hit else "not reached"), flush=True)
+
+
+sweep(ivf, f"IVF{nlist}", "nprobe", [p for p in SWEEP if p <= nlist], lambda p: setattr(ivf, "nprobe", p))
 del ivf, quantizer
 
 if os.environ.get("ANN_SKIP_HNSW") != "1":
@@ -92,22 +99,4 @@ if os.environ.get("ANN_SKIP_HNSW") != "1":
     hnsw.hnsw.efConstruction = 64
     hnsw.add(rows)
     print(f"  faiss HNSW32 (efConstruction 64): build {time.perf_counter() - start:.1f} s", flush=True)
-    results = []
-    for ef in [16, 32, 64, 128, 256, 512]:
-        hnsw.hnsw.efSearch = ef
-        hnsw.search(queries, k)
-        repeats, start = 0, time.perf_counter()
-        while True:
-            _, found = hnsw.search(queries, k)
-            repeats += 1
-            if time.perf_counter() - start >= 1.0:
-                break
-        qps = len(queries) * repeats / (time.perf_counter() - start)
-        recall = np.mean([len(set(found[i]) & set(truth[i])) / k for i in range(len(queries))])
-        results.append((ef, recall, qps))
-        print(f"    efSearch {ef:3d}: recall@10 {recall:.3f}, {qps:,.0f} q/s", flush=True)
-        if recall >= 0.995:
-            break
-    for target in TARGETS:
-        hit = next((r for r in results if r[1] >= target), None)
-        print(f"  faiss HNSW32 at recall >= {target:.2f}: " + (f"efSearch {hit[0]}, {hit[2]:,.0f} q/s (recall {hit[1]:.3f})" if hit else "not reached"), flush=True)
+    sweep(hnsw, "HNSW32", "efSearch", [16, 32, 64, 128, 256, 512], lambda ef: setattr(hnsw.hnsw, "efSearch", ef))

@@ -49,7 +49,7 @@ internal static class FaissWriter
         int metric = Metric(distance);
         if (distance == KnnDistance.Cosine)
         {
-            Normalize(rows, dimension);
+            UnitRows.Normalize(rows, dimension);
         }
 
         writer.Write(System.Text.Encoding.ASCII.GetBytes(metric switch { MetricL2 => "IxF2", MetricInnerProduct => "IxFI", _ => "IxFl" }));
@@ -98,7 +98,7 @@ internal static class FaissWriter
             var values = ivf.ListValues(l);
             if (ivf.Distance == KnnDistance.Cosine)
             {
-                Normalize(values, d);
+                UnitRows.Normalize(values, d);
             }
 
             WriteFloats(writer, values);
@@ -208,19 +208,6 @@ internal static class FaissWriter
         KnnDistance.L1 => MetricL1,
         _ => MetricInnerProduct,
     };
-
-    private static void Normalize(float[] rows, int dimension)
-    {
-        for (int r = 0; r < rows.Length / dimension; r++)
-        {
-            var row = rows.AsSpan(r * dimension, dimension);
-            float norm = TensorPrimitives.Norm(row);
-            if (norm > 0)
-            {
-                TensorPrimitives.Divide(row, norm, row);
-            }
-        }
-    }
 
     private static void WriteFloats(BinaryWriter writer, ReadOnlySpan<float> values)
         => writer.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values));

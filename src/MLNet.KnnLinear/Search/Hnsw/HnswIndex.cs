@@ -85,7 +85,7 @@ internal sealed partial class HnswIndex : INeighborIndex
         var stored = rows.ToArray();
         if (distance == KnnDistance.Cosine)
         {
-            Normalize(stored, dimension);
+            UnitRows.Normalize(stored, dimension);
         }
 
         var levels = DrawLevels(count, options.MaxConnections, options.Seed);
@@ -128,7 +128,7 @@ internal sealed partial class HnswIndex : INeighborIndex
                 queryArray.AsSpan(q * Dimension, Dimension).CopyTo(query);
                 if (Distance == KnnDistance.Cosine)
                 {
-                    Normalize(query, Dimension);
+                    UnitRows.Normalize(query, Dimension);
                 }
 
                 var best = SearchOne(query, Math.Max(SearchSize, k), visited);
@@ -302,19 +302,6 @@ internal sealed partial class HnswIndex : INeighborIndex
         }
 
         return levels;
-    }
-
-    private static void Normalize(float[] rows, int dimension)
-    {
-        for (int r = 0; r < rows.Length / dimension; r++)
-        {
-            var row = rows.AsSpan(r * dimension, dimension);
-            float norm = TensorPrimitives.Norm(row);
-            if (norm > 0)
-            {
-                TensorPrimitives.Divide(row, norm, row);
-            }
-        }
     }
 
     /// <summary>Per-thread visited marks: a generation stamp per node, so clearing is O(1).</summary>

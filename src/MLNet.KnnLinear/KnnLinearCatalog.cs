@@ -78,7 +78,8 @@ public static partial class KnnLinearCatalog
     /// <c>cifar-10-batches-bin</c> folder (train = data_batch_1..5 in order, test = test_batch, by
     /// <paramref name="split"/>), or the official <c>cifar-10-binary.tar.gz</c> (streamed, never extracted).
     /// Columns: <c>Label</c>, a key whose <c>KeyValues</c> are the class names (from batches.meta.txt when present),
-    /// and <c>Pixels</c>, a vector of 3,072 bytes, planar R, G, B (as <c>ExtractPixels</c> lays them out).
+    /// <c>Pixels</c>, a vector of 3,072 bytes, planar R, G, B (as <c>ExtractPixels</c> lays them out), and, unless
+    /// <paramref name="includeImages"/> is false, <c>Image</c>, the same record as a 32 × 32 MLImage.
     /// A batch may hold fewer than 10,000 records (the count comes from the file size), but a folder or archive must
     /// hold every batch of the split; to read part of a split, pass the batch files one at a time. An archive is read
     /// through once when loaded, so that its gzip CRC-32 and lengths and its tar header checksums are checked before
@@ -87,13 +88,18 @@ public static partial class KnnLinearCatalog
     /// <param name="catalog">The data operations catalog.</param>
     /// <param name="path">A batch file, the batches folder, or the .tar.gz archive.</param>
     /// <param name="split">For a folder or archive: the training or the test batches.</param>
+    /// <param name="includeImages">
+    /// Whether to add the <c>Image</c> column (each record as a 32 × 32 MLImage, for ML.NET's image transforms).
+    /// Pass false for data that <c>ConvertToOnnx</c> takes: ONNX has no image type, so ML.NET's exporter refuses
+    /// any input data with an image column, even when no step reads it.
+    /// </param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="split"/> is not Train or Test.</exception>
     /// <exception cref="FileNotFoundException">Nothing at <paramref name="path"/>, or a folder or archive lacking batches of the split (named in the message).</exception>
     /// <exception cref="InvalidDataException">An empty batch, a file whose size is not a whole number of 3,073-byte records or an archive that fails its integrity checks (at load), or a label byte above 9 (when read), naming the file and offset.</exception>
-    public static IDataView LoadFromCifar10(this DataOperationsCatalog catalog, string path, Cifar10Split split = Cifar10Split.Train)
+    public static IDataView LoadFromCifar10(this DataOperationsCatalog catalog, string path, Cifar10Split split = Cifar10Split.Train, bool includeImages = true)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return new Data.Cifar10DataView(Data.Cifar10Source.Open(path, split));
+        return new Data.Cifar10DataView(Data.Cifar10Source.Open(path, split), includeImages);
     }
 
     /// <summary>

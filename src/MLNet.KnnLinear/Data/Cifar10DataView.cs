@@ -17,7 +17,7 @@ internal sealed class Cifar10DataView : IDataView
 
     private readonly Cifar10Source _source;
 
-    public Cifar10DataView(Cifar10Source source)
+    public Cifar10DataView(Cifar10Source source, bool includeImages = true)
     {
         _source = source;
         var names = source.ClassNames;
@@ -27,7 +27,11 @@ internal sealed class Cifar10DataView : IDataView
         var builder = new DataViewSchema.Builder();
         builder.AddColumn(LabelColumn, new KeyDataViewType(typeof(uint), Cifar10Source.ClassCount), keyValues.ToAnnotations());
         builder.AddColumn(PixelsColumn, new VectorDataViewType(NumberDataViewType.Byte, Cifar10Source.PixelCount));
-        builder.AddColumn(ImageColumn, new ImageDataViewType(32, 32));
+        if (includeImages)
+        {
+            builder.AddColumn(ImageColumn, new ImageDataViewType(32, 32));
+        }
+
         Schema = builder.ToSchema();
     }
 

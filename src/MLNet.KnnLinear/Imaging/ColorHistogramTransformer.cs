@@ -40,5 +40,7 @@ public sealed class ColorHistogramTransformer : ImageFeaturizerTransformer, IPer
         return (histogram.Length, () => histogram.CreateWorker());
     }
 
+    private protected override ImageOnnxExport OnnxExport() => new ColorHistogramOnnxExport(_parameters);
+
     private protected override void SaveModel(ModelSaveContext ctx) => ModelPersistence.Save(ctx, this);
 }

@@ -82,5 +82,7 @@ public sealed class HogFeaturesTransformer : ImageFeaturizerTransformer, IPersis
         });
     }
 
+    private protected override ImageOnnxExport OnnxExport() => new HogOnnxExport(_parameters);
+
     private protected override void SaveModel(ModelSaveContext ctx) => ModelPersistence.Save(ctx, this);
 }

@@ -20,13 +20,15 @@ internal sealed class ImageFeatureRowMapping : RowMapping
     private readonly int _length;
     private readonly Func<ImageFeatureFunction> _createWorker;
     private readonly int _threads;
+    private readonly ImageOnnxExport _onnx;
 
-    public ImageFeatureRowMapping(DataViewSchema inputSchema, ImageColumn input, string outputColumnName, int length, Func<ImageFeatureFunction> createWorker, int? threads)
+    public ImageFeatureRowMapping(DataViewSchema inputSchema, ImageColumn input, string outputColumnName, int length, Func<ImageFeatureFunction> createWorker, ImageOnnxExport onnx, int? threads)
         : base(inputSchema)
     {
         _input = input;
         _length = length;
         _createWorker = createWorker;
+        _onnx = onnx;
         _threads = Math.Clamp(threads ?? Environment.ProcessorCount, 1, Environment.ProcessorCount);
         Inputs = [input.Column];
         Columns = [new MappedColumn(outputColumnName, new VectorDataViewType(NumberDataViewType.Single, length), DataViewSchema.Annotations.Empty)];
@@ -42,6 +44,16 @@ internal sealed class ImageFeatureRowMapping : RowMapping
     public override long BytesPerRow => ImageStore.BytesPerImage(_input) + (4L * _length);
 
     public override RowBlock CreateBlock() => new Block(this);
+
+    public override string ComponentName => _onnx.Component;
+
+    public override void CheckOnnxExport() => _onnx.Check(_input);
+
+    public override void ExportOnnx(MlNetInterop.OnnxGraph graph)
+    {
+        CheckOnnxExport();
+        graph.SetColumn(Columns[0], _onnx.Export(graph, _input, graph.Column(_input.Column.Name)));
+    }
 
     private sealed class Block : RowBlock
     {

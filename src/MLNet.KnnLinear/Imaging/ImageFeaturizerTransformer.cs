@@ -30,6 +30,9 @@ public abstract class ImageFeaturizerTransformer : RowMappingTransformer
     /// <summary>The output length for images of <paramref name="input"/>'s shape, and a factory of per-thread feature functions.</summary>
     private protected abstract (int Length, Func<ImageFeatureFunction> CreateWorker) Compile(ImageColumn input);
 
+    /// <summary>How this featurizer is written as ONNX nodes (or why it cannot be).</summary>
+    private protected abstract ImageOnnxExport OnnxExport();
+
     /// <summary>
     /// Writes the input and output settings; the derived state follows. The thread count is a runtime setting and is
     /// not saved (state version 2): a loaded featurizer uses every core.
@@ -60,6 +63,6 @@ public abstract class ImageFeaturizerTransformer : RowMappingTransformer
     {
         var input = Source.Bind(inputSchema) with { MinPixel = MinPixel };
         var (length, createWorker) = Compile(input);
-        return new ImageFeatureRowMapping(inputSchema, input, OutputColumnName, length, createWorker, Threads);
+        return new ImageFeatureRowMapping(inputSchema, input, OutputColumnName, length, createWorker, OnnxExport(), Threads);
     }
 }

@@ -27,6 +27,16 @@ internal sealed class KnnRowMapping : ClassifierRowMapping
 
     public override RowBlock CreateBlock() => new Block(this);
 
+    public override string ComponentName => "Knn";
+
+    public override void CheckOnnxExport() => KnnOnnxExport.Check(_model);
+
+    public override void ExportOnnx(MlNetInterop.OnnxGraph graph)
+    {
+        var (scores, predicted) = KnnOnnxExport.Export(graph, _model, graph.Column(Features.Name));
+        ClassifierOnnxOutputs.Write(graph, Columns, scores, predicted);
+    }
+
     private sealed class Block : RowBlock
     {
         private readonly KnnRowMapping _mapping;

@@ -15,6 +15,16 @@ internal sealed class LinearRowMapping : ClassifierRowMapping
 
     public override RowBlock CreateBlock() => new Block(this);
 
+    public override string ComponentName => "LinearClassifier";
+
+    /// <summary>Every loss and regularizer exports: prediction is the same Gemm and softmax for all.</summary>
+    public override void CheckOnnxExport()
+    {
+    }
+
+    public override void ExportOnnx(MlNetInterop.OnnxGraph graph)
+        => LinearOnnxExport.Export(graph, _model, graph.Column(Features.Name), Columns);
+
     private sealed class Block(LinearRowMapping mapping) : RowBlock
     {
         private readonly float[] _features = new float[mapping._model.FeatureCount];

@@ -8,7 +8,7 @@ namespace MLNet.KnnLinear.Pipeline;
 /// mappings return a single cursor, which reads the source once, a block at a time, and spreads each block's work
 /// over threads.
 /// </summary>
-internal sealed class MappedDataView : IDataView
+internal class MappedDataView : IDataView
 {
     private readonly IDataView _source;
     private readonly MappedSchema _schema;
@@ -18,6 +18,12 @@ internal sealed class MappedDataView : IDataView
         _source = source;
         _schema = new MappedSchema(mapping);
     }
+
+    /// <summary>The data this view maps.</summary>
+    public IDataView Source => _source;
+
+    /// <summary>The mapping bound to <see cref="Source"/>'s schema.</summary>
+    public RowMapping Mapping => _schema.Mapping;
 
     public bool CanShuffle => _source.CanShuffle;
 

@@ -44,4 +44,17 @@ internal abstract class RowMapping
     /// buffers until the consumer reserves rows (<see cref="RowBlock.Reserve"/>).
     /// </summary>
     public abstract RowBlock CreateBlock();
+
+    /// <summary>The component's name as users call it (<c>Knn</c>, <c>ExtractHogFeatures</c>, ...), for messages.</summary>
+    public virtual string ComponentName => GetType().Name;
+
+    /// <summary>
+    /// Throws <see cref="NotSupportedException"/> naming the component and the option when this mapping cannot be
+    /// written as ONNX. Called before anything is written.
+    /// </summary>
+    public virtual void CheckOnnxExport()
+        => throw new NotSupportedException($"ONNX export: {ComponentName} cannot be exported to ONNX.");
+
+    /// <summary>Writes the nodes computing this mapping's columns from its inputs (after <see cref="CheckOnnxExport"/>).</summary>
+    public virtual void ExportOnnx(MlNetInterop.OnnxGraph graph) => CheckOnnxExport();
 }

@@ -39,7 +39,7 @@ public abstract class RowMappingTransformer : ITransformer
     public IDataView Transform(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        return new MappedDataView(input, Bind(input.Schema));
+        return new MlNetInterop.OnnxExportableDataView(input, Bind(input.Schema));
     }
 
     /// <summary>A mapper of single rows of <paramref name="inputSchema"/>, as <c>PredictionEngine</c> uses.</summary>

@@ -1,0 +1,27 @@
+namespace MLNet.KnnLinear.Tests.Onnx;
+
+/// <summary>How far ONNX Runtime's values are from ML.NET's.</summary>
+public static class OnnxAgreement
+{
+    /// <summary>
+    /// The largest |a − b| / max(|a|, |b|, <paramref name="floor"/>) over all rows and slots; the floor keeps values near
+    /// zero from counting rounding noise as a large relative error.
+    /// </summary>
+    public static double MaxRelativeDifference(IReadOnlyList<double[]> actual, IReadOnlyList<double[]> expected, double floor = 1e-6)
+    {
+        actual.Should().HaveCount(expected.Count);
+        double worst = 0;
+        for (int r = 0; r < expected.Count; r++)
+        {
+            actual[r].Should().HaveCount(expected[r].Length, $"row {r} has as many values on both sides");
+            for (int i = 0; i < expected[r].Length; i++)
+            {
+                double a = actual[r][i], b = expected[r][i];
+                double scale = Math.Max(Math.Max(Math.Abs(a), Math.Abs(b)), floor);
+                worst = double.IsNaN(a) || double.IsNaN(b) ? double.PositiveInfinity : Math.Max(worst, Math.Abs(a - b) / scale);
+            }
+        }
+
+        return worst;
+    }
+}

@@ -43,6 +43,18 @@ internal sealed class NearestNeighborsRowMapping : RowMapping
 
     public override RowBlock CreateBlock() => new Block(this);
 
+    public override string ComponentName => "FindNearestNeighbors";
+
+    public override void CheckOnnxExport() => Search.ExactSearchOnnx.Check(_transformer.Index, ComponentName);
+
+    /// <summary>The exact search's rows (as Int32, the column's type) and distances.</summary>
+    public override void ExportOnnx(MlNetInterop.OnnxGraph graph)
+    {
+        var (distances, rows) = Search.ExactSearchOnnx.Search(graph, _transformer.Index, graph.Column(_features.Name), _transformer.NumberOfNeighbors);
+        graph.SetColumn(Columns[0], graph.Cast(rows, typeof(int)));
+        graph.SetColumn(Columns[1], distances);
+    }
+
     private sealed class Block : RowBlock
     {
         private readonly NearestNeighborsRowMapping _mapping;

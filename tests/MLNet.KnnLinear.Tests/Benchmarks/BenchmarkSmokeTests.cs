@@ -18,6 +18,7 @@ public sealed class BenchmarkSmokeTests
     [InlineData(typeof(TransformBenchmarks))]
     [InlineData(typeof(LinearTrainerBenchmarks))]
     [InlineData(typeof(ImageFeaturizerBenchmarks))]
+    [InlineData(typeof(OnnxInferenceBenchmarks))]
     public void Benchmarks_DryRun_EveryCaseSucceeds(Type benchmarks)
     {
         Environment.SetEnvironmentVariable("KNNLINEAR_BENCH_SMOKE", "1");

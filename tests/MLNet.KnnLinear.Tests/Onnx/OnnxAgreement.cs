@@ -24,4 +24,8 @@ public static class OnnxAgreement
 
         return worst;
     }
+
+    /// <summary>Per row, the 1-based index of the first maximum (as ML.NET's evaluators read Score).</summary>
+    public static List<double> ArgmaxOfScores(IReadOnlyList<double[]> scores)
+        => scores.Select(s => (double)(Array.IndexOf(s, s.Max()) + 1)).ToList();
 }

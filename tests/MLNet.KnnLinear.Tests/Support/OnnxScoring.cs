@@ -54,13 +54,21 @@ public static class OnnxScoring
         return results;
     }
 
-    /// <summary>Per row, the values of a Single vector (or scalar) column, or of a key column as its key number.</summary>
+    /// <summary>Per row, the values of a Single, UInt32 or Int32 vector column, or of a key column as its key number.</summary>
     public static List<double[]> ReadColumn(IDataView data, string name)
     {
         var column = data.Schema[name];
         var values = new List<double[]>();
         using var cursor = data.GetRowCursor([column]);
-        if (column.Type is VectorDataViewType)
+        if (column.Type is VectorDataViewType { ItemType: var item } && item == NumberDataViewType.UInt32)
+        {
+            values.AddRange(ReadVectors<uint>(cursor, column, v => v));
+        }
+        else if (column.Type is VectorDataViewType { ItemType: var integer } && integer == NumberDataViewType.Int32)
+        {
+            values.AddRange(ReadVectors<int>(cursor, column, v => v));
+        }
+        else if (column.Type is VectorDataViewType)
         {
             var getter = cursor.GetGetter<VBuffer<float>>(column);
             VBuffer<float> buffer = default;
@@ -84,11 +92,23 @@ public static class OnnxScoring
         return values;
     }
 
+    private static IEnumerable<double[]> ReadVectors<T>(DataViewRowCursor cursor, DataViewSchema.Column column, Func<T, double> widen)
+    {
+        var getter = cursor.GetGetter<VBuffer<T>>(column);
+        VBuffer<T> buffer = default;
+        while (cursor.MoveNext())
+        {
+            getter(ref buffer);
+            yield return buffer.DenseValues().Select(widen).ToArray();
+        }
+    }
+
     private static double[] ToDoubles(DisposableNamedOnnxValue value) => value.Value switch
     {
         Tensor<float> t => t.ToArray().Select(v => (double)v).ToArray(),
         Tensor<uint> t => t.ToArray().Select(v => (double)v).ToArray(),
         Tensor<long> t => t.ToArray().Select(v => (double)v).ToArray(),
+        Tensor<int> t => t.ToArray().Select(v => (double)v).ToArray(),
         Tensor<double> t => t.ToArray(),
         _ => [],
     };

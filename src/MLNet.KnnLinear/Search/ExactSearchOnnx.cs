@@ -1,0 +1,100 @@
+using MLNet.KnnLinear.MlNetInterop;
+using MLNet.KnnLinear.Pipeline;
+
+namespace MLNet.KnnLinear.Search;
+
+/// <summary>
+/// An exact index's search as ONNX: the rows as a constant, distances from each query to all of them, TopK (ties in
+/// row order, as the index ranks them), and the distances as the index reports them.
+/// </summary>
+/// <remarks>
+/// L2 and cosine distances are computed in double (ReduceSumSquare + Gemm as ML.NET's KMeans export, then the norms),
+/// which is exact for whole-number pixel data as the index's own search is, so neighbours and their order agree;
+/// on other data the two differ by float rounding, which can swap neighbours whose distances tie to about 1e-7.
+/// L1 is Sub, Abs and ReduceSum over a batch × rows × features float tensor: exact on pixels, but it holds
+/// 4 × rows × features bytes per query, so score a few rows per call (ML.NET's ApplyOnnxModel scores one at a time).
+/// </remarks>
+internal static class ExactSearchOnnx
+{
+    /// <summary>
+    /// The most training data written as a constant: a protobuf message (the whole ONNX file) stops at 2 GiB, and the
+    /// exporter holds the rows twice while writing.
+    /// </summary>
+    public const long MaxRowBytes = 1L << 30;
+
+    /// <summary>Throws <see cref="NotSupportedException"/> naming <paramref name="component"/> and the option when the index cannot be exported.</summary>
+    public static void Check(NeighborIndex index, string component)
+    {
+        if (index.Exact is null)
+        {
+            string kind = index.Ivf is not null ? nameof(IvfIndexOptions) : nameof(HnswIndexOptions);
+            throw new NotSupportedException(
+                $"ONNX export: {component} with Index = {kind} cannot be exported. ONNX has no inverted-file or graph search, and an exact search " +
+                "in its place would find different neighbours from the model's. Use Index = new ExactIndexOptions() (the default) to export.");
+        }
+
+        long bytes = 4L * index.Count * index.Dimension;
+        if (bytes > MaxRowBytes)
+        {
+            throw new NotSupportedException(
+                $"ONNX export: {component} holds {index.Count:N0} rows × {index.Dimension:N0} features, {bytes / (1 << 20):N0} MB as float32 " +
+                $"constants; at most {MaxRowBytes >> 20:N0} MB are exported (an ONNX file is one protobuf message, which stops at 2 GB).");
+        }
+    }
+
+    /// <returns>The k nearest rows' distances (float [batch, k], ascending) and row numbers (int64 [batch, k]).</returns>
+    public static (string Distances, string Rows) Search(OnnxGraph g, NeighborIndex index, string features, int k)
+    {
+        int rows = index.Count;
+        int dimension = index.Dimension;
+        var values = new float[(long)rows * dimension];
+        for (int r = 0; r < rows; r++)
+        {
+            index.CopyRow(r, values.AsSpan(r * dimension, dimension));
+        }
+
+        var (ranked, reported) = Distances(g, index.Distance, features, values, rows, dimension);
+        var (smallest, found) = g.SmallestK(ranked, k, axis: 1);
+        return (reported(smallest), found);
+    }
+
+    /// <summary>The [batch, rows] values TopK ranks, and how to turn the k smallest into the distances the model reports (float).</summary>
+    private static (string Ranked, Func<string, string> Reported) Distances(OnnxGraph g, KnnDistance distance, string features, float[] training, int rows, int dimension)
+    {
+        if (distance == KnnDistance.L1)
+        {
+            string queries = g.Unsqueeze(g.Cast(features, typeof(float)), 1);
+            string sum = g.ReduceSum(g.Abs(g.Sub(queries, g.Floats(training, 1, rows, dimension))), [2], keepDims: false);
+            return (sum, values => values);
+        }
+
+        string x = g.Cast(features, typeof(double));
+        string t = g.Cast(g.Floats(training, rows, dimension), typeof(double));
+        var squaredNorms = new double[rows];
+        for (int r = 0; r < rows; r++)
+        {
+            double sum = 0;
+            foreach (float v in training.AsSpan(r * dimension, dimension))
+            {
+                sum += (double)v * v;
+            }
+
+            squaredNorms[r] = sum;
+        }
+
+        string queryNorms = g.ReduceSumSquare(x, [1], keepDims: true);
+        if (distance == KnnDistance.L2)
+        {
+            // ‖q‖² + ‖x‖² − 2 q·x, not below 0; ranked squared, reported as the distance.
+            string squared = g.Max(g.Add(g.GemmTransposed(x, t, g.Doubles(squaredNorms, rows), alpha: -2f), queryNorms), g.Double(0));
+            return (squared, values => g.Cast(g.Sqrt(values), typeof(float)));
+        }
+
+        // 1 − q·x / (‖q‖ ‖x‖); a zero vector is at distance 1 from every row.
+        string norms = g.Doubles(squaredNorms.Select(Math.Sqrt), rows);
+        string denominator = g.Mul(g.Sqrt(queryNorms), norms);
+        string cosine = g.Sub(g.Double(1), g.Div(g.GemmTransposed(x, t, g.Double(0)), denominator));
+        string ranked = g.Where(g.Equal(denominator, g.Double(0)), g.Double(1), cosine);
+        return (ranked, values => g.Cast(values, typeof(float)));
+    }
+}

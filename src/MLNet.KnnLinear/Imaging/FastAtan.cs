@@ -8,11 +8,11 @@ namespace MLNet.KnnLinear.Imaging;
 internal static class FastAtan
 {
     private const float RadiansToDegrees = (float)(180 / Math.PI);
-    private const float P1 = 0.9997878412794807f * RadiansToDegrees;
-    private const float P3 = -0.3258083974640975f * RadiansToDegrees;
-    private const float P5 = 0.1555786518463281f * RadiansToDegrees;
-    private const float P7 = -0.04432655554792128f * RadiansToDegrees;
-    private const float Epsilon = 2.220446049250313e-16f; // (float)DBL_EPSILON, as OpenCV adds it
+    internal const float P1 = 0.9997878412794807f * RadiansToDegrees;
+    internal const float P3 = -0.3258083974640975f * RadiansToDegrees;
+    internal const float P5 = 0.1555786518463281f * RadiansToDegrees;
+    internal const float P7 = -0.04432655554792128f * RadiansToDegrees;
+    internal const float Epsilon = 2.220446049250313e-16f; // (float)DBL_EPSILON, as OpenCV adds it
 
     public static float Degrees(float y, float x)
     {

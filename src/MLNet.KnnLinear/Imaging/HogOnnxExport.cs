@@ -4,10 +4,10 @@ using MLNet.KnnLinear.Pipeline;
 namespace MLNet.KnnLinear.Imaging;
 
 /// <summary>
-/// HoG with hard voting as ONNX, step for step as <see cref="HogDescriptor"/>: planes (grey and square root as
+/// HoG as ONNX, step for step as <see cref="HogDescriptor"/>: planes (grey and square root as
 /// configured), central differences (Slice, Sub, zero Pad at the borders), the strongest channel per pixel (ArgMax,
 /// first on ties), magnitude in double, the orientation bin, cell sums, blocks gathered by strided Slice and each
-/// block normalized. Trilinear voting is refused at export.
+/// block normalized. Trilinear voting (<see cref="HogTrilinearOnnx"/>) replaces the bin and cell steps.
 /// </summary>
 /// <remarks>
 /// The bin is decided without an angle: after folding the gradient into the upper half-plane, it lies at or past
@@ -17,18 +17,6 @@ namespace MLNet.KnnLinear.Imaging;
 /// </remarks>
 internal sealed class HogOnnxExport(HogParameters parameters) : ImageOnnxExport("ExtractHogFeatures")
 {
-    public override void Check(ImageColumn input)
-    {
-        base.Check(input);
-        if (parameters.Voting == HogVoting.Trilinear)
-        {
-            throw new NotSupportedException(
-                "ONNX export: ExtractHogFeatures with Voting = Trilinear cannot be exported yet. Its votes are split between two bins and, " +
-                "weighted by a Gaussian window, between the four nearest cells of each block separately, which this version does not write " +
-                "as ONNX nodes. Voting = Hard exports with every BlockNormalization.");
-        }
-    }
-
     public override string Export(OnnxGraph g, ImageColumn input, string pixels)
     {
         Check(input);
@@ -50,11 +38,26 @@ internal sealed class HogOnnxExport(HogParameters parameters) : ImageOnnxExport(
 
         string gx = Difference(g, planes, axis: 3, input.Width);
         string gy = Difference(g, planes, axis: 2, input.Height);
+        bool trilinear = parameters.Voting == HogVoting.Trilinear;
         if (channels > 1)
         {
+            // The strongest channel per pixel; on ties the first (hard) or the last (trilinear, as OpenCV): ArgMax
+            // keeps the first, so for the last it runs over the channels reversed.
+            if (trilinear)
+            {
+                gx = Reversed(g, gx, channels);
+                gy = Reversed(g, gy, channels);
+            }
+
             string strongest = g.ArgMax(g.Add(g.Mul(gx, gx), g.Mul(gy, gy)), axis: 1);
             gx = g.GatherElements(gx, strongest, axis: 1);
             gy = g.GatherElements(gy, strongest, axis: 1);
+        }
+
+        if (trilinear)
+        {
+            string trilinearBlocks = new HogTrilinearOnnx(parameters, geometry).Blocks(g, gx, gy);
+            return g.Reshape(Normalize(g, trilinearBlocks), -1, (long)geometry.BlocksDown * geometry.BlocksAcross * parameters.BlockLength);
         }
 
         // Only pixels in whole cells vote.
@@ -72,6 +75,8 @@ internal sealed class HogOnnxExport(HogParameters parameters) : ImageOnnxExport(
         string blocks = Normalize(g, Blocks(g, g.Transpose(cells, 0, 2, 3, 1), geometry));
         return g.Reshape(blocks, -1, (long)geometry.BlocksDown * geometry.BlocksAcross * parameters.BlockLength);
     }
+
+    private static string Reversed(OnnxGraph g, string x, int channels) => g.Slice(x, [channels - 1], [-channels - 1], [1], [-1]);
 
     /// <summary>next − previous along <paramref name="axis"/>, 0 in the first and last position (as HogGradients).</summary>
     private static string Difference(OnnxGraph g, string planes, long axis, int length)
@@ -154,7 +159,7 @@ internal sealed class HogOnnxExport(HogParameters parameters) : ImageOnnxExport(
         return g.Reshape(gathered, -1, (long)geometry.BlocksDown * geometry.BlocksAcross, parameters.BlockLength);
     }
 
-    /// <summary>As HogBlockNormalizer (hard voting): norms summed in double, each block scaled by a factor rounded to float.</summary>
+    /// <summary>As HogBlockNormalizer: norms summed in double, each block scaled by a factor rounded to float.</summary>
     private string Normalize(OnnxGraph g, string blocks)
     {
         const double Epsilon = 1e-5;
@@ -171,6 +176,11 @@ internal sealed class HogOnnxExport(HogParameters parameters) : ImageOnnxExport(
                 return g.Sqrt(Scale(blocks, L1));
             case HogBlockNormalization.L2:
                 return Scale(blocks, L2);
+            case HogBlockNormalization.L2Hys when parameters.Voting == HogVoting.Trilinear:
+                // OpenCV's: 1 / (‖v‖ + 0.1 · length), clip, 1 / (‖v‖ + 1e-3).
+                double length = parameters.BlockLength;
+                string Norm(string values, double plus) => g.Add(g.Sqrt(g.ReduceSumSquare(values, [2], keepDims: true)), g.Double(plus));
+                return Scale(g.Min(Scale(blocks, v => Norm(v, 0.1 * length)), g.Float(0.2f)), v => Norm(v, 1e-3));
             case HogBlockNormalization.L2Hys:
                 return Scale(g.Min(Scale(blocks, L2), g.Float(0.2f)), L2);
             default:

@@ -45,6 +45,26 @@ internal sealed class HogTrilinearVoting
     public long WorkLength(int rows) => 4L * rows * _geometry.Width;
 
     /// <summary>
+    /// The spatial weights as one dense kernel per cell of the block: [cells in the block, block pixels down, block
+    /// pixels across], the Gaussian included, 0 where a pixel does not vote into that cell (for the ONNX export's Conv).
+    /// </summary>
+    public float[] CellKernels()
+    {
+        int cells = _parameters.BlockHeight * _parameters.BlockWidth;
+        int positions = _blockPixelsDown * _blockPixelsAcross;
+        var kernels = new float[cells * positions];
+        for (int position = 0; position < positions; position++)
+        {
+            for (int k = 0; k < _cellCounts[position]; k++)
+            {
+                kernels[(_cellOffsets[(position * 4) + k] * positions) + position] = _cellWeights[(position * 4) + k];
+            }
+        }
+
+        return kernels;
+    }
+
+    /// <summary>
     /// Writes the (unnormalised) histograms of block rows [<paramref name="firstBlockRow"/>, <paramref name="endBlockRow"/>),
     /// blocks row-major, cells row-major within a block, into their places in <paramref name="blocks"/> (the whole
     /// descriptor). <paramref name="gx"/> and <paramref name="gy"/> hold the strip of image rows those blocks cover,

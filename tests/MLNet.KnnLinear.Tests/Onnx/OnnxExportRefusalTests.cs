@@ -37,23 +37,6 @@ public sealed class OnnxExportRefusalTests
         export.Should().Throw<NotSupportedException>().WithMessage("*FindNearestNeighbors with Index = IvfIndexOptions*");
     }
 
-    [Fact]
-    public void Hog_WithTrilinearVoting_IsRefusedSayingWhy()
-    {
-        var data = ImageData.ToDataView(_ml, ImageData.Rows(5, 16, 16, seed: 3), 3 * 16 * 16);
-        var model = _ml.Transforms.ExtractHogFeatures(new HogFeaturesEstimator.Options
-        {
-            InputColumnName = "Pixels",
-            ImageHeight = 16,
-            ImageWidth = 16,
-            Voting = HogVoting.Trilinear,
-        }).Fit(data);
-
-        var export = () => OnnxScoring.Export(_ml, model, data);
-
-        export.Should().Throw<NotSupportedException>().WithMessage("*ExtractHogFeatures with Voting = Trilinear*Gaussian*Voting = Hard*");
-    }
-
     [SkippableFact]
     public void DataWithTheImageColumn_IsRefusedNamingTheColumnAndTheRemedy()
     {

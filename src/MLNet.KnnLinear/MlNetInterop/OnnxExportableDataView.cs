@@ -35,12 +35,7 @@ internal sealed class OnnxExportableDataView(IDataView source, RowMapping mappin
     /// </summary>
     private void RejectImageColumnsAtTheRoot()
     {
-        var root = Source;
-        while (root is IDataTransform transform)
-        {
-            root = transform.Source;
-        }
-
+        var root = DataViewChain.Root(Source);
         var image = root.Schema.FirstOrDefault(c => !c.IsHidden && c.Type is Microsoft.ML.Transforms.Image.ImageDataViewType);
         if (image.Name is not null)
         {

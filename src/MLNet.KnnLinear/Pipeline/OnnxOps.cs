@@ -68,6 +68,8 @@ internal static class OnnxOps
 
     public static string ReduceSumSquare(this OnnxGraph g, string x, long[] axes, bool keepDims) => g.Op("ReduceSumSquare", [x], Of("axes", axes), Of("keepdims", keepDims ? 1L : 0L));
 
+    public static string ReduceL1(this OnnxGraph g, string x, long[] axes, bool keepDims) => g.Op("ReduceL1", [x], Of("axes", axes), Of("keepdims", keepDims ? 1L : 0L));
+
     public static string ReduceMax(this OnnxGraph g, string x, long[] axes, bool keepDims) => g.Op("ReduceMax", [x], Of("axes", axes), Of("keepdims", keepDims ? 1L : 0L));
 
     /// <summary>The index of the first maximum along <paramref name="axis"/> (ONNX Runtime keeps the first on ties in opset 11 too).</summary>

@@ -11,7 +11,7 @@ namespace MLNet.KnnLinear.Search;
 /// L2 and cosine distances are computed in double (ReduceSumSquare + Gemm as ML.NET's KMeans export, then the norms),
 /// which is exact for whole-number pixel data as the index's own search is, so neighbours and their order agree;
 /// on other data the two differ by float rounding, which can swap neighbours whose distances tie to about 1e-7.
-/// L1 is Sub, Abs and ReduceSum over a batch × rows × features float tensor: exact on pixels, but it holds
+/// L1 is Sub and ReduceL1 over a batch × rows × features float tensor: exact on pixels, but it holds
 /// 4 × rows × features bytes per query, so score a few rows per call (ML.NET's ApplyOnnxModel scores one at a time).
 /// </remarks>
 internal static class ExactSearchOnnx
@@ -64,7 +64,8 @@ internal static class ExactSearchOnnx
         if (distance == KnnDistance.L1)
         {
             string queries = g.Unsqueeze(g.Cast(features, typeof(float)), 1);
-            string sum = g.ReduceSum(g.Abs(g.Sub(queries, g.Floats(training, 1, rows, dimension))), [2], keepDims: false);
+            // ReduceL1 is Abs and ReduceSum in one pass over the difference tensor.
+            string sum = g.ReduceL1(g.Sub(queries, g.Floats(training, 1, rows, dimension)), [2], keepDims: false);
             return (sum, values => values);
         }
 

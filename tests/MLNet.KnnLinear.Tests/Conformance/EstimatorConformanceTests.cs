@@ -35,7 +35,13 @@ public abstract class EstimatorConformanceTests
     /// <summary>Inputs that a fitted transformer must reject, in Transform or while reading.</summary>
     protected abstract IEnumerable<BadInput> BadTransformInputs { get; }
 
+    /// <summary>What ConvertToOnnx's NotSupportedException must say when the component cannot be exported (null: it exports).</summary>
+    protected virtual string? OnnxRefusal => null;
+
     protected static MLContext NewContext() => new(seed: 1);
+
+    /// <summary>Test rows on which ONNX Runtime may differ from ML.NET because values tie within float rounding (none by default).</summary>
+    protected virtual ISet<int> OnnxTiedRows(ITransformer transformer, IDataView test) => new HashSet<int>();
 
     [Fact]
     public void Estimator_GetOutputSchema_MatchesTransformedSchema()
@@ -161,6 +167,33 @@ public abstract class EstimatorConformanceTests
         foreach (var (id, bytes) in shuffled.Concat(subset))
         {
             Convert.ToHexString(bytes).Should().Be(byId[id], $"row {id} must not depend on the rows around it");
+        }
+    }
+
+    [Fact]
+    public void Transformer_ConvertToOnnx_OnnxRuntimeAgrees_OrExportIsRefusedClearly()
+    {
+        var ml = NewContext();
+        var transformer = CreateEstimator(ml).Fit(TrainData(ml));
+        var test = TestData(ml);
+        if (OnnxRefusal is string refusal)
+        {
+            var export = () => OnnxScoring.Export(ml, transformer, test);
+            export.Should().Throw<NotSupportedException>().WithMessage($"*{refusal}*");
+            return;
+        }
+
+        var outputs = OnnxScoring.Run(OnnxScoring.Export(ml, transformer, test), test, batchSize: 16);
+        var transformed = transformer.Transform(test);
+        var tied = OnnxTiedRows(transformer, test);
+        tied.Count.Should().BeLessThan((int)test.GetRowCount()!.Value / 2, "most rows are compared");
+        foreach (string column in OutputColumns)
+        {
+            var expected = OnnxScoring.ReadColumn(transformed, column);
+            var actual = outputs[$"{column}.output"];
+            var compared = Enumerable.Range(0, expected.Count).Where(r => !tied.Contains(r)).ToList();
+            double difference = Onnx.OnnxAgreement.MaxRelativeDifference(compared.Select(r => actual[r]).ToList(), compared.Select(r => expected[r]).ToList());
+            difference.Should().BeLessThan(1e-4, $"ONNX Runtime's '{column}' should equal ML.NET's");
         }
     }
 

@@ -89,6 +89,34 @@ public abstract class KnnConformanceTests : ClassifierConformanceTests
 
     private ClassifierBadInputs BadInputs => new(Dimension, TrainData, TestData);
 
+    protected override string? OnnxRefusal => _options.Index switch
+    {
+        IvfIndexOptions => "Knn with Index = IvfIndexOptions",
+        HnswIndexOptions => "Knn with Index = HnswIndexOptions",
+        _ => null,
+    };
+
+    /// <summary>
+    /// Rows whose k + 1 nearest distances include two within 1e-4 relative: the model ranks float32 distances
+    /// (these features are fractional), the graph double, so such neighbours may swap.
+    /// </summary>
+    protected override ISet<int> OnnxTiedRows(ITransformer transformer, IDataView test)
+    {
+        var model = ((KnnPredictionTransformer)transformer).Model;
+        var features = OnnxScoring.ReadColumn(test, "Features");
+        var tied = new HashSet<int>();
+        for (int row = 0; row < features.Count; row++)
+        {
+            var neighbours = model.FindNearestNeighbors(features[row].Select(v => (float)v).ToArray(), model.NumberOfNeighbors + 1);
+            if (neighbours.Zip(neighbours.Skip(1)).Any(p => p.Second.Distance - p.First.Distance <= 1e-4 * Math.Max(p.Second.Distance, 1e-6f)))
+            {
+                tied.Add(row);
+            }
+        }
+
+        return tied;
+    }
+
     [Fact]
     public void Knn_Fit_SingleClass_PredictsThatClass()
     {

@@ -26,13 +26,15 @@ public static class OnnxScoring
 
     /// <summary>
     /// Runs <paramref name="onnx"/> over every row of <paramref name="data"/>, <paramref name="batchSize"/> rows a call, each
-    /// graph input fed from the column of its name. Per output name, the rows' values as doubles.
+    /// graph input fed from the column of its name in the data at the start of <paramref name="data"/>'s chain of transforms. Per output name, the rows' values as doubles.
     /// </summary>
     public static Dictionary<string, List<double[]>> Run(byte[] onnx, IDataView data, int batchSize)
     {
         using var options = new SessionOptions { IntraOpNumThreads = Environment.ProcessorCount };
         using var session = new InferenceSession(onnx, options);
-        var columns = session.InputMetadata.ToDictionary(i => i.Key, i => Feed(data, i.Key));
+        // The graph's inputs are the columns of the data at the start of the chain of transforms (as the exporter walks it).
+        var root = MlNetInterop.DataViewChain.Root(data);
+        var columns = session.InputMetadata.ToDictionary(i => i.Key, i => Feed(root, i.Key));
         long rows = columns.Values.First().Rows;
         var results = session.OutputMetadata.Keys.ToDictionary(k => k, _ => new List<double[]>());
         for (long first = 0; first < rows; first += batchSize)
@@ -122,6 +124,7 @@ public static class OnnxScoring
             VectorDataViewType { ItemType: var item } vector when item == NumberDataViewType.Byte => InputColumn.Of(Read<byte>(cursor, column, vector.Size), vector.Size),
             VectorDataViewType { ItemType: var item } vector when item == NumberDataViewType.Single => InputColumn.Of(Read<float>(cursor, column, vector.Size), vector.Size),
             KeyDataViewType => InputColumn.Of(ReadScalar<uint>(cursor, column), 1),
+            TextDataViewType => InputColumn.Of(ReadScalar<ReadOnlyMemory<char>>(cursor, column).Select(t => t.ToString()).ToList(), 1),
             _ when column.Type == NumberDataViewType.Single => InputColumn.Of(ReadScalar<float>(cursor, column), 1),
             _ => throw new InvalidOperationException($"Graph input '{inputName}' has a column type this helper does not feed: {column.Type}."),
         };

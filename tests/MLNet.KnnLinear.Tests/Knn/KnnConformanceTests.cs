@@ -107,8 +107,7 @@ public abstract class KnnConformanceTests : ClassifierConformanceTests
         var tied = new HashSet<int>();
         for (int row = 0; row < features.Count; row++)
         {
-            var neighbours = model.FindNearestNeighbors(features[row].Select(v => (float)v).ToArray(), model.NumberOfNeighbors + 1);
-            if (neighbours.Zip(neighbours.Skip(1)).Any(p => p.Second.Distance - p.First.Distance <= 1e-4 * Math.Max(p.Second.Distance, 1e-6f)))
+            if (Onnx.OnnxAgreement.HasNeighbourTie(model, features[row]))
             {
                 tied.Add(row);
             }

@@ -79,8 +79,7 @@ public sealed class KnnOnnxExportTests(ITestOutputHelper output)
         int differing = 0, ties = 0, tiedAndDiffering = 0;
         for (int row = 0; row < predicted.Count; row++)
         {
-            var neighbours = knn.FindNearestNeighbors(features[row].Select(v => (float)v).ToArray(), k + 1);
-            bool tie = neighbours.Zip(neighbours.Skip(1)).Any(p => p.Second.Distance - p.First.Distance <= 1e-4 * Math.Max(p.Second.Distance, 1e-6f));
+            bool tie = OnnxAgreement.HasNeighbourTie(knn, features[row]);
             bool differs = outputs["PredictedLabel.output"][row][0] != predicted[row];
             ties += tie ? 1 : 0;
             differing += differs ? 1 : 0;

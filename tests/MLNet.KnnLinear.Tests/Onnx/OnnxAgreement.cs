@@ -28,4 +28,14 @@ public static class OnnxAgreement
     /// <summary>Per row, the 1-based index of the first maximum (as ML.NET's evaluators read Score).</summary>
     public static List<double> ArgmaxOfScores(IReadOnlyList<double[]> scores)
         => scores.Select(s => (double)(Array.IndexOf(s, s.Max()) + 1)).ToList();
+
+    /// <summary>
+    /// Whether two of the k + 1 training rows nearest to <paramref name="features"/> lie within 1e-4 relative of each
+    /// other: where float32 and double distances may rank them differently.
+    /// </summary>
+    public static bool HasNeighbourTie(KnnModelParameters model, IEnumerable<double> features)
+    {
+        var neighbours = model.FindNearestNeighbors(features.Select(v => (float)v).ToArray(), model.NumberOfNeighbors + 1);
+        return neighbours.Zip(neighbours.Skip(1)).Any(p => p.Second.Distance - p.First.Distance <= 1e-4 * Math.Max(p.Second.Distance, 1e-6f));
+    }
 }

@@ -11,8 +11,7 @@ namespace MLNet.KnnLinear.Search;
 /// L2 and cosine distances are computed in double (ReduceSumSquare + Gemm as ML.NET's KMeans export, then the norms),
 /// which is exact for whole-number pixel data as the index's own search is, so neighbours and their order agree;
 /// on other data the two differ by float rounding, which can swap neighbours whose distances tie to about 1e-7.
-/// L1 is Sub and ReduceL1 over a batch × rows × features float tensor: exact on pixels, but it holds
-/// 4 × rows × features bytes per query, so score a few rows per call (ML.NET's ApplyOnnxModel scores one at a time).
+/// L1 is Sub and ReduceL1 over chunks of the rows (exact on pixels): about 1 MB of difference tensor per query at a time.
 /// </remarks>
 internal static class ExactSearchOnnx
 {
@@ -21,6 +20,9 @@ internal static class ExactSearchOnnx
     /// exporter holds the rows twice while writing.
     /// </summary>
     public const long MaxRowBytes = 1L << 30;
+
+    /// <summary>The difference tensor of one L1 chunk per query: small enough to stay in cache between Sub and ReduceL1.</summary>
+    public const long L1ChunkBytes = 1L << 20;
 
     /// <summary>Throws <see cref="NotSupportedException"/> naming <paramref name="component"/> and the option when the index cannot be exported.</summary>
     public static void Check(NeighborIndex index, string component)
@@ -58,15 +60,33 @@ internal static class ExactSearchOnnx
         return (reported(smallest), found);
     }
 
+    /// <summary>
+    /// Σ |q − x| for every query and row, [batch, rows] float. ONNX has no L1 distance operator and ML.NET's export
+    /// context cannot write loops, so the rows are split into chunks of about <see cref="L1ChunkBytes"/> per query,
+    /// each a Sub and a ReduceL1 (Abs and sum in one pass) over a batch × chunk × features tensor, concatenated: ONNX
+    /// Runtime frees each chunk's difference tensor before the next, so a query holds a few MB, not rows × features × 4.
+    /// </summary>
+    private static string L1Distances(OnnxGraph g, string features, float[] training, int rows, int dimension)
+    {
+        string queries = g.Unsqueeze(g.Cast(features, typeof(float)), 1);
+        int chunk = (int)Math.Clamp(L1ChunkBytes / (4L * dimension), 1, rows);
+        var parts = new List<string>();
+        for (int first = 0; first < rows; first += chunk)
+        {
+            int count = Math.Min(chunk, rows - first);
+            string part = g.Floats(training.AsSpan(first * dimension, count * dimension).ToArray(), 1, count, dimension);
+            parts.Add(g.ReduceL1(g.Sub(queries, part), [2], keepDims: false));
+        }
+
+        return parts.Count == 1 ? parts[0] : g.Concat(1, [.. parts]);
+    }
+
     /// <summary>The [batch, rows] values TopK ranks, and how to turn the k smallest into the distances the model reports (float).</summary>
     private static (string Ranked, Func<string, string> Reported) Distances(OnnxGraph g, KnnDistance distance, string features, float[] training, int rows, int dimension)
     {
         if (distance == KnnDistance.L1)
         {
-            string queries = g.Unsqueeze(g.Cast(features, typeof(float)), 1);
-            // ReduceL1 is Abs and ReduceSum in one pass over the difference tensor.
-            string sum = g.ReduceL1(g.Sub(queries, g.Floats(training, 1, rows, dimension)), [2], keepDims: false);
-            return (sum, values => values);
+            return (L1Distances(g, features, training, rows, dimension), values => values);
         }
 
         string x = g.Cast(features, typeof(double));

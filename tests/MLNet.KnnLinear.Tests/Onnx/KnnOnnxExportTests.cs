@@ -30,7 +30,7 @@ public sealed class KnnOnnxExportTests(ITestOutputHelper output)
         }).Fit(train);
 
         var onnx = OnnxScoring.Export(ml, model, test);
-        var outputs = OnnxScoring.Run(onnx, test, batchSize: distance == KnnDistance.L1 ? 2 : 128);
+        var outputs = OnnxScoring.Run(onnx, test, batchSize: 128);
         var scored = model.Transform(test);
         var scores = OnnxScoring.ReadColumn(scored, "Score");
         var predicted = OnnxScoring.ReadColumn(scored, "PredictedLabel");
@@ -70,7 +70,7 @@ public sealed class KnnOnnxExportTests(ITestOutputHelper output)
             .Fit(train);
 
         var onnx = OnnxScoring.Export(ml, model, test);
-        var outputs = OnnxScoring.Run(onnx, test, batchSize: distance == KnnDistance.L1 ? 4 : 128);
+        var outputs = OnnxScoring.Run(onnx, test, batchSize: 128);
         var scored = model.Transform(test);
         var predicted = OnnxScoring.ReadColumn(scored, "PredictedLabel").Select(p => p[0]).ToList();
         var features = OnnxScoring.ReadColumn(scored, "Features");

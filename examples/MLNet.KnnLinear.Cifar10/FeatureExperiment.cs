@@ -50,7 +50,9 @@ internal static class FeatureExperiment
 
         if (ours)
         {
-            yield return Measurement.Measure(ml, $"linear Softmax, λ = {bestLambda:G3} (validation), {features}", Softmax(ml, bestLambda), train, test);
+            // The whole pipeline (pixels → features → classifier) as the model of this row, so it can be exported as one.
+            var softmax = Measurement.Measure(ml, $"linear Softmax, λ = {bestLambda:G3} (validation), {features}", Softmax(ml, bestLambda), train, test);
+            yield return softmax with { Item5 = featurizer.Append(softmax.Item5) };
             var hinge = ml.MulticlassClassification.SweepByValidationSplit(train, lambdas.Select(l => new SweepCandidate($"hinge λ = {l:G3}", l, Trainer(ml, LinearLoss.Hinge, l))), 0.2, 1, progress: SyncProgress<SweepProgress>.Lines(log));
             yield return Measurement.Measure(ml, $"linear Hinge, λ = {hinge.Best.Candidate.Parameter:G3} (validation), {features}", Trainer(ml, LinearLoss.Hinge, hinge.Best.Candidate.Parameter), train, test);
             var knn = ml.MulticlassClassification.SweepByValidationSplit(train, new[] { 1, 5, 10, 20 }.Select(k => new SweepCandidate($"k = {k}", k, ml.MulticlassClassification.Trainers.Knn(numberOfNeighbors: k))), 0.2, 1, progress: SyncProgress<SweepProgress>.Lines(log));

@@ -94,9 +94,18 @@ int Run(ExampleOptions options)
     }
 
     var featureRuns = FeatureExperiment.Run(ml, trainImages, testImages, lambdas, methods.Contains("features"), methods.Contains("mlnet-features"), line => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(line)}[/]"));
-    foreach (var (method, metrics, fit, predict, _) in featureRuns)
+    ITransformer? exportable = null;
+    foreach (var (method, metrics, fit, predict, model) in featureRuns)
     {
         AddRow(method, metrics, fit, predict);
+        exportable ??= model;
+    }
+
+    if (exportable is not null)
+    {
+        // The softmax pipeline on HoG + hue, pixels in, as one ONNX file, scored back by ONNX Runtime.
+        var (file, bytes, agreeing, total) = OnnxExport.Run(ml, exportable, dataDirectory, testCount, outputDirectory);
+        AnsiConsole.MarkupLine($"ONNX export of the HoG + hue softmax pipeline: [bold]{Markup.Escape(file)}[/] ({bytes / 1024.0:N0} KB); ONNX Runtime (ApplyOnnxModel) predicts the model's label on {agreeing:N0} of {total:N0} test images.");
     }
 
     if (methods.Contains("features"))

@@ -29,26 +29,15 @@ public sealed class KnnOnnxExportTests(ITestOutputHelper output)
             Weighting = weighting,
         }).Fit(train);
 
-        var onnx = OnnxScoring.Export(ml, model, test);
-        var outputs = OnnxScoring.Run(onnx, test, batchSize: 128);
-        var scored = model.Transform(test);
-        var scores = OnnxScoring.ReadColumn(scored, "Score");
-        var predicted = OnnxScoring.ReadColumn(scored, "PredictedLabel");
+        var run = ClassifierOnnxComparison.Run(ml, model, test);
 
-        double difference = OnnxAgreement.MaxRelativeDifference(outputs["Score.output"], scores);
-        output.WriteLine($"{distance} {weighting} k = {k}: {onnx.Length:N0} bytes, largest relative Score difference {difference:E2}");
-        outputs["PredictedLabel.output"].Select(p => p[0]).Should().Equal(predicted.Select(p => p[0]), "pixel distances are whole numbers, computed exactly on both sides");
-        difference.Should().BeLessThan(1e-4);
-        OnnxAgreement.ArgmaxOfScores(outputs["Score.output"]).Should().Equal(predicted.Select(p => p[0]), "the exported tie rule keeps argmax(Score) = PredictedLabel");
-
+        output.WriteLine($"{distance} {weighting} k = {k}: {run.Onnx.Length:N0} bytes, largest relative Score difference {run.ScoreDifference:E2}");
+        run.OnnxPredicted.Should().Equal(run.Predicted, "pixel distances are whole numbers, computed exactly on both sides");
+        run.ScoreDifference.Should().BeLessThan(1e-4);
+        OnnxAgreement.ArgmaxOfScores(run.OnnxScores).Should().Equal(run.Predicted, "the exported tie rule keeps argmax(Score) = PredictedLabel");
         if (distance == KnnDistance.L2 && weighting == KnnWeighting.Uniform)
         {
-            // The same file through ML.NET's own ONNX scorer (one row per call).
-            string path = Path.Combine(RepoPaths.NewTempDirectory(), "knn.onnx");
-            File.WriteAllBytes(path, onnx);
-            var applied = ml.Transforms.ApplyOnnxModel(path).Fit(test).Transform(test);
-            OnnxScoring.ReadColumn(applied, "PredictedLabel").Select(p => p[0]).Should().Equal(predicted.Select(p => p[0]));
-            OnnxAgreement.MaxRelativeDifference(OnnxScoring.ReadColumn(applied, "Score"), scores).Should().BeLessThan(1e-4);
+            run.AssertApplyOnnxModelAgrees(ml, test);
         }
     }
 
@@ -69,25 +58,22 @@ public sealed class KnnOnnxExportTests(ITestOutputHelper output)
             .Append(ml.MulticlassClassification.Trainers.Knn(numberOfNeighbors: k, distance: distance))
             .Fit(train);
 
-        var onnx = OnnxScoring.Export(ml, model, test);
-        var outputs = OnnxScoring.Run(onnx, test, batchSize: 128);
-        var scored = model.Transform(test);
-        var predicted = OnnxScoring.ReadColumn(scored, "PredictedLabel").Select(p => p[0]).ToList();
-        var features = OnnxScoring.ReadColumn(scored, "Features");
+        var run = ClassifierOnnxComparison.Run(ml, model, test);
+        var features = OnnxScoring.ReadColumn(model.Transform(test), "Features");
         var knn = model.LastTransformer.Model;
 
         int differing = 0, ties = 0, tiedAndDiffering = 0;
-        for (int row = 0; row < predicted.Count; row++)
+        for (int row = 0; row < run.Predicted.Count; row++)
         {
             bool tie = OnnxAgreement.HasNeighbourTie(knn, features[row]);
-            bool differs = outputs["PredictedLabel.output"][row][0] != predicted[row];
+            bool differs = run.OnnxPredicted[row] != run.Predicted[row];
             ties += tie ? 1 : 0;
             differing += differs ? 1 : 0;
             tiedAndDiffering += tie && differs ? 1 : 0;
         }
 
-        output.WriteLine($"{distance}: {differing} of {predicted.Count} predictions differ; {ties} rows have neighbour distances tied within 1e-4 relative");
+        output.WriteLine($"{distance}: {differing} of {run.Predicted.Count} predictions differ; {ties} rows have neighbour distances tied within 1e-4 relative");
         differing.Should().Be(tiedAndDiffering, "every differing prediction has neighbours whose distances tie within float rounding");
-        differing.Should().BeLessThan(predicted.Count / 50);
+        differing.Should().BeLessThan(run.Predicted.Count / 50);
     }
 }

@@ -29,28 +29,16 @@ public sealed class PipelineOnnxExportTests(ITestOutputHelper output)
             .Append(ml.MulticlassClassification.Trainers.LinearClassifier(new LinearClassifierTrainer.Options { Loss = loss, Lambda = 1e-3 }))
             .Fit(train);
 
-        var onnx = OnnxScoring.Export(ml, model, test);
-        var outputs = OnnxScoring.Run(onnx, test, batchSize: 128);
-        var scored = model.Transform(test);
-        var scores = OnnxScoring.ReadColumn(scored, "Score");
-        var predicted = OnnxScoring.ReadColumn(scored, "PredictedLabel");
+        var run = ClassifierOnnxComparison.Run(ml, model, test);
 
-        double difference = OnnxAgreement.MaxRelativeDifference(outputs["Score.output"], scores);
-        output.WriteLine($"{loss}: {onnx.Length:N0} bytes, largest relative Score difference {difference:E2}");
-        outputs["PredictedLabel.output"].Select(p => p[0]).Should().Equal(predicted.Select(p => p[0]));
-        difference.Should().BeLessThan(1e-4);
+        output.WriteLine($"{loss}: {run.Onnx.Length:N0} bytes, largest relative Score difference {run.ScoreDifference:E2}");
+        run.OnnxPredicted.Should().Equal(run.Predicted);
+        run.ScoreDifference.Should().BeLessThan(1e-4);
 
-        // The same file through ML.NET's own ONNX scorer, which names the columns after the graph outputs without
-        // ".output" (once: the graph is the same Gemm and Softmax for every loss).
-        if (loss != LinearLoss.Softmax)
+        // Once through ML.NET's own ONNX scorer: the graph is the same Gemm and Softmax for every loss.
+        if (loss == LinearLoss.Softmax)
         {
-            return;
+            run.AssertApplyOnnxModelAgrees(ml, test);
         }
-
-        string path = Path.Combine(RepoPaths.NewTempDirectory(), "pipeline.onnx");
-        File.WriteAllBytes(path, onnx);
-        var applied = ml.Transforms.ApplyOnnxModel(path).Fit(test).Transform(test);
-        OnnxAgreement.MaxRelativeDifference(OnnxScoring.ReadColumn(applied, "Score"), scores).Should().BeLessThan(1e-4);
-        OnnxScoring.ReadColumn(applied, "PredictedLabel").Select(p => p[0]).Should().Equal(predicted.Select(p => p[0]));
     }
 }

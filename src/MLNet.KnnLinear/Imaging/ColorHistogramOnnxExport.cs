@@ -29,7 +29,6 @@ internal sealed class ColorHistogramOnnxExport(ColorHistogramParameters paramete
 
     public override string Export(OnnxGraph g, ImageColumn input, string pixels)
     {
-        Check(input);
         int plane = input.PlaneLength;
         string planes = g.Reshape(Planes(g, input, pixels, typeof(double)), -1, input.Channels, plane);
         string Plane(int c) => g.Reshape(g.Slice(planes, [c], [c + 1], [1]), -1, plane);

@@ -19,7 +19,6 @@ internal sealed class HogOnnxExport(HogParameters parameters) : ImageOnnxExport(
 {
     public override string Export(OnnxGraph g, ImageColumn input, string pixels)
     {
-        Check(input);
         var geometry = parameters.GeometryFor(input.Height, input.Width, input.Column.Name);
         string planes = Planes(g, input, pixels, typeof(float));
         int channels = input.Channels;

@@ -40,7 +40,7 @@ internal sealed class HogTrilinearOnnx(HogParameters parameters, HogGeometry geo
 
         int cells = parameters.BlockHeight * parameters.BlockWidth;
         string kernels = g.Floats(voting.CellKernels(), cells, 1, blockDown, blockAcross);
-        string perCell = g.Op("Conv", [planes, kernels], OnnxAttribute.Of("strides", strideDown, strideAcross));
+        string perCell = g.Conv(planes, kernels, strideDown, strideAcross);
 
         // [batch · orientations, cells, blocks down, across] → [batch, blocks, cells · orientations].
         string split = g.Reshape(perCell, -1, orientations, cells, geometry.BlocksDown, geometry.BlocksAcross);

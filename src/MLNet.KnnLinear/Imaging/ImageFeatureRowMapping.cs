@@ -50,10 +50,7 @@ internal sealed class ImageFeatureRowMapping : RowMapping
     public override void CheckOnnxExport() => _onnx.Check(_input);
 
     public override void ExportOnnx(MlNetInterop.OnnxGraph graph)
-    {
-        CheckOnnxExport();
-        graph.SetColumn(Columns[0], _onnx.Export(graph, _input, graph.Column(_input.Column.Name)));
-    }
+        => graph.SetColumn(Columns[0], _onnx.Export(graph, _input, graph.Column(_input.Column.Name)));
 
     private sealed class Block : RowBlock
     {

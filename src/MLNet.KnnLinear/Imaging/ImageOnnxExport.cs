@@ -19,7 +19,7 @@ internal abstract class ImageOnnxExport(string component)
         }
     }
 
-    /// <summary>The features, float [batch, length].</summary>
+    /// <summary>The features, float [batch, length] (called only after <see cref="Check"/> passed).</summary>
     public abstract string Export(OnnxGraph g, ImageColumn input, string pixels);
 
     /// <summary>The pixel vector as planes [batch, channels, height, width] of <paramref name="element"/> (float or double), widened exactly.</summary>

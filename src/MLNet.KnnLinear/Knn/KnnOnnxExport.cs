@@ -15,10 +15,10 @@ internal static class KnnOnnxExport
 
     public static void Check(KnnModelParameters model) => ExactSearchOnnx.Check(model.Index, "Knn");
 
+    /// <summary>The model's graph (called only after <see cref="Check"/> passed).</summary>
     /// <returns>Scores (float [batch, classes]) and the 0-based predicted class (int64 [batch, 1]).</returns>
     public static (string Scores, string Predicted) Export(OnnxGraph g, KnnModelParameters model, string features)
     {
-        Check(model);
         var (distances, rows) = ExactSearchOnnx.Search(g, model.Index, features, model.NumberOfNeighbors);
         string classes = g.Gather(g.Longs(model.TrainingClasses.Select(c => (long)c), model.TrainingRowCount), rows);
         return Vote(g, model, distances, classes);

@@ -27,7 +27,12 @@ internal sealed class OnnxExportableDataView(IDataView source, RowMapping mappin
         return true;
     }
 
-    void ISaveAsOnnx.SaveAsOnnx(OnnxContext ctx) => Mapping.ExportOnnx(new OnnxGraph(ctx, Mapping.ComponentName));
+    // The exporters assume what CheckOnnxExport checks; ML.NET asks CanSaveOnnx first, and this checks again for any other caller.
+    void ISaveAsOnnx.SaveAsOnnx(OnnxContext ctx)
+    {
+        Mapping.CheckOnnxExport();
+        Mapping.ExportOnnx(new OnnxGraph(ctx, Mapping.ComponentName));
+    }
 
     /// <summary>
     /// The exporter makes every column of the pipeline's input data a graph input, and ONNX has no image type: it

@@ -90,9 +90,10 @@ internal static class OnnxOps
     public static string GemmTransposed(this OnnxGraph g, string a, string b, string c, float alpha = 1f)
         => g.Op("Gemm", [a, b, c], Of("transB", 1L), Of("alpha", alpha), Of("beta", 1f));
 
-    public static string Softmax(this OnnxGraph g, string x, long axis) => g.Op("Softmax", [x], Of("axis", axis));
+    /// <summary>2-D convolution without padding, <paramref name="kernels"/> [out, in, height, width].</summary>
+    public static string Conv(this OnnxGraph g, string x, string kernels, long strideDown, long strideAcross) => g.Op("Conv", [x, kernels], Of("strides", strideDown, strideAcross));
 
-    public static string Identity(this OnnxGraph g, string x) => g.Op("Identity", [x]);
+    public static string Softmax(this OnnxGraph g, string x, long axis) => g.Op("Softmax", [x], Of("axis", axis));
 
     /// <summary>Writes <paramref name="value"/> as output column <paramref name="column"/>.</summary>
     public static void SetColumn(this OnnxGraph g, MappedColumn column, string value) => g.Into("Identity", [value], [g.DeclareColumn(column.Name, column.Type)]);

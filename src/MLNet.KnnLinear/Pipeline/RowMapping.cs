@@ -55,6 +55,6 @@ internal abstract class RowMapping
     public virtual void CheckOnnxExport()
         => throw new NotSupportedException($"ONNX export: {ComponentName} cannot be exported to ONNX.");
 
-    /// <summary>Writes the nodes computing this mapping's columns from its inputs (after <see cref="CheckOnnxExport"/>).</summary>
+    /// <summary>Writes the nodes computing this mapping's columns from its inputs (called only after <see cref="CheckOnnxExport"/> passed).</summary>
     public virtual void ExportOnnx(MlNetInterop.OnnxGraph graph) => CheckOnnxExport();
 }

@@ -74,7 +74,7 @@ internal static class ExactSearchOnnx
         for (int first = 0; first < rows; first += chunk)
         {
             int count = Math.Min(chunk, rows - first);
-            string part = g.Floats(training.AsSpan(first * dimension, count * dimension).ToArray(), 1, count, dimension);
+            string part = g.Floats(new ArraySegment<float>(training, first * dimension, count * dimension), 1, count, dimension);
             parts.Add(g.ReduceL1(g.Sub(queries, part), [2], keepDims: false));
         }
 

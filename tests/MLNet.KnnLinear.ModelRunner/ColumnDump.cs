@@ -5,7 +5,7 @@ namespace MLNet.KnnLinear.ModelRunner;
 
 /// <summary>
 /// The exact bits of some columns of a data view, row by row, so outputs of two runs (or two processes) can be
-/// compared for bit identity. Reads Single/Double/Int32/UInt32/Boolean/text scalars, keys and vectors of Single.
+/// compared for bit identity. Reads Single/Double/Int32/UInt32/Boolean/text scalars, keys and vectors of Single and Int32.
 /// </summary>
 public static class ColumnDump
 {
@@ -60,6 +60,21 @@ public static class ColumnDump
                     foreach (float f in value.DenseValues())
                     {
                         w.Write(f);
+                    }
+                };
+            }
+
+            case VectorDataViewType { ItemType: NumberDataViewType n } when n == NumberDataViewType.Int32:
+            {
+                var getter = row.GetGetter<VBuffer<int>>(column);
+                VBuffer<int> value = default;
+                return w =>
+                {
+                    getter(ref value);
+                    w.Write(value.Length);
+                    foreach (int v in value.DenseValues())
+                    {
+                        w.Write(v);
                     }
                 };
             }

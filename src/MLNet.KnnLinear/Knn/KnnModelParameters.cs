@@ -8,8 +8,15 @@ namespace MLNet.KnnLinear;
 
 /// <summary>
 /// A fitted k-nearest-neighbours model: the memorised training rows and their classes in a <see cref="NeighborIndex"/>
-/// (exact by default: every query is compared with every row). Safe to use from several threads.
+/// (exact by default: every query is compared with every row). Safe to use from several threads: its index is
+/// read-only (<see cref="NeighborIndex.IsReadOnly"/>; <see cref="KnnPredictionTransformer.WithSearchSize"/> makes a
+/// model that searches with another search size).
 /// </summary>
+/// <remarks>
+/// When an approximate index finds fewer than k neighbours, those found vote. When it finds none (every probed list
+/// of an inverted file empty), <c>Score</c> is each class's share of the training rows and the prediction is the most
+/// frequent training class (the lowest class index of a tie): a defined answer, never NaN.
+/// </remarks>
 /// <remarks>
 /// Prediction cost with the exact index: O(training rows × features) per query; memory: training rows × features ×
 /// 4 bytes (1 for L1 on raw pixels).
@@ -18,6 +25,8 @@ public sealed class KnnModelParameters
 {
     private readonly NeighborIndex _index;
     private readonly int[] _classes;
+    private readonly float[] _priorScores;
+    private readonly int _priorClass;
 
     internal KnnModelParameters(NeighborIndex index, int[] classes, int classCount, int numberOfNeighbors, KnnWeighting weighting)
     {
@@ -26,11 +35,39 @@ public sealed class KnnModelParameters
             throw new ArgumentException($"{classes.Length} classes for {index.Count} rows.", nameof(classes));
         }
 
-        _index = index;
+        _index = index.AsReadOnly();
         _classes = classes;
         ClassCount = classCount;
         NumberOfNeighbors = numberOfNeighbors;
         Weighting = weighting;
+        (_priorScores, _priorClass) = Priors(classes, classCount);
+    }
+
+    /// <summary>
+    /// The same model searching with another search size (an inverted file's probes, an HNSW graph's efSearch; see
+    /// <see cref="NeighborIndex.SetSearchSize"/>), sharing the training rows and the index structure with this one.
+    /// </summary>
+    internal KnnModelParameters WithSearchSize(int probesOrEf)
+        => new(_index.WithSearchSize(probesOrEf), _classes, ClassCount, NumberOfNeighbors, Weighting);
+
+    /// <summary>Each class's share of the training rows, and the most frequent class (the lowest of any tie).</summary>
+    private static (float[] Scores, int Class) Priors(int[] classes, int classCount)
+    {
+        var counts = new long[classCount];
+        foreach (int c in classes)
+        {
+            counts[c]++;
+        }
+
+        var scores = new float[classCount];
+        int best = 0;
+        for (int c = 0; c < classCount; c++)
+        {
+            scores[c] = (float)((double)counts[c] / classes.Length);
+            best = counts[c] > counts[best] ? c : best;
+        }
+
+        return (scores, best);
     }
 
     /// <summary>The length of the feature vectors.</summary>
@@ -93,7 +130,7 @@ public sealed class KnnModelParameters
 
         var distances = new float[n];
         var rows = new int[n];
-        _index.Inner.Search(features, n, distances, rows);
+        _index.SearchRows(features, n, rows, distances);
         int found = rows.AsSpan().IndexOf(-1) is var missing and >= 0 ? missing : n;
         var result = new KnnNeighbor[found];
         for (int i = 0; i < found; i++)
@@ -114,7 +151,7 @@ public sealed class KnnModelParameters
         int k = NumberOfNeighbors;
         var distances = new float[queryCount * k];
         var rows = new int[queryCount * k];
-        _index.Inner.Search(queries, k, distances, rows);
+        _index.SearchRows(queries, k, rows, distances);
         var neighborClasses = new int[k];
         for (int q = 0; q < queryCount; q++)
         {
@@ -124,6 +161,16 @@ public sealed class KnnModelParameters
             {
                 neighborClasses[found] = _classes[rows[(q * k) + found]];
                 found++;
+            }
+
+            if (found == 0)
+            {
+                // No neighbour at all (an inverted file whose probed lists are empty): nothing votes, so the model
+                // falls back on the training classes' shares, and predicts the most frequent class. The first
+                // maximum of these scores is that class, as Evaluate requires.
+                _priorScores.CopyTo(scores.Slice(q * ClassCount, ClassCount));
+                predicted[q] = _priorClass;
+                continue;
             }
 
             predicted[q] = KnnVoting.Vote(distances.AsSpan(q * k, found), neighborClasses.AsSpan(0, found), Weighting, scores.Slice(q * ClassCount, ClassCount));

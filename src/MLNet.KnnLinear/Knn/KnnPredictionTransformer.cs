@@ -49,6 +49,17 @@ public sealed class KnnPredictionTransformer : RowMappingTransformer, ISingleFea
     /// <summary>The class names from the label's key values, in key order (the <c>Score</c> slots' order); null when the label had none.</summary>
     public IReadOnlyList<string>? ClassNames => _classNames?.Names;
 
+    /// <summary>
+    /// The same model searching its approximate index with another search size: an inverted file's number of probed
+    /// lists (1 to its list count; all of them gives the exact result) or an HNSW graph's efSearch (at least 1). The
+    /// new transformer shares the training rows and the index with this one, which is left as it is (a fitted model is
+    /// read-only, since every prediction engine shares it); it is saved with its own search size.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The model's index is exact (it has no search size).</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The size is out of range for the index.</exception>
+    public KnnPredictionTransformer WithSearchSize(int probesOrEf)
+        => new(Model.WithSearchSize(probesOrEf), FeatureColumnName, _classNames);
+
     static PersistenceInfo IPersistentTransformer<KnnPredictionTransformer>.Persistence { get; } = new(LoaderSignature, "KNNPREDT", StateVersion);
 
     static KnnPredictionTransformer IPersistentTransformer<KnnPredictionTransformer>.ReadState(ModelStateReader reader, int version)

@@ -17,8 +17,14 @@ internal static class KnnVoting
     /// <param name="scores">Receives the vote fractions; its length is the number of classes.</param>
     public static int Vote(ReadOnlySpan<float> neighborDistances, ReadOnlySpan<int> neighborClasses, KnnWeighting weighting, Span<float> scores)
     {
-        scores.Clear();
         int k = neighborClasses.Length;
+        if (k == 0)
+        {
+            // 0 / 0 votes would be NaN scores; the model decides what no neighbour means (KnnModelParameters.Predict).
+            throw new ArgumentException("At least one neighbour must vote.", nameof(neighborClasses));
+        }
+
+        scores.Clear();
         bool exactMatch = weighting == KnnWeighting.InverseDistance && k > 0 && neighborDistances[0] == 0f;
         double total = 0;
         Span<double> votes = scores.Length <= 256 ? stackalloc double[scores.Length] : new double[scores.Length];

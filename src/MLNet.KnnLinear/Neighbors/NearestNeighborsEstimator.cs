@@ -9,7 +9,7 @@ namespace MLNet.KnnLinear;
 /// Similarity search as a pipeline step, for data without labels: <c>Fit</c> indexes the feature vectors of its data
 /// (the reference rows); the transformer appends, for each row it transforms, the row numbers of its k nearest
 /// reference rows (a vector of Int32, nearest first, −1 where an approximate index found fewer) and their distances
-/// (a vector of Single, +∞ there). Distances as <see cref="NeighborIndex.Search"/> reports them.
+/// (a vector of Single, +∞ there). Distances as <see cref="NeighborIndex.Search(ReadOnlySpan{float}, int, Span{int}, Span{float})"/> reports them.
 /// </summary>
 public sealed class NearestNeighborsEstimator : IEstimator<NearestNeighborsTransformer>
 {

@@ -17,14 +17,14 @@ public sealed class NearestNeighborsTransformer : RowMappingTransformer, IPersis
 
     internal NearestNeighborsTransformer(NeighborIndex index, string inputColumnName, string outputColumnName, string distancesColumnName, int numberOfNeighbors)
     {
-        Index = index;
+        Index = index.AsReadOnly();
         InputColumnName = inputColumnName;
         OutputColumnName = outputColumnName;
         DistancesColumnName = distancesColumnName;
         NumberOfNeighbors = numberOfNeighbors;
     }
 
-    /// <summary>The index of the reference rows.</summary>
+    /// <summary>The index of the reference rows; read-only (<see cref="NeighborIndex.IsReadOnly"/>).</summary>
     public NeighborIndex Index { get; }
 
     /// <summary>The feature column read.</summary>
@@ -38,6 +38,16 @@ public sealed class NearestNeighborsTransformer : RowMappingTransformer, IPersis
 
     /// <summary>k.</summary>
     public int NumberOfNeighbors { get; }
+
+    /// <summary>
+    /// The same step searching its approximate index with another search size (see
+    /// <see cref="NeighborIndex.SetSearchSize"/>), sharing the reference rows and the index with this one, which is
+    /// left as it is.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The index is exact (it has no search size).</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The size is out of range for the index.</exception>
+    public NearestNeighborsTransformer WithSearchSize(int probesOrEf)
+        => new(Index.WithSearchSize(probesOrEf), InputColumnName, OutputColumnName, DistancesColumnName, NumberOfNeighbors);
 
     static PersistenceInfo IPersistentTransformer<NearestNeighborsTransformer>.Persistence { get; } = new(LoaderSignature, "NEARNBRS", StateVersion);
 

@@ -16,9 +16,16 @@ internal sealed unsafe class ByteL1Scan : DistanceScan
     private readonly byte[] _rows;
     private readonly int _dimension;
 
+    /// <summary>
+    /// The longest row whose sum of absolute byte differences fits the kernel's 32-bit sums (255 × this ≤ 2^32 − 1):
+    /// about 16.8 million values. Longer byte rows are held as floats (<see cref="L1ScanBuilder"/>).
+    /// </summary>
+    public const int MaxDimension = (int)(uint.MaxValue / byte.MaxValue);
+
     /// <summary>A scan over <paramref name="rows"/> (row-major bytes), which it takes ownership of.</summary>
     public ByteL1Scan(byte[] rows, int dimension)
     {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(dimension, MaxDimension);
         _rows = rows;
         _dimension = dimension;
     }
@@ -30,6 +37,8 @@ internal sealed unsafe class ByteL1Scan : DistanceScan
 
     /// <summary>True when every value is a whole number in [0, 255], so a byte holds it exactly.</summary>
     public static bool IsByteValued(ReadOnlySpan<float> values) => WholeNumbers.AllWithin(values, 0f, 255f);
+
+    public override bool IsExactFor(ReadOnlySpan<float> query) => IsByteValued(query);
 
     public override PreparedQueries Prepare(ReadOnlySpan<float> queries, int count)
     {
@@ -101,15 +110,17 @@ internal sealed unsafe class ByteL1Scan : DistanceScan
     {
         for (int i = 0; i < count; i++)
         {
-            // Most candidates lose to the current k-th best: test before calling into the heap.
+            // Most candidates lose to the current k-th best: test before calling into the heap. The integer sums go
+            // to the selector as doubles, exact at any size: as floats they would round above 2^24, which a
+            // 224 × 224 × 3 image reaches, and distinct distances would tie.
             var selector = selectors[first + i];
-            float a = sums[i * SadTile.Rows];
+            double a = sums[i * SadTile.Rows];
             if (a <= selector.Threshold)
             {
                 selector.Add(a, row);
             }
 
-            float b = sums[(i * SadTile.Rows) + 1];
+            double b = sums[(i * SadTile.Rows) + 1];
             if (second != row && b <= selector.Threshold)
             {
                 selector.Add(b, second);

@@ -23,6 +23,13 @@ internal abstract class DistanceScan
     /// </summary>
     public abstract void Scan(PreparedQueries queries, int queryBegin, int queryEnd, int rowBegin, int rowEnd, TopKSelector[] selectors);
 
+    /// <summary>
+    /// Whether <paramref name="query"/> is ranked in the scan's exact mode (whole-number queries against whole-number
+    /// rows). <see cref="Prepare"/> chooses one mode for all the queries it is given, so the flat index gives it
+    /// queries of one mode at a time: a query's neighbours must not depend on the other queries of its batch.
+    /// </summary>
+    public virtual bool IsExactFor(ReadOnlySpan<float> query) => false;
+
     /// <summary>Row <paramref name="row"/> as floats.</summary>
     public abstract void CopyRow(int row, Span<float> destination);
 

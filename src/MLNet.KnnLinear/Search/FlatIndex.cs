@@ -87,7 +87,7 @@ internal sealed class FlatIndex : INeighborIndex
     public bool StoresBytes => EnsureLayout() is ByteL1Scan;
 
     /// <summary>Bytes of memory held for the rows.</summary>
-    public long MemoryBytes => EnsureLayout().MemoryBytes;
+    public long MemoryBytes => Count == 0 ? 0 : EnsureLayout().MemoryBytes;
 
     /// <summary>Appends rows (a multiple of <see cref="Dimension"/> values, row-major).</summary>
     public void Add(ReadOnlySpan<float> rows)
@@ -119,48 +119,125 @@ internal sealed class FlatIndex : INeighborIndex
     /// <summary>Row <paramref name="row"/> as floats.</summary>
     public void CopyRow(int row, Span<float> destination) => EnsureLayout().CopyRow(row, destination);
 
-    public void Search(ReadOnlySpan<float> queries, int k, Span<float> distances, Span<int> rows)
+    public void Search(ReadOnlySpan<float> queries, int k, Span<float> distances, Span<int> rows, RemovedRows? removed = null)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
-        if (k > Count)
+        int queryCount = CheckSearch(queries, k);
+        if (distances.Length < queryCount * k)
         {
-            throw new ArgumentOutOfRangeException(nameof(k), k, $"k must not exceed the {Count} rows held.");
+            throw new ArgumentException($"Result buffers must hold {queryCount * k} values.", nameof(distances));
         }
 
+        var keys = new double[queryCount * k];
+        SearchKeys(queries, k, keys, rows, removed);
+        for (int i = 0; i < keys.Length; i++)
+        {
+            distances[i] = rows[i] < 0 ? float.PositiveInfinity : ToDistance(Distance, keys[i]);
+        }
+    }
+
+    /// <summary>
+    /// As <see cref="Search"/>, but gives each neighbour's ranking key instead of its distance: the squared distance
+    /// for L2 (exact for whole-number pixel data), the sum for L1, 1 − cosine similarity for cosine. Indexes built from
+    /// several flat indexes (the inverted file) merge on these keys: distinct keys can round to the same float
+    /// distance (squared L2 of pixel rows is about 10^7, past float's 2^24), so merging on rounded distances would lose
+    /// their order. Where fewer than k rows are there to find (k above the row count, or rows removed), row −1 and
+    /// key +∞ fill the rest.
+    /// </summary>
+    /// <param name="queries">The queries, row-major.</param>
+    /// <param name="k">Neighbours per query, at least 1.</param>
+    /// <param name="keys">Receives queries × k ranking keys.</param>
+    /// <param name="rows">Receives queries × k row positions.</param>
+    /// <param name="removed">Rows never returned; null when none are removed.</param>
+    /// <param name="rowNumbers">The row number of each position, where <paramref name="removed"/> holds row numbers of a larger index (an inverted list's rows); null when positions are the row numbers.</param>
+    public void SearchKeys(ReadOnlySpan<float> queries, int k, Span<double> keys, Span<int> rows, RemovedRows? removed = null, int[]? rowNumbers = null)
+    {
+        int queryCount = CheckSearch(queries, k);
+        if (keys.Length < queryCount * k || rows.Length < queryCount * k)
+        {
+            throw new ArgumentException($"Result buffers must hold {queryCount * k} values.");
+        }
+
+        if (Count == 0)
+        {
+            keys[..(queryCount * k)].Fill(double.PositiveInfinity);
+            rows[..(queryCount * k)].Fill(-1);
+            return;
+        }
+
+        var scan = EnsureLayout();
+        int exact = 0;
+        for (int q = 0; q < queryCount; q++)
+        {
+            exact += scan.IsExactFor(queries.Slice(q * Dimension, Dimension)) ? 1 : 0;
+        }
+
+        if (exact == 0 || exact == queryCount)
+        {
+            SearchPrepared(scan, scan.Prepare(queries, queryCount), k, keys, rows, removed, rowNumbers);
+            return;
+        }
+
+        // A batch mixing queries the scan can rank exactly (whole numbers) with others: each group is searched on its
+        // own, so a query's neighbours never depend on the other queries that share its batch.
+        foreach (bool mode in (ReadOnlySpan<bool>)[true, false])
+        {
+            int n = mode ? exact : queryCount - exact;
+            var members = new int[n];
+            var group = new float[(long)n * Dimension];
+            for (int q = 0, m = 0; q < queryCount; q++)
+            {
+                var query = queries.Slice(q * Dimension, Dimension);
+                if (scan.IsExactFor(query) == mode)
+                {
+                    query.CopyTo(group.AsSpan(m * Dimension, Dimension));
+                    members[m++] = q;
+                }
+            }
+
+            var groupKeys = new double[n * k];
+            var groupRows = new int[n * k];
+            SearchPrepared(scan, scan.Prepare(group, n), k, groupKeys, groupRows, removed, rowNumbers);
+            for (int m = 0; m < n; m++)
+            {
+                groupKeys.AsSpan(m * k, k).CopyTo(keys.Slice(members[m] * k, k));
+                groupRows.AsSpan(m * k, k).CopyTo(rows.Slice(members[m] * k, k));
+            }
+        }
+    }
+
+    /// <summary>The distance a ranking key stands for: the square root for L2 (ranked squared), the key itself otherwise.</summary>
+    public static float ToDistance(KnnDistance distance, double key)
+        => (float)(distance == KnnDistance.L2 ? Math.Sqrt(key) : key);
+
+    private int CheckSearch(ReadOnlySpan<float> queries, int k)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
         if (queries.Length % Dimension != 0)
         {
             throw new ArgumentException($"Query data length {queries.Length} is not a multiple of the dimension {Dimension}.", nameof(queries));
         }
 
-        int queryCount = queries.Length / Dimension;
-        if (distances.Length < queryCount * k || rows.Length < queryCount * k)
-        {
-            throw new ArgumentException($"Result buffers must hold {queryCount * k} values.");
-        }
+        return queries.Length / Dimension;
+    }
 
-        var scan = EnsureLayout();
-        var prepared = scan.Prepare(queries, queryCount);
+    private void SearchPrepared(DistanceScan scan, PreparedQueries prepared, int k, Span<double> keys, Span<int> rows, RemovedRows? removed, int[]? rowNumbers)
+    {
         int rowSplits = Math.Clamp(Count / MinRowsPerThread, 1, _maxThreads);
         var results = rowSplits > 1
-            ? SearchSplittingRows(scan, prepared, k, rowSplits)
-            : SearchSplittingQueries(scan, prepared, k);
+            ? SearchSplittingRows(scan, prepared, k, rowSplits, removed, rowNumbers)
+            : SearchSplittingQueries(scan, prepared, k, removed, rowNumbers);
 
-        var ranked = new double[k];
-        for (int q = 0; q < queryCount; q++)
+        for (int q = 0; q < prepared.Count; q++)
         {
-            results[q].CopySorted(ranked, rows.Slice(q * k, k));
-            var found = distances.Slice(q * k, k);
-            for (int i = 0; i < k; i++)
-            {
-                // Ranked on squared L2 (exact for whole-number pixel data); reported as the distance itself.
-                found[i] = (float)(Distance == KnnDistance.L2 ? Math.Sqrt(ranked[i]) : ranked[i]);
-            }
+            int found = results[q].CopySorted(keys.Slice(q * k, k), rows.Slice(q * k, k));
+            keys.Slice((q * k) + found, k - found).Fill(double.PositiveInfinity);
+            rows.Slice((q * k) + found, k - found).Fill(-1);
         }
     }
 
-    private TopKSelector[] SearchSplittingQueries(DistanceScan scan, PreparedQueries queries, int k)
+    private TopKSelector[] SearchSplittingQueries(DistanceScan scan, PreparedQueries queries, int k, RemovedRows? removed, int[]? rowNumbers)
     {
-        var selectors = NewSelectors(queries.Count, k);
+        var selectors = NewSelectors(queries.Count, k, removed, rowNumbers);
         int splits = Math.Clamp(queries.Count / 8, 1, _maxThreads);
         ParallelRanges.Run(splits, split =>
         {
@@ -171,7 +248,7 @@ internal sealed class FlatIndex : INeighborIndex
         return selectors;
     }
 
-    private TopKSelector[] SearchSplittingRows(DistanceScan scan, PreparedQueries queries, int k, int splits)
+    private TopKSelector[] SearchSplittingRows(DistanceScan scan, PreparedQueries queries, int k, int splits, RemovedRows? removed, int[]? rowNumbers)
     {
         var partial = new TopKSelector[splits][];
         int alignment = scan.RowAlignment;
@@ -179,7 +256,7 @@ internal sealed class FlatIndex : INeighborIndex
         {
             int begin = AlignedBoundary(split, splits, alignment);
             int end = AlignedBoundary(split + 1, splits, alignment);
-            var selectors = NewSelectors(queries.Count, k);
+            var selectors = NewSelectors(queries.Count, k, removed, rowNumbers);
             scan.Scan(queries, 0, queries.Count, begin, end, selectors);
             partial[split] = selectors;
         });
@@ -213,12 +290,12 @@ internal sealed class FlatIndex : INeighborIndex
         return (int)Math.Min(Count, boundary / alignment * alignment);
     }
 
-    private static TopKSelector[] NewSelectors(int count, int k)
+    private static TopKSelector[] NewSelectors(int count, int k, RemovedRows? removed, int[]? rowNumbers)
     {
         var selectors = new TopKSelector[count];
         for (int i = 0; i < count; i++)
         {
-            selectors[i] = new TopKSelector(k);
+            selectors[i] = new TopKSelector(k, removed, rowNumbers);
         }
 
         return selectors;

@@ -61,6 +61,8 @@ internal sealed unsafe class GemmScan : DistanceScan
 
     public override long MemoryBytes => ((_panels.LongLength + _rowNorms.LongLength) * sizeof(float)) + ((_exactRowNorms?.LongLength ?? 0) * sizeof(double));
 
+    public override bool IsExactFor(ReadOnlySpan<float> query) => IsExact && IsSmallWholeNumbers(query);
+
     public override PreparedQueries Prepare(ReadOnlySpan<float> queries, int count)
     {
         var values = queries[..(count * _dimension)].ToArray();

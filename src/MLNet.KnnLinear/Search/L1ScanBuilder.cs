@@ -9,8 +9,8 @@ namespace MLNet.KnnLinear.Search;
 /// </summary>
 internal sealed class L1ScanBuilder(int dimension, long expectedRows)
 {
-    private GrowableArray<byte>? _bytes = new((long)dimension * expectedRows);
-    private GrowableArray<float>? _floats;
+    private GrowableArray<byte>? _bytes = dimension <= ByteL1Scan.MaxDimension ? new((long)dimension * expectedRows) : null;
+    private GrowableArray<float>? _floats = dimension <= ByteL1Scan.MaxDimension ? null : new((long)dimension * expectedRows);
     private int _count;
 
     public int Count => _count;

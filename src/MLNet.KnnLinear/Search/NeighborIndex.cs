@@ -8,42 +8,288 @@ namespace MLNet.KnnLinear;
 /// Rows of floats searched for the nearest neighbours of queries: exact (<see cref="ExactIndexOptions"/>), an
 /// inverted file (<see cref="IvfIndexOptions"/>) or an HNSW graph (<see cref="HnswIndexOptions"/>). What a kNN model searches (<see cref="KnnModelParameters.Index"/>),
 /// and usable on its own for similarity search. Searching is thread-safe; <see cref="SetSearchSize"/> is not (call it
-/// between searches).
+/// between searches), and a fitted model's index is read-only (<see cref="IsReadOnly"/>): <see cref="WithSearchSize"/>
+/// gives a copy with its own search size that shares the rows.
 /// </summary>
 public sealed class NeighborIndex
 {
-    private readonly FlatIndex? _exact;
-    private readonly IvfFlatIndex? _ivf;
-    private readonly HnswIndex? _hnsw;
+    private readonly int _dimension;
+    private readonly KnnDistance _distance;
+    private readonly NeighborIndexOptions _options;
+    private readonly int _maxThreads;
+    private readonly RemovedRows _removed = new();
+    private INeighborIndex? _inner;
+    private NeighborIds? _ids;
+    private bool _readOnly;
+    private bool _sharesStorage;
 
-    internal NeighborIndex(FlatIndex exact) => _exact = exact;
+    internal NeighborIndex(FlatIndex exact)
+        : this(exact, new ExactIndexOptions(), maxThreads: 0)
+    {
+    }
 
-    internal NeighborIndex(IvfFlatIndex ivf) => _ivf = ivf;
+    internal NeighborIndex(IvfFlatIndex ivf)
+        : this(ivf, new IvfIndexOptions { NumberOfLists = ivf.NumberOfLists, NumberOfProbes = ivf.NumberOfProbes }, maxThreads: 0)
+    {
+    }
 
-    internal NeighborIndex(HnswIndex hnsw) => _hnsw = hnsw;
+    internal NeighborIndex(HnswIndex hnsw)
+        : this(hnsw, new HnswIndexOptions { MaxConnections = hnsw.M, ConstructionSearchSize = hnsw.ConstructionSearchSize, SearchSize = hnsw.SearchSize, Seed = hnsw.Seed }, maxThreads: 0)
+    {
+    }
 
-    /// <summary>The number of rows held.</summary>
-    public int Count => Inner.Count;
+    private NeighborIndex(INeighborIndex inner, NeighborIndexOptions options, int maxThreads)
+        : this(inner.Dimension, inner.Distance, options, maxThreads)
+        => _inner = inner;
+
+    private NeighborIndex(int dimension, KnnDistance distance, NeighborIndexOptions options, int maxThreads)
+    {
+        _dimension = dimension;
+        _distance = distance;
+        _options = options;
+        _maxThreads = maxThreads;
+    }
+
+    /// <summary>The number of rows held (rows added less rows removed).</summary>
+    public int Count => (_inner?.Count ?? 0) - (int)_removed.Count;
 
     /// <summary>The length of every row and query.</summary>
-    public int Dimension => Inner.Dimension;
+    public int Dimension => _dimension;
 
     /// <summary>The distance rows are ranked by.</summary>
-    public KnnDistance Distance => Inner.Distance;
+    public KnnDistance Distance => _distance;
+
+    /// <summary>
+    /// Whether the index can take rows: an inverted file needs <see cref="Train"/> first (its centroids); exact and
+    /// HNSW indexes learn nothing and are always trained.
+    /// </summary>
+    public bool IsTrained => _inner is not null;
 
     /// <summary>
     /// Memory held for the rows and the index structure, in bytes: rows as float32 panels (L2, cosine) or bytes (L1 on
-    /// pixels), plus centroids and row numbers for an inverted file.
+    /// pixels), plus centroids and row numbers for an inverted file, links for HNSW, and user ids when there are any.
+    /// Removed rows keep their storage until the index is built again.
     /// </summary>
-    public long SizeInBytes => _exact?.MemoryBytes ?? _ivf?.MemoryBytes ?? _hnsw!.MemoryBytes;
+    public long SizeInBytes => (_inner?.MemoryBytes ?? 0) + (_ids?.MemoryBytes ?? 0);
 
-    internal INeighborIndex Inner => (INeighborIndex?)_exact ?? (INeighborIndex?)_ivf ?? _hnsw!;
+    internal INeighborIndex Inner => _inner ?? throw new InvalidOperationException("The inverted file is not trained: call Train(sample) first.");
 
-    internal FlatIndex? Exact => _exact;
+    internal FlatIndex? Exact => _inner as FlatIndex;
 
-    internal IvfFlatIndex? Ivf => _ivf;
+    internal IvfFlatIndex? Ivf => _inner as IvfFlatIndex;
 
-    internal HnswIndex? Hnsw => _hnsw;
+    internal HnswIndex? Hnsw => _inner as HnswIndex;
+
+    /// <summary>Whether some rows were removed (their row numbers are skipped by every search).</summary>
+    internal bool HasRemovedRows => _removed.Count > 0;
+
+    /// <summary>Whether rows carry ids of the user's (<see cref="Add(ReadOnlySpan{float}, ReadOnlySpan{long})"/>).</summary>
+    internal bool HasUserIds => _ids is not null;
+
+    /// <summary>
+    /// An empty index (faiss' <c>index_factory</c> without rows): <see cref="Train"/> it where the kind learns
+    /// something (an inverted file's centroids), then <see cref="Add(ReadOnlySpan{float})"/> rows in batches of any
+    /// size, and search at any point.
+    /// </summary>
+    /// <param name="dimension">Values per row.</param>
+    /// <param name="distance">The distance to rank by.</param>
+    /// <param name="options">The index kind; null is exact.</param>
+    /// <exception cref="ArgumentOutOfRangeException">The dimension is below 1, the distance unknown, or an option out of range (named in the message).</exception>
+    public static NeighborIndex Create(int dimension, KnnDistance distance, NeighborIndexOptions? options = null)
+        => Create(dimension, distance, options, maxThreads: 0);
+
+    internal static NeighborIndex Create(int dimension, KnnDistance distance, NeighborIndexOptions? options, int maxThreads)
+    {
+        CheckShape(dimension, distance);
+        options ??= new ExactIndexOptions();
+        options.Validate(long.MaxValue);
+        var index = new NeighborIndex(dimension, distance, options, maxThreads);
+        index._inner = options switch
+        {
+            IvfIndexOptions => null,
+            HnswIndexOptions hnsw => HnswIndex.Create(dimension, distance, hnsw, maxThreads),
+            _ => new FlatIndex(dimension, distance, maxThreads),
+        };
+        return index;
+    }
+
+    /// <summary>
+    /// Learns what the index kind needs from <paramref name="sample"/> (faiss' <c>train</c>): an inverted file's
+    /// centroids by k-means (its <see cref="IvfIndexOptions.NumberOfLists"/>, by default 4√sample rows). Nothing for
+    /// exact and HNSW indexes (the sample is checked, then ignored). The sample's rows are not added.
+    /// </summary>
+    /// <param name="sample">Rows, row-major, finite; for an inverted file at least one per list.</param>
+    /// <exception cref="InvalidOperationException">The inverted file is trained already, or the index is read-only.</exception>
+    /// <exception cref="ArgumentException">The sample is not a whole number of rows, or holds NaN or infinite values.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The sample has fewer rows than the inverted file's lists.</exception>
+    public void Train(ReadOnlySpan<float> sample)
+    {
+        CheckWritable();
+        CheckRows(sample, nameof(sample));
+        if (_options is not IvfIndexOptions ivf)
+        {
+            return;
+        }
+
+        if (_inner is not null)
+        {
+            throw new InvalidOperationException("The inverted file is trained already; its centroids do not change once rows can be filed in its lists.");
+        }
+
+        _inner = IvfFlatIndex.Train(sample, _dimension, _distance, ivf, _maxThreads);
+    }
+
+    /// <summary>
+    /// Adds rows, whose ids are their row numbers: the number of rows ever added before them, then one more each (so
+    /// ids Count, Count + 1, … while nothing is removed; a removed id is never given again). Rows are laid out for
+    /// search when the next search comes (an exact index lays out all its rows again, an inverted file the lists that
+    /// changed, an HNSW graph inserts them at once), so add in large batches. Not thread-safe with searches.
+    /// </summary>
+    /// <param name="rows">Rows, row-major, <see cref="Dimension"/> values each, finite.</param>
+    /// <exception cref="InvalidOperationException">An inverted file not trained yet; an index whose rows carry ids of the user's; a read-only index.</exception>
+    /// <exception cref="ArgumentException">The data is not a whole number of rows, or holds NaN or infinite values.</exception>
+    public void Add(ReadOnlySpan<float> rows)
+    {
+        CheckAdd(rows, nameof(rows));
+        if (_ids is not null)
+        {
+            throw new InvalidOperationException("The rows of this index carry ids of the user's: add rows with Add(rows, ids), as faiss' IndexIDMap takes add_with_ids only.");
+        }
+
+        _inner!.Add(rows);
+    }
+
+    /// <summary>Adds byte rows (raw pixels), widened to floats exactly; see <see cref="Add(ReadOnlySpan{float})"/>.</summary>
+    /// <param name="rows">Rows, row-major, <see cref="Dimension"/> values each.</param>
+    public void Add(ReadOnlySpan<byte> rows)
+    {
+        CheckByteRows(rows);
+        ByteRowChunks.ForEach(rows, _dimension, (chunk, _, _) => Add(chunk));
+    }
+
+    /// <summary>
+    /// Adds rows with ids of the user's (faiss' <c>add_with_ids</c>; an <c>IndexIDMap2</c> around the index): searches
+    /// return these ids, and <see cref="Remove"/> takes them. Ids are non-negative (−1 marks "not found") and unique
+    /// in the index. An index takes ids from its first rows on, or never: rows added without ids cannot be mixed with
+    /// rows with ids.
+    /// </summary>
+    /// <param name="rows">Rows, row-major, <see cref="Dimension"/> values each, finite.</param>
+    /// <param name="ids">One id per row.</param>
+    /// <exception cref="InvalidOperationException">An inverted file not trained yet; an index that already holds rows added without ids; a read-only index.</exception>
+    /// <exception cref="ArgumentException">The data is not a whole number of rows or holds NaN or infinite values; the id count differs from the row count; an id is repeated or already in the index.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An id is negative.</exception>
+    public void Add(ReadOnlySpan<float> rows, ReadOnlySpan<long> ids)
+    {
+        CheckAdd(rows, nameof(rows));
+        var map = CheckIds(rows.Length / _dimension, ids);
+        AddWithIds(map, rows, ids);
+    }
+
+    /// <summary>Adds byte rows (raw pixels) with ids of the user's; see <see cref="Add(ReadOnlySpan{float}, ReadOnlySpan{long})"/>.</summary>
+    /// <param name="rows">Rows, row-major, <see cref="Dimension"/> values each.</param>
+    /// <param name="ids">One id per row.</param>
+    public void Add(ReadOnlySpan<byte> rows, ReadOnlySpan<long> ids)
+    {
+        CheckByteRows(rows);
+        CheckAdd([], nameof(rows));
+        var map = CheckIds(rows.Length / _dimension, ids);
+
+        // Every id is checked before the first chunk goes in, so a bad id never leaves a batch half added.
+        var idArray = ids.ToArray();
+        ByteRowChunks.ForEach(rows, _dimension, (chunk, first, count) => AddWithIds(map, chunk, idArray.AsSpan(first, count)));
+    }
+
+    private NeighborIds CheckIds(int rowCount, ReadOnlySpan<long> ids)
+    {
+        if (ids.Length != rowCount)
+        {
+            throw new ArgumentException($"{ids.Length} ids for {rowCount} rows: give one id per row.", nameof(ids));
+        }
+
+        if (_ids is null && _inner!.Count > 0)
+        {
+            throw new InvalidOperationException("This index holds rows added without ids (their ids are their row numbers); rows with ids of the user's cannot be mixed in. Create the index and add every row with ids.");
+        }
+
+        var map = _ids ?? new NeighborIds();
+        map.CheckNew(ids, nameof(ids));
+        return map;
+    }
+
+    private void AddWithIds(NeighborIds map, ReadOnlySpan<float> rows, ReadOnlySpan<long> ids)
+    {
+        _inner!.Add(rows);
+        map.Append(ids, firstRow: _inner.Count - ids.Length);
+        _ids = map;
+    }
+
+    private void CheckByteRows(ReadOnlySpan<byte> rows, string parameter = "rows")
+    {
+        if (rows.Length % _dimension != 0)
+        {
+            throw new ArgumentException($"The {parameter} hold {rows.Length} values, which is not a multiple of the dimension {_dimension}.", parameter);
+        }
+    }
+
+    /// <summary>
+    /// Removes the rows with these ids (faiss' <c>remove_ids</c>; hnswlib's <c>mark_deleted</c> for every kind): no
+    /// search returns them again, and the others are found as before. Ids not in the index are ignored. The rows'
+    /// storage stays until the index is built again. Not thread-safe with searches.
+    /// </summary>
+    /// <param name="ids">Ids to remove: the user's ids, or row numbers for an index whose rows were added without ids.</param>
+    /// <returns>How many rows were removed.</returns>
+    /// <exception cref="InvalidOperationException">The index is read-only.</exception>
+    public long Remove(ReadOnlySpan<long> ids)
+    {
+        CheckWritable();
+        long removed = 0;
+        int total = _inner?.Count ?? 0;
+        foreach (long id in ids)
+        {
+            int row = _ids is not null ? _ids.RowOf(id) : (id >= 0 && id < total ? (int)id : -1);
+            if (row >= 0 && _removed.Add(row))
+            {
+                _ids?.Forget(id);
+                removed++;
+            }
+        }
+
+        return removed;
+    }
+
+    /// <summary>
+    /// The <paramref name="k"/> nearest rows of each query by id, faiss' layout: query-major, k per query, nearest
+    /// first (ties by row number); where fewer than k are found, id −1 and distance +∞ fill the rest. Ids are the
+    /// user's (<see cref="Add(ReadOnlySpan{float}, ReadOnlySpan{long})"/>) or row numbers. Distances as
+    /// <see cref="Search(ReadOnlySpan{float}, int, Span{int}, Span{float})"/>.
+    /// </summary>
+    /// <param name="queries">Queries, row-major, <see cref="Dimension"/> values each.</param>
+    /// <param name="k">Neighbours per query, at least 1.</param>
+    /// <param name="ids">Receives queries × k ids.</param>
+    /// <param name="distances">Receives queries × k distances.</param>
+    public void Search(ReadOnlySpan<float> queries, int k, Span<long> ids, Span<float> distances)
+    {
+        int count = CheckQueries(queries, k, ids.Length, distances.Length, nameof(ids));
+        var rows = new int[count * k];
+        SearchRows(queries, k, rows, distances);
+        for (int i = 0; i < rows.Length; i++)
+        {
+            ids[i] = rows[i] < 0 ? -1 : _ids?.IdOf(rows[i]) ?? rows[i];
+        }
+    }
+
+    /// <summary>Byte queries (raw pixels), widened to floats exactly; see <see cref="Search(ReadOnlySpan{float}, int, Span{long}, Span{float})"/>.</summary>
+    /// <param name="queries">Queries, row-major, <see cref="Dimension"/> values each.</param>
+    /// <param name="k">Neighbours per query, at least 1.</param>
+    /// <param name="ids">Receives queries × k ids.</param>
+    /// <param name="distances">Receives queries × k distances.</param>
+    public void Search(ReadOnlySpan<byte> queries, int k, Span<long> ids, Span<float> distances)
+    {
+        CheckByteRows(queries, nameof(queries));
+        var widened = new float[queries.Length];
+        System.Numerics.Tensors.TensorPrimitives.ConvertTruncating(queries, widened);
+        Search(widened, k, ids, distances);
+    }
 
     /// <summary>
     /// Builds an index over <paramref name="rows"/> (row-major, <paramref name="dimension"/> values each).
@@ -59,40 +305,33 @@ public sealed class NeighborIndex
 
     internal static NeighborIndex Build(ReadOnlySpan<float> rows, int dimension, KnnDistance distance, NeighborIndexOptions? options, int maxThreads)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(dimension, 1);
-        if (!Enum.IsDefined(distance))
+        CheckShape(dimension, distance);
+        if (rows.IsEmpty)
         {
-            throw new ArgumentOutOfRangeException(nameof(distance), distance, $"Distance must be one of {string.Join(", ", Enum.GetNames<KnnDistance>())}.");
+            throw new ArgumentException($"The rows hold no values; give at least one row of {dimension}.", nameof(rows));
         }
 
-        if (rows.IsEmpty || rows.Length % dimension != 0)
-        {
-            throw new ArgumentException($"The rows hold {rows.Length} values, which is not a positive multiple of the dimension {dimension}.", nameof(rows));
-        }
-
-        float largest = System.Numerics.Tensors.TensorPrimitives.MaxMagnitude(rows);
-        if (!float.IsFinite(largest))
-        {
-            throw new ArgumentException($"The rows hold {(float.IsNaN(largest) ? "NaN" : "an infinite value")}; rows must be finite.", nameof(rows));
-        }
-
+        CheckRows(rows, dimension, nameof(rows));
         options ??= new ExactIndexOptions();
         options.Validate(rows.Length / dimension);
-        switch (options)
+        INeighborIndex inner = options switch
         {
-            case IvfIndexOptions ivf:
-                return new NeighborIndex(IvfFlatIndex.Build(rows, dimension, distance, ivf, maxThreads));
-            case HnswIndexOptions hnsw:
-                return new NeighborIndex(HnswIndex.Build(rows, dimension, distance, hnsw, maxThreads));
-            default:
-                var builder = new FlatIndexBuilder(dimension, distance, rows.Length / dimension);
-                for (int r = 0; r < rows.Length / dimension; r++)
-                {
-                    builder.Append(rows.Slice(r * dimension, dimension));
-                }
+            IvfIndexOptions ivf => IvfFlatIndex.Build(rows, dimension, distance, ivf, maxThreads),
+            HnswIndexOptions hnsw => HnswIndex.Build(rows, dimension, distance, hnsw, maxThreads),
+            _ => BuildFlat(rows, dimension, distance, maxThreads),
+        };
+        return new NeighborIndex(inner, options, maxThreads);
+    }
 
-                return new NeighborIndex(builder.Build(maxThreads));
+    private static FlatIndex BuildFlat(ReadOnlySpan<float> rows, int dimension, KnnDistance distance, int maxThreads)
+    {
+        var builder = new FlatIndexBuilder(dimension, distance, rows.Length / dimension);
+        for (int r = 0; r < rows.Length / dimension; r++)
+        {
+            builder.Append(rows.Slice(r * dimension, dimension));
         }
+
+        return builder.Build(maxThreads);
     }
 
     /// <summary>
@@ -107,84 +346,237 @@ public sealed class NeighborIndex
     /// <param name="distances">Receives queries × k distances.</param>
     public void Search(ReadOnlySpan<float> queries, int k, Span<int> rows, Span<float> distances)
     {
-        if (k < 1 || k > Count)
-        {
-            throw new ArgumentOutOfRangeException(nameof(k), k, $"k must be between 1 and the {Count} rows held.");
-        }
-
-        if (queries.Length % Dimension != 0)
-        {
-            throw new ArgumentException($"The queries hold {queries.Length} values, which is not a multiple of the dimension {Dimension}.", nameof(queries));
-        }
-
-        long needed = (long)(queries.Length / Dimension) * k;
-        if (rows.Length < needed || distances.Length < needed)
-        {
-            throw new ArgumentException($"The result spans must hold queries × k = {needed} values; they hold {rows.Length} and {distances.Length}.", rows.Length < needed ? nameof(rows) : nameof(distances));
-        }
-
-        Inner.Search(queries, k, distances, rows);
+        CheckQueries(queries, k, rows.Length, distances.Length, nameof(rows));
+        SearchRows(queries, k, rows, distances);
     }
+
+    /// <summary>The search every public overload ends in: row numbers, removed rows skipped, −1 / +∞ fill.</summary>
+    internal void SearchRows(ReadOnlySpan<float> queries, int k, Span<int> rows, Span<float> distances)
+    {
+        int count = queries.Length / _dimension;
+        if (_inner is null)
+        {
+            rows[..(count * k)].Fill(-1);
+            distances[..(count * k)].Fill(float.PositiveInfinity);
+            return;
+        }
+
+        _inner.Search(queries, k, distances, rows, _removed);
+    }
+
+    /// <summary>
+    /// Whether this index belongs to a fitted model (<see cref="KnnModelParameters.Index"/>,
+    /// <see cref="NearestNeighborsTransformer.Index"/>). Such an index is shared by every prediction engine and cursor
+    /// of the model and saved with it, so <see cref="SetSearchSize"/> refuses to change it; use
+    /// <see cref="WithSearchSize"/> (or the transformer's <c>WithSearchSize</c>) for a copy with its own search size.
+    /// </summary>
+    public bool IsReadOnly => _readOnly;
 
     /// <summary>
     /// Sets how much an approximate index searches: the number of probed lists of an inverted file (1 to its list
     /// count; probing every list gives the exact result), or efSearch of an HNSW graph (at least 1; k is used when
-    /// larger). More is slower and finds more.
+    /// larger). More is slower and finds more. Not thread-safe: call it between searches.
     /// </summary>
-    /// <exception cref="InvalidOperationException">The index is exact (it has no search size).</exception>
+    /// <exception cref="InvalidOperationException">The index is exact (it has no search size), or read-only (<see cref="IsReadOnly"/>).</exception>
     /// <exception cref="ArgumentOutOfRangeException">The size is out of range for the index.</exception>
     public void SetSearchSize(int probesOrEf)
     {
-        if (_hnsw is not null)
+        CheckSearchSize(probesOrEf);
+        var hnsw = Hnsw;
+        var ivf = Ivf;
+        if (_readOnly)
+        {
+            throw new InvalidOperationException(
+                "This index belongs to a fitted model, which every prediction shares and which is saved with it, so it is read-only. "
+                + "Use index.WithSearchSize(n) for a copy with its own search size, or the transformer's WithSearchSize(n) for a model that searches with it.");
+        }
+
+        if (hnsw is not null)
+        {
+            hnsw.SearchSize = probesOrEf;
+        }
+        else
+        {
+            ivf!.NumberOfProbes = probesOrEf;
+        }
+    }
+
+    /// <summary>
+    /// A copy of this index that searches with another search size (see <see cref="SetSearchSize"/>): it shares the
+    /// rows, the structure, ids and removals with this one (no copy of the data), and is not read-only, so its search
+    /// size can be changed again. Since they share their rows, neither this index nor the copy takes
+    /// <see cref="Add(ReadOnlySpan{float})"/> or <see cref="Remove"/> afterwards.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The index is exact (it has no search size).</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The size is out of range for the index.</exception>
+    public NeighborIndex WithSearchSize(int probesOrEf)
+    {
+        CheckSearchSize(probesOrEf);
+        INeighborIndex inner = Hnsw is { } hnsw ? hnsw.WithSearchSize(probesOrEf) : Ivf!.WithProbes(probesOrEf);
+        var copy = new NeighborIndex(inner, _options, _maxThreads) { _ids = _ids, _sharesStorage = true };
+        foreach (int row in _removed.Rows())
+        {
+            copy._removed.Add(row);
+        }
+
+        _sharesStorage = true;
+        return copy;
+    }
+
+    /// <summary>Marks the index as a fitted model's (see <see cref="IsReadOnly"/>) and returns it.</summary>
+    internal NeighborIndex AsReadOnly()
+    {
+        _readOnly = true;
+        return this;
+    }
+
+    private void CheckSearchSize(int probesOrEf)
+    {
+        if (Hnsw is not null)
         {
             ArgumentOutOfRangeException.ThrowIfLessThan(probesOrEf, 1);
-            _hnsw.SearchSize = probesOrEf;
             return;
         }
 
-        if (_ivf is null)
+        if (_options is IvfIndexOptions && _inner is null)
+        {
+            throw new InvalidOperationException("The inverted file is not trained: call Train(sample) first.");
+        }
+
+        if (Ivf is not { } ivf)
         {
             throw new InvalidOperationException("An exact index compares every row; it has no search size to set.");
         }
 
-        if (probesOrEf < 1 || probesOrEf > _ivf.NumberOfLists)
+        if (probesOrEf < 1 || probesOrEf > ivf.NumberOfLists)
         {
-            throw new ArgumentOutOfRangeException(nameof(probesOrEf), probesOrEf, $"The number of probes must be between 1 and the {_ivf.NumberOfLists} lists.");
+            throw new ArgumentOutOfRangeException(nameof(probesOrEf), probesOrEf, $"The number of probes must be between 1 and the {ivf.NumberOfLists} lists.");
+        }
+    }
+
+    private void CheckWritable()
+    {
+        if (_readOnly)
+        {
+            throw new InvalidOperationException("This index belongs to a fitted model, which every prediction shares and which is saved with it, so it is read-only.");
         }
 
-        _ivf.NumberOfProbes = probesOrEf;
+        if (_sharesStorage)
+        {
+            throw new InvalidOperationException("This index shares its rows with a copy made by WithSearchSize, so rows can no longer be added or removed; use SetSearchSize on an index that grows.");
+        }
+    }
+
+    private void CheckAdd(ReadOnlySpan<float> rows, string parameter)
+    {
+        CheckWritable();
+        if (_inner is null)
+        {
+            throw new InvalidOperationException("The inverted file is not trained: call Train(sample) before Add, as faiss does.");
+        }
+
+        CheckRows(rows, parameter);
+    }
+
+    private void CheckRows(ReadOnlySpan<float> rows, string parameter) => CheckRows(rows, _dimension, parameter);
+
+    private static void CheckRows(ReadOnlySpan<float> rows, int dimension, string parameter)
+    {
+        if (rows.Length % dimension != 0)
+        {
+            throw new ArgumentException($"The rows hold {rows.Length} values, which is not a multiple of the dimension {dimension}.", parameter);
+        }
+
+        float largest = rows.IsEmpty ? 0f : System.Numerics.Tensors.TensorPrimitives.MaxMagnitude(rows);
+        if (!float.IsFinite(largest))
+        {
+            throw new ArgumentException($"The rows hold {(float.IsNaN(largest) ? "NaN" : "an infinite value")}; rows must be finite.", parameter);
+        }
+    }
+
+    private static void CheckShape(int dimension, KnnDistance distance)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(dimension, 1);
+        if (!Enum.IsDefined(distance))
+        {
+            throw new ArgumentOutOfRangeException(nameof(distance), distance, $"Distance must be one of {string.Join(", ", Enum.GetNames<KnnDistance>())}.");
+        }
+    }
+
+    private int CheckQueries(ReadOnlySpan<float> queries, int k, int resultLength, int distancesLength, string resultName)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
+        if (queries.Length % _dimension != 0)
+        {
+            throw new ArgumentException($"The queries hold {queries.Length} values, which is not a multiple of the dimension {_dimension}.", nameof(queries));
+        }
+
+        long needed = (long)(queries.Length / _dimension) * k;
+        if (resultLength < needed || distancesLength < needed)
+        {
+            throw new ArgumentException($"The result spans must hold queries × k = {needed} values; they hold {resultLength} and {distancesLength}.", resultLength < needed ? resultName : "distances");
+        }
+
+        return queries.Length / _dimension;
     }
 
     /// <summary>
     /// Writes the index in faiss' binary format, for <c>faiss.read_index</c>: exact L2 as IndexFlatL2, exact L1 as
     /// IndexFlat (METRIC_L1), an inverted file as IndexIVFFlat with its quantizer and lists (row numbers as ids, the
-    /// current number of probes as nprobe), an HNSW graph as IndexHNSWFlat (its links as they are; efSearch as set). Cosine is written as inner product on unit-length rows (IndexFlatIP /
-    /// an inner-product IndexIVFFlat): faiss then ranks by cosine similarity for unit-length queries, and reports the
-    /// similarity, not 1 − similarity.
+    /// current number of probes as nprobe), an HNSW graph as IndexHNSWFlat (its links as they are; efSearch as set).
+    /// Cosine is written as inner product on unit-length rows (IndexFlatIP / an inner-product IndexIVFFlat): faiss
+    /// then ranks by cosine similarity for unit-length queries, and reports the similarity, not 1 − similarity. An
+    /// index whose rows carry ids of the user's, or that had rows removed, is written as an IndexIDMap2 (<c>IxM2</c>)
+    /// around the index of the rows that remain, so faiss returns the same ids.
     /// </summary>
     /// <param name="path">The file to write.</param>
-    /// <exception cref="NotSupportedException">An L1 inverted file or HNSW graph (faiss' IndexIVFFlat and IndexHNSWFlat are written for L2 or inner product).</exception>
+    /// <exception cref="NotSupportedException">An L1 inverted file or HNSW graph (faiss' IndexIVFFlat and IndexHNSWFlat are written for L2 or inner product); an HNSW graph with removed rows (faiss' has no removal).</exception>
+    /// <exception cref="InvalidOperationException">An inverted file not trained yet.</exception>
     public void SaveFaiss(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        if (_ivf is { Distance: KnnDistance.L1 })
+        CheckFaissForm();
+        using var file = File.Create(path);
+        MLNet.KnnLinear.Search.Faiss.FaissWriter.Write(this, file);
+    }
+
+    /// <summary>Writes the index in faiss' binary format to <paramref name="stream"/>; see <see cref="SaveFaiss(string)"/>.</summary>
+    /// <param name="stream">A writable stream; it is left open.</param>
+    public void SaveFaiss(Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        CheckFaissForm();
+        MLNet.KnnLinear.Search.Faiss.FaissWriter.Write(this, stream);
+    }
+
+    private void CheckFaissForm()
+    {
+        if (_inner is null)
+        {
+            throw new InvalidOperationException("The inverted file is not trained: there is nothing to save yet.");
+        }
+
+        if (Ivf is { Distance: KnnDistance.L1 })
         {
             throw new NotSupportedException("faiss' IndexIVFFlat searches by L2 or inner product only, so an L1 inverted file has no faiss form; save an exact L1 index, or build the inverted file with L2 or cosine.");
         }
 
-        if (_hnsw is { Distance: KnnDistance.L1 })
+        if (Hnsw is { Distance: KnnDistance.L1 })
         {
             throw new NotSupportedException("faiss 1.7.3's IndexHNSWFlat is written for L2 or inner product; an L1 HNSW graph has no faiss form. Save an exact L1 index instead.");
         }
 
-        using var file = File.Create(path);
-        MLNet.KnnLinear.Search.Faiss.FaissWriter.Write(this, file);
+        if (Hnsw is not null && HasRemovedRows)
+        {
+            throw new NotSupportedException("faiss' IndexHNSWFlat has no removal, so an HNSW graph with removed rows has no faiss form; build the graph again from the rows that remain, or save it before removing.");
+        }
     }
 
     /// <summary>
     /// Reads an index faiss wrote (<c>faiss.write_index</c>): IndexFlatL2, IndexFlatIP, IndexFlat with METRIC_L1, and
     /// IndexIVFFlat (L2 or inner product) with array inverted lists and the ids faiss' <c>add</c> gives (0, 1, …), and
-    /// IndexHNSWFlat (its graph checked for consistency, which faiss does not do).
+    /// IndexHNSWFlat (its graph checked for consistency, which faiss does not do), each also inside an IndexIDMap or
+    /// IndexIDMap2 (<c>IxMp</c> / <c>IxM2</c>), whose ids then become the rows' ids (unique and non-negative).
     /// Inner-product indexes load as cosine and must hold unit-length vectors.
     /// </summary>
     /// <param name="path">The faiss file.</param>
@@ -196,19 +588,46 @@ public sealed class NeighborIndex
         return MLNet.KnnLinear.Search.Faiss.FaissReader.Read(file, path);
     }
 
-    internal void CopyRow(int row, Span<float> destination)
+    /// <summary>Reads an index in faiss' binary format from <paramref name="stream"/>; see <see cref="LoadFaiss(string)"/>.</summary>
+    /// <param name="stream">A readable stream, read from its position (a stream that cannot seek is first copied to memory).</param>
+    public static NeighborIndex LoadFaiss(Stream stream)
     {
-        if (_exact is not null)
+        ArgumentNullException.ThrowIfNull(stream);
+        if (!stream.CanSeek)
         {
-            _exact.CopyRow(row, destination);
+            var copy = new MemoryStream();
+            stream.CopyTo(copy);
+            copy.Position = 0;
+            stream = copy;
         }
-        else if (_ivf is not null)
+
+        return MLNet.KnnLinear.Search.Faiss.FaissReader.Read(stream, "(stream)");
+    }
+
+    internal void CopyRow(int row, Span<float> destination) => Inner.CopyRow(row, destination);
+
+    /// <summary>Whether row number <paramref name="row"/> was removed.</summary>
+    internal bool IsRemoved(int row) => _removed.Contains(row);
+
+    /// <summary>The id of row number <paramref name="row"/>: the user's, or the row number itself.</summary>
+    internal long IdOfRow(int row) => _ids?.IdOf(row) ?? row;
+
+    /// <summary>This index (fresh from a file) with ids of the user's for its rows, in row order (a faiss IndexIDMap).</summary>
+    /// <exception cref="ArgumentException">An id is negative or repeated.</exception>
+    internal NeighborIndex WithIds(long[] ids)
+    {
+        var map = new NeighborIds();
+        try
         {
-            _ivf.CopyRow(row, destination);
+            map.CheckNew(ids, nameof(ids));
         }
-        else
+        catch (ArgumentOutOfRangeException e)
         {
-            _hnsw!.CopyRow(row, destination);
+            throw new ArgumentException(e.Message, nameof(ids), e);
         }
+
+        map.Append(ids, firstRow: 0);
+        _ids = map;
+        return this;
     }
 }

@@ -85,6 +85,11 @@ internal static class NeighborIndexState
             throw reader.Invalid($"byte rows are only stored for L1, but the distance is {distance}");
         }
 
+        if (bytes && features > ByteL1Scan.MaxDimension)
+        {
+            throw reader.Invalid($"byte rows are only stored up to {ByteL1Scan.MaxDimension} features, but there are {features}");
+        }
+
         var index = bytes
             ? new FlatIndex(reader.ReadArray<byte>((long)rows * features, "training rows"), features, maxThreads)
             : new FlatIndex(reader.ReadArray<float>((long)rows * features, "training rows"), features, distance, maxThreads);

@@ -11,13 +11,24 @@ internal sealed class TopKSelector
 {
     private readonly double[] _distances;
     private readonly int[] _rows;
+    private readonly RemovedRows? _removed;
+    private readonly int[]? _rowNumbers;
     private int _count;
 
-    public TopKSelector(int k)
+    /// <summary>A selector of the <paramref name="k"/> best pairs.</summary>
+    /// <param name="k">How many pairs to keep.</param>
+    /// <param name="removed">Rows never taken (removed from the index); null when none are.</param>
+    /// <param name="rowNumbers">
+    /// Where the rows offered are positions in a part of the index (an inverted list): each position's row number,
+    /// which is what <paramref name="removed"/> holds. Null when rows are offered by their row numbers.
+    /// </param>
+    public TopKSelector(int k, RemovedRows? removed = null, int[]? rowNumbers = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
         _distances = new double[k];
         _rows = new int[k];
+        _removed = removed is { Count: > 0 } ? removed : null;
+        _rowNumbers = rowNumbers;
     }
 
     public int K => _distances.Length;
@@ -29,6 +40,12 @@ internal sealed class TopKSelector
 
     public void Add(double distance, int row)
     {
+        // Only candidates that beat the threshold get here, so the removed-row test costs little.
+        if (_removed is not null && _removed.Contains(_rowNumbers is null ? row : _rowNumbers[row]))
+        {
+            return;
+        }
+
         if (_count < K)
         {
             SiftUp(_count++, distance, row);

@@ -27,12 +27,51 @@ public sealed class FaissInteropTests
             ["hnsw_l2"] = NeighborIndex.Build(rows, Dimension, KnnDistance.L2, new HnswIndexOptions { MaxConnections = 8, ConstructionSearchSize = 40, SearchSize = 32 }),
             ["hnsw_cosine"] = NeighborIndex.Build(rows, Dimension, KnnDistance.Cosine, new HnswIndexOptions { MaxConnections = 8, ConstructionSearchSize = 40, SearchSize = 32 }),
         };
-        foreach (var (name, index) in indexes)
+        // Ids of the user's and removed rows: written as IndexIDMap2 around the rows that remain.
+        long[] ids = Enumerable.Range(0, 2000).Select(i => 5_000_000_000L + (3L * i)).ToArray();
+        long[] gone = ids.Where((_, i) => i % 9 == 4).ToArray();
+        var mapped = new Dictionary<string, NeighborIndex>
+        {
+            ["idmap_exact_l2"] = NeighborIndex.Create(Dimension, KnnDistance.L2),
+            ["idmap_ivf_l2"] = NeighborIndex.Create(Dimension, KnnDistance.L2, new IvfIndexOptions { NumberOfLists = 10, NumberOfProbes = 3 }),
+            ["idmap_hnsw_l2"] = NeighborIndex.Create(Dimension, KnnDistance.L2, new HnswIndexOptions { MaxConnections = 8, ConstructionSearchSize = 40, SearchSize = 32 }),
+            ["removed_exact_cosine"] = NeighborIndex.Build(rows, Dimension, KnnDistance.Cosine),
+        };
+        foreach (var (name, index) in mapped)
+        {
+            index.Train(rows);
+            if (name.StartsWith("idmap", StringComparison.Ordinal))
+            {
+                index.Add(rows, ids);
+            }
+
+            if (!name.Contains("hnsw", StringComparison.Ordinal))
+            {
+                index.Remove(name.StartsWith("removed", StringComparison.Ordinal) ? [.. Enumerable.Range(0, 2000).Where(i => i % 9 == 4).Select(i => (long)i)] : gone);
+            }
+        }
+
+        foreach (var (name, index) in indexes.Concat(mapped))
         {
             index.SaveFaiss(Path.Combine(folder, name + ".faiss"));
         }
 
         FaissPython.RunScript("search", folder);
+
+        foreach (var (name, index) in mapped)
+        {
+            var ours = new long[40 * K];
+            index.Search(queries, K, ours, new float[40 * K]);
+            var theirs = Read<long>(Path.Combine(folder, name + ".ids"));
+            if (name.Contains("hnsw", StringComparison.Ordinal))
+            {
+                Recall(ours, theirs).Should().BeGreaterThanOrEqualTo(0.95, $"faiss searching our {name} graph finds our neighbours, by our ids");
+                continue;
+            }
+
+            theirs.Should().Equal(ours, $"faiss reads our {name} as an IndexIDMap2 and returns our ids");
+            theirs.Should().NotContain(name.StartsWith("removed", StringComparison.Ordinal) ? [.. Enumerable.Range(0, 2000).Where(i => i % 9 == 4).Select(i => (long)i)] : gone);
+        }
 
         foreach (var (name, index) in indexes)
         {
@@ -79,6 +118,24 @@ public sealed class FaissInteropTests
 
             theirs.Should().Equal(ours, $"our search of faiss' {name} file finds faiss' neighbours");
         }
+
+        foreach (string name in new[] { "idmap2_flat_l2", "idmap_ivf_l2", "idmap_hnsw_l2" })
+        {
+            var index = NeighborIndex.LoadFaiss(Path.Combine(folder, $"faiss_{name}.faiss"));
+            index.Count.Should().Be(2000);
+            var ours = new long[40 * K];
+            index.Search(queries, K, ours, new float[40 * K]);
+            var theirs = Read<long>(Path.Combine(folder, $"faiss_{name}.ids"));
+            theirs.Should().OnlyContain(id => id >= 1_000_000_000_000L, "faiss returns the ids it was given");
+            if (name.Contains("hnsw", StringComparison.Ordinal))
+            {
+                Recall(theirs, ours).Should().BeGreaterThanOrEqualTo(0.95, $"our search of faiss' {name} finds faiss' neighbours, by faiss' ids");
+                continue;
+            }
+
+            ours.Should().Equal(theirs, $"our search of faiss' {name} returns faiss' ids");
+            index.Remove([theirs[0]]).Should().Be(1, "a loaded id can be removed");
+        }
     }
 
     [Fact]
@@ -119,6 +176,19 @@ public sealed class FaissInteropTests
         File.WriteAllText(Path.Combine(folder, "k.txt"), K.ToString(System.Globalization.CultureInfo.InvariantCulture));
         File.WriteAllText(Path.Combine(folder, "d.txt"), Dimension.ToString(System.Globalization.CultureInfo.InvariantCulture));
         return folder;
+    }
+
+    /// <summary>The share of each query's <paramref name="truth"/> ids that <paramref name="found"/> holds for it (K per query).</summary>
+    private static double Recall(long[] truth, long[] found)
+    {
+        int hits = 0;
+        for (int q = 0; q < truth.Length / K; q++)
+        {
+            var expected = truth.AsSpan(q * K, K).ToArray().ToHashSet();
+            hits += found.AsSpan(q * K, K).ToArray().Count(expected.Contains);
+        }
+
+        return (double)hits / truth.Length;
     }
 
     private static int[] ReadIds(string path) => [.. Read<long>(path).Select(id => (int)id)];

@@ -16,6 +16,7 @@ internal sealed class FaissReader
     private readonly BinaryReader _reader;
     private readonly Stream _stream;
     private readonly string _path;
+    private int _depth;
 
     private FaissReader(Stream stream, string path)
     {
@@ -51,12 +52,49 @@ internal sealed class FaissReader
                 return NeighborIndex.Build(rows, d, distance);
             }
 
+            case "IxMp":
+            case "IxM2":
+                return ReadIdMap(code);
             case "IwFl":
                 return new NeighborIndex(ReadInvertedFile());
             case "IHNf":
                 return new NeighborIndex(ReadHnsw());
             default:
-                throw Invalid($"index type '{code}' is not one this library reads (IxF2, IxFI, IxFl, IwFl, IHNf)");
+                throw Invalid($"index type '{code}' is not one this library reads (IxF2, IxFI, IxFl, IwFl, IHNf, and IxMp / IxM2 around them)");
+        }
+    }
+
+    /// <summary><c>IxMp</c> / <c>IxM2</c> (IndexIDMap / IndexIDMap2): a header, the inner index, then one int64 id per vector.</summary>
+    private NeighborIndex ReadIdMap(string code)
+    {
+        var (d, count, distance) = ReadHeader(code);
+        if (_depth++ > 0)
+        {
+            throw Invalid($"'{code}' inside another id map");
+        }
+
+        var inner = ReadIndex();
+        if (inner.Dimension != d || inner.Count != count || inner.Distance != distance)
+        {
+            throw Invalid($"'{code}' says {count} vectors of {d} ({distance}), its inner index holds {inner.Count} of {inner.Dimension} ({inner.Distance})");
+        }
+
+        ulong stored = _reader.ReadUInt64();
+        if (stored != (ulong)count)
+        {
+            throw Invalid($"'{code}' has {stored} ids for {count} vectors");
+        }
+
+        CheckBytes(stored, sizeof(long), "ids");
+        var ids = new long[count];
+        _stream.ReadExactly(System.Runtime.InteropServices.MemoryMarshal.AsBytes(ids.AsSpan()));
+        try
+        {
+            return inner.WithIds(ids);
+        }
+        catch (ArgumentException e)
+        {
+            throw Invalid($"'{code}' ids: {e.Message}");
         }
     }
 

@@ -23,6 +23,12 @@ internal static class FaissWriter
     public static void Write(NeighborIndex index, Stream stream)
     {
         using var writer = new BinaryWriter(stream, System.Text.Encoding.ASCII, leaveOpen: true);
+        if (index.HasUserIds || index.HasRemovedRows)
+        {
+            WriteIdMap(writer, index);
+            return;
+        }
+
         if (index.Ivf is { } ivf)
         {
             WriteInvertedFile(writer, ivf);
@@ -44,6 +50,58 @@ internal static class FaissWriter
         }
     }
 
+    /// <summary>
+    /// <c>IxM2</c> (faiss' IndexIDMap2): the common header, the inner index holding the rows that remain (removed rows
+    /// left out, the others renumbered 0, 1, … in row order), then the int64 id of each of them (the user's ids, or
+    /// the row numbers of an index that has none).
+    /// </summary>
+    private static void WriteIdMap(BinaryWriter writer, NeighborIndex index)
+    {
+        var inner = index.Inner;
+        var position = new int[inner.Count];
+        var ids = new List<long>(index.Count);
+        for (int row = 0; row < inner.Count; row++)
+        {
+            position[row] = index.IsRemoved(row) ? -1 : ids.Count;
+            if (position[row] >= 0)
+            {
+                ids.Add(index.IdOfRow(row));
+            }
+        }
+
+        writer.Write("IxM2"u8);
+        WriteHeader(writer, index.Dimension, ids.Count, Metric(index.Distance));
+        switch (inner)
+        {
+            case IvfFlatIndex ivf:
+                WriteInvertedFile(writer, ivf, position, ids.Count);
+                break;
+            case HnswIndex when index.HasRemovedRows:
+                throw new NotSupportedException("faiss' IndexHNSWFlat has no removal, so an HNSW graph with removed rows has no faiss form; build the graph again from the rows that remain, or save it before removing.");
+            case HnswIndex hnsw:
+                WriteHnsw(writer, hnsw);
+                break;
+            default:
+                var rows = new float[(long)ids.Count * index.Dimension];
+                for (int row = 0; row < inner.Count; row++)
+                {
+                    if (position[row] >= 0)
+                    {
+                        inner.CopyRow(row, rows.AsSpan(position[row] * index.Dimension, index.Dimension));
+                    }
+                }
+
+                WriteFlat(writer, rows, index.Dimension, index.Distance);
+                break;
+        }
+
+        writer.Write((ulong)ids.Count);
+        foreach (long id in ids)
+        {
+            writer.Write(id);
+        }
+    }
+
     private static void WriteFlat(BinaryWriter writer, float[] rows, int dimension, KnnDistance distance)
     {
         int metric = Metric(distance);
@@ -58,7 +116,11 @@ internal static class FaissWriter
         WriteFloats(writer, rows);
     }
 
-    private static void WriteInvertedFile(BinaryWriter writer, IvfFlatIndex ivf)
+    /// <param name="writer">The file.</param>
+    /// <param name="ivf">The inverted file.</param>
+    /// <param name="position">Where an IndexIDMap wraps it: each row's number in the file, −1 for a removed row (left out); null writes every row under its own number.</param>
+    /// <param name="count">The rows written.</param>
+    private static void WriteInvertedFile(BinaryWriter writer, IvfFlatIndex ivf, int[]? position = null, int? count = null)
     {
         if (ivf.Distance == KnnDistance.L1)
         {
@@ -68,7 +130,7 @@ internal static class FaissWriter
         int metric = Metric(ivf.Distance);
         int d = ivf.Dimension;
         writer.Write("IwFl"u8);
-        WriteHeader(writer, d, ivf.Count, metric);
+        WriteHeader(writer, d, count ?? ivf.Count, metric);
         writer.Write((ulong)ivf.NumberOfLists);
         writer.Write((ulong)ivf.NumberOfProbes);
         WriteFlat(writer, ivf.Centroids.ToArray(), d, ivf.Distance);
@@ -82,9 +144,16 @@ internal static class FaissWriter
         writer.Write((ulong)(4L * d));
         writer.Write("full"u8);
         writer.Write((ulong)ivf.NumberOfLists);
+        int Kept(int row) => position is null ? row : position[row];
         for (int l = 0; l < ivf.NumberOfLists; l++)
         {
-            writer.Write((ulong)ivf.ListRows(l).Length);
+            int size = 0;
+            foreach (int row in ivf.ListRows(l))
+            {
+                size += Kept(row) >= 0 ? 1 : 0;
+            }
+
+            writer.Write((ulong)size);
         }
 
         for (int l = 0; l < ivf.NumberOfLists; l++)
@@ -101,10 +170,20 @@ internal static class FaissWriter
                 UnitRows.Normalize(values, d);
             }
 
-            WriteFloats(writer, values);
+            for (int p = 0; p < ids.Length; p++)
+            {
+                if (Kept(ids[p]) >= 0)
+                {
+                    WriteFloats(writer, values.AsSpan(p * d, d));
+                }
+            }
+
             foreach (int id in ids)
             {
-                writer.Write((long)id);
+                if (Kept(id) >= 0)
+                {
+                    writer.Write((long)Kept(id));
+                }
             }
         }
     }

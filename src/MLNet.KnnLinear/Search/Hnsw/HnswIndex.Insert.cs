@@ -7,7 +7,10 @@ internal sealed partial class HnswIndex
 {
     private Visited?[] _buildVisited = [];
 
-    private void Insert()
+    private void Insert() => InsertFrom(0);
+
+    /// <summary>Inserts nodes <paramref name="first"/> .. Count − 1 into the graph of the nodes before them.</summary>
+    private void InsertFrom(int first)
     {
         _buildVisited = new Visited?[_maxThreads];
         if (Count == 0)
@@ -15,9 +18,14 @@ internal sealed partial class HnswIndex
             return;
         }
 
-        Entry = 0;
-        MaxLevel = _levels[0];
-        int next = 1;
+        int next = first;
+        if (first == 0)
+        {
+            Entry = 0;
+            MaxLevel = _levels[0];
+            next = 1;
+        }
+
         while (next < Count)
         {
             // The batch size depends only on how many rows are in: never on the thread count.

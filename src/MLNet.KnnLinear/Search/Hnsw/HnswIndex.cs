@@ -18,14 +18,15 @@ internal sealed partial class HnswIndex : INeighborIndex
     private const int MaxLayer = 15;
     private const int MaxBatch = 256;
 
-    private readonly float[] _rows;
-    private readonly int[] _levels;
-    private readonly long[] _offsets;
-    private readonly int[] _links;
+    private float[] _rows;
+    private int[] _levels;
+    private long[] _offsets;
+    private int[] _links;
     private readonly int _maxThreads;
 
-    private HnswIndex(float[] rows, int dimension, KnnDistance distance, int m, int efConstruction, int efSearch, int[] levels, int[] links, int entry, int maxThreads)
+    private HnswIndex(float[] rows, int dimension, KnnDistance distance, int m, int efConstruction, int efSearch, int[] levels, int[] links, int entry, int maxThreads, int seed = 1)
     {
+        Seed = seed;
         _rows = rows;
         Dimension = dimension;
         Distance = distance;
@@ -53,9 +54,12 @@ internal sealed partial class HnswIndex : INeighborIndex
 
     public int Dimension { get; }
 
-    public int Count { get; }
+    public int Count { get; private set; }
 
     public KnnDistance Distance { get; }
+
+    /// <summary>The seed of the level draws (of rows added later too); 1 for a graph read from a file.</summary>
+    public int Seed { get; }
 
     public int M { get; }
 
@@ -63,6 +67,14 @@ internal sealed partial class HnswIndex : INeighborIndex
 
     /// <summary>efSearch; set between searches, not during one.</summary>
     public int SearchSize { get; set; }
+
+    /// <summary>A copy that searches with efSearch = <paramref name="searchSize"/>, sharing the rows and the graph with this one.</summary>
+    public HnswIndex WithSearchSize(int searchSize)
+    {
+        var copy = (HnswIndex)MemberwiseClone();
+        copy.SearchSize = searchSize;
+        return copy;
+    }
 
     public int Entry { get; private set; }
 
@@ -88,10 +100,51 @@ internal sealed partial class HnswIndex : INeighborIndex
             UnitRows.Normalize(stored, dimension);
         }
 
-        var levels = DrawLevels(count, options.MaxConnections, options.Seed);
-        var index = new HnswIndex(stored, dimension, distance, options.MaxConnections, options.ConstructionSearchSize, options.SearchSize, levels, null!, 0, maxThreads);
+        var levels = DrawLevels(count, options.MaxConnections, new Random(options.Seed));
+        var index = new HnswIndex(stored, dimension, distance, options.MaxConnections, options.ConstructionSearchSize, options.SearchSize, levels, null!, 0, maxThreads, options.Seed);
         index.Insert();
         return index;
+    }
+
+    /// <summary>An empty graph with these options; rows come through <see cref="Add"/>.</summary>
+    public static HnswIndex Create(int dimension, KnnDistance distance, HnswIndexOptions options, int maxThreads)
+        => new([], dimension, distance, options.MaxConnections, options.ConstructionSearchSize, options.SearchSize, [], null!, 0, maxThreads, options.Seed);
+
+    /// <summary>
+    /// Inserts <paramref name="rows"/> as nodes Count, Count + 1, …, in the same position-sized batches as a build (so
+    /// the graph is deterministic whatever the thread count); their levels are drawn from a generator seeded by
+    /// <see cref="Seed"/> and the number of rows already in. The arrays grow by copying (the cost of one pass over
+    /// the graph per call: add in large batches). Not thread-safe with searches.
+    /// </summary>
+    public void Add(ReadOnlySpan<float> rows)
+    {
+        int first = Count;
+        int added = rows.Length / Dimension;
+        int total = checked(first + added);
+        var stored = new float[checked((long)total * Dimension)];
+        _rows.CopyTo(stored, 0);
+        rows.CopyTo(stored.AsSpan(_rows.Length));
+        if (Distance == KnnDistance.Cosine)
+        {
+            UnitRows.Normalize(stored.AsSpan(_rows.Length), Dimension);
+        }
+
+        var levels = new int[total];
+        _levels.CopyTo(levels, 0);
+        // From an empty graph the draws are the build's (Create + Add(all rows) is Build); later batches get a
+        // generator of their own, seeded by where they start, so the same adds give the same graph.
+        DrawLevels(added, M, first == 0 ? new Random(Seed) : new Random(unchecked((Seed * 1_000_003) + first))).CopyTo(levels, first);
+        var offsets = new long[total + 1];
+        for (int i = 0; i < total; i++)
+        {
+            offsets[i + 1] = offsets[i] + (2L * M) + ((long)levels[i] * M);
+        }
+
+        var links = new int[offsets[total]];
+        _links.CopyTo(links, 0);
+        links.AsSpan(_links.Length).Fill(-1);
+        (_rows, _levels, _offsets, _links, Count) = (stored, levels, offsets, links, total);
+        InsertFrom(first);
     }
 
     /// <summary>An index from stored parts (a model file or a faiss file); the caller has checked their consistency.</summary>
@@ -112,9 +165,17 @@ internal sealed partial class HnswIndex : INeighborIndex
 
     public void CopyRow(int row, Span<float> destination) => _rows.AsSpan(row * Dimension, Dimension).CopyTo(destination);
 
-    public void Search(ReadOnlySpan<float> queries, int k, Span<float> distances, Span<int> rows)
+    public void Search(ReadOnlySpan<float> queries, int k, Span<float> distances, Span<int> rows, RemovedRows? removed = null)
     {
         int queryCount = queries.Length / Dimension;
+        if (Count == 0)
+        {
+            rows[..(queryCount * k)].Fill(-1);
+            distances[..(queryCount * k)].Fill(float.PositiveInfinity);
+            return;
+        }
+
+        removed = removed is { Count: > 0 } ? removed : null;
         var foundRows = new int[queryCount * k];
         var foundDistances = new float[queryCount * k];
         var queryArray = queries.ToArray();
@@ -131,7 +192,7 @@ internal sealed partial class HnswIndex : INeighborIndex
                     UnitRows.Normalize(query, Dimension);
                 }
 
-                var best = SearchOne(query, Math.Max(SearchSize, k), visited);
+                var best = SearchOne(query, Math.Max(SearchSize, k), visited, removed);
                 for (int i = 0; i < k; i++)
                 {
                     foundRows[(q * k) + i] = i < best.Count ? best[i].Id : -1;
@@ -144,7 +205,7 @@ internal sealed partial class HnswIndex : INeighborIndex
         foundDistances.CopyTo(distances);
     }
 
-    private List<(float D, int Id)> SearchOne(float[] query, int ef, Visited visited)
+    private List<(float D, int Id)> SearchOne(float[] query, int ef, Visited visited, RemovedRows? removed)
     {
         int entry = Entry;
         float d = Dist(entry, query);
@@ -153,7 +214,7 @@ internal sealed partial class HnswIndex : INeighborIndex
             (d, entry) = Greedy(query, d, entry, layer);
         }
 
-        return SearchLayer(query, [(d, entry)], ef, 0, visited);
+        return SearchLayer(query, [(d, entry)], ef, 0, visited, removed);
     }
 
     private float Dist(int node, ReadOnlySpan<float> query)
@@ -197,8 +258,12 @@ internal sealed partial class HnswIndex : INeighborIndex
         return (d, node);
     }
 
-    /// <summary>The ef nearest nodes reachable on <paramref name="layer"/> from <paramref name="entries"/>, ascending by (distance, row).</summary>
-    private List<(float D, int Id)> SearchLayer(ReadOnlySpan<float> query, List<(float D, int Id)> entries, int ef, int layer, Visited visited)
+    /// <summary>
+    /// The ef nearest nodes reachable on <paramref name="layer"/> from <paramref name="entries"/>, ascending by
+    /// (distance, row). Removed nodes (hnswlib's marked deletions) are walked through as candidates, so the graph
+    /// keeps its paths, but never enter the results.
+    /// </summary>
+    private List<(float D, int Id)> SearchLayer(ReadOnlySpan<float> query, List<(float D, int Id)> entries, int ef, int layer, Visited visited, RemovedRows? removed = null)
     {
         visited.Next();
         var candidates = new PriorityQueue<int, (float, int)>(Nearer.Instance);
@@ -208,10 +273,13 @@ internal sealed partial class HnswIndex : INeighborIndex
             if (visited.Mark(id))
             {
                 candidates.Enqueue(id, (d, id));
-                results.Enqueue(id, (d, id));
-                if (results.Count > ef)
+                if (removed is null || !removed.Contains(id))
                 {
-                    results.Dequeue();
+                    results.Enqueue(id, (d, id));
+                    if (results.Count > ef)
+                    {
+                        results.Dequeue();
+                    }
                 }
             }
         }
@@ -240,10 +308,13 @@ internal sealed partial class HnswIndex : INeighborIndex
                 if (results.Count < ef || Nearer.Instance.Compare((d, next), worst) < 0)
                 {
                     candidates.Enqueue(next, (d, next));
-                    results.Enqueue(next, (d, next));
-                    if (results.Count > ef)
+                    if (removed is null || !removed.Contains(next))
                     {
-                        results.Dequeue();
+                        results.Enqueue(next, (d, next));
+                        if (results.Count > ef)
+                        {
+                            results.Dequeue();
+                        }
                     }
 
                     results.TryPeek(out _, out worst);
@@ -291,9 +362,8 @@ internal sealed partial class HnswIndex : INeighborIndex
         return kept;
     }
 
-    private static int[] DrawLevels(int count, int m, int seed)
+    private static int[] DrawLevels(int count, int m, Random random)
     {
-        var random = new Random(seed);
         double scale = 1 / Math.Log(m);
         var levels = new int[count];
         for (int i = 0; i < count; i++)

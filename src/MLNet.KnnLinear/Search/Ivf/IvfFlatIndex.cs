@@ -16,8 +16,9 @@ internal sealed class IvfFlatIndex : INeighborIndex
     private readonly FlatIndex _quantizer;
     private readonly FlatIndex?[] _lists;
     private readonly int[][] _ids;
-    private readonly int[] _listOfRow;
-    private readonly int[] _positionOfRow;
+    private readonly int[] _listSizes;
+    private int[] _listOfRow;
+    private int[] _positionOfRow;
     private readonly int _maxThreads;
 
     private IvfFlatIndex(float[] centroids, int[][] ids, FlatIndex?[] lists, int dimension, KnnDistance distance, int probes, int maxThreads)
@@ -29,6 +30,7 @@ internal sealed class IvfFlatIndex : INeighborIndex
         _lists = lists;
         _maxThreads = maxThreads > 0 ? Math.Min(maxThreads, Environment.ProcessorCount) : Environment.ProcessorCount;
         _quantizer = new FlatIndex(centroids, dimension, distance, _maxThreads);
+        _listSizes = ids.Select(list => list.Length).ToArray();
         Count = ids.Sum(list => list.Length);
         _listOfRow = new int[Count];
         _positionOfRow = new int[Count];
@@ -53,7 +55,7 @@ internal sealed class IvfFlatIndex : INeighborIndex
 
     public int Dimension { get; }
 
-    public int Count { get; }
+    public int Count { get; private set; }
 
     public KnnDistance Distance { get; }
 
@@ -62,11 +64,19 @@ internal sealed class IvfFlatIndex : INeighborIndex
     /// <summary>Lists searched per query; set between searches, not during one.</summary>
     public int NumberOfProbes { get; set; }
 
+    /// <summary>A copy that probes <paramref name="probes"/> lists, sharing every list, centroid and row number with this one.</summary>
+    public IvfFlatIndex WithProbes(int probes)
+    {
+        var copy = (IvfFlatIndex)MemberwiseClone();
+        copy.NumberOfProbes = probes;
+        return copy;
+    }
+
     /// <summary>The centroids, lists × dimension, row-major.</summary>
     public ReadOnlySpan<float> Centroids => _centroids;
 
     /// <summary>The row numbers of list <paramref name="list"/>, in the list's order.</summary>
-    public ReadOnlySpan<int> ListRows(int list) => _ids[list];
+    public ReadOnlySpan<int> ListRows(int list) => _ids[list].AsSpan(0, _listSizes[list]);
 
     public long MemoryBytes => (4L * _centroids.Length) + _lists.Sum(l => l?.MemoryBytes ?? 0) + (4L * Count * 3);
 
@@ -75,15 +85,72 @@ internal sealed class IvfFlatIndex : INeighborIndex
     {
         int count = rows.Length / dimension;
         options.Validate(count);
-        // Centroids are means, which is what L2 (or cosine) k-means optimises; an L1 index trains them under L2 too (the
-        // matrix-product kernel; an L1 assignment step costs ~20x more) and then files and probes by L1.
-        var trainingDistance = distance == KnnDistance.L1 ? KnnDistance.L2 : distance;
-        int lists = options.ListsFor(count);
-        var centroids = KMeans.Train(rows, dimension, trainingDistance, lists, options.KMeansIterations, options.TrainingRowsPerList, options.Seed, maxThreads);
+        var centroids = TrainCentroids(rows, dimension, distance, options, maxThreads);
         var assignment = new int[count];
         var ignored = new float[count];
         new FlatIndex(centroids, dimension, distance, maxThreads).Search(rows, 1, ignored, assignment);
-        return FromAssignment(rows, assignment, centroids, dimension, distance, options.ProbesFor(lists), maxThreads);
+        return FromAssignment(rows, assignment, centroids, dimension, distance, options.ProbesFor(centroids.Length / dimension), maxThreads);
+    }
+
+    /// <summary>
+    /// An empty inverted file whose centroids are trained on <paramref name="sample"/> (faiss' <c>train</c>): the
+    /// options' number of lists (by default 4√sample rows), k-means as <see cref="Build"/> runs it. Rows come later
+    /// through <see cref="Add"/>.
+    /// </summary>
+    public static IvfFlatIndex Train(ReadOnlySpan<float> sample, int dimension, KnnDistance distance, IvfIndexOptions options, int maxThreads)
+    {
+        options.Validate(sample.Length / dimension);
+        var centroids = TrainCentroids(sample, dimension, distance, options, maxThreads);
+        int lists = centroids.Length / dimension;
+        var empty = Enumerable.Range(0, lists).Select(_ => Array.Empty<int>()).ToArray();
+        return FromLists(centroids, empty, new float[lists][], dimension, distance, options.ProbesFor(lists), maxThreads);
+    }
+
+    /// <summary>
+    /// Files <paramref name="rows"/> in the lists of their nearest centroids, numbered from <see cref="Count"/> on. A
+    /// list's rows are laid out again when it is next searched (the cost of that list's size, not of the index's).
+    /// Not thread-safe with searches.
+    /// </summary>
+    public void Add(ReadOnlySpan<float> rows)
+    {
+        int n = rows.Length / Dimension;
+        var assignment = new int[n];
+        _quantizer.Search(rows, 1, new float[n], assignment);
+        int total = checked(Count + n);
+        if (total > _listOfRow.Length)
+        {
+            int capacity = (int)Math.Min(Array.MaxLength, Math.Max(total, 2L * _listOfRow.Length));
+            Array.Resize(ref _listOfRow, capacity);
+            Array.Resize(ref _positionOfRow, capacity);
+        }
+
+        for (int r = 0; r < n; r++)
+        {
+            int list = assignment[r];
+            (_lists[list] ??= new FlatIndex(Dimension, Distance, maxThreads: 1)).Add(rows.Slice(r * Dimension, Dimension));
+            if (_listSizes[list] == _ids[list].Length)
+            {
+                Array.Resize(ref _ids[list], Math.Max(4, 2 * _ids[list].Length));
+            }
+
+            int row = Count + r;
+            _ids[list][_listSizes[list]] = row;
+            _listOfRow[row] = list;
+            _positionOfRow[row] = _listSizes[list]++;
+        }
+
+        Count = total;
+    }
+
+    /// <summary>
+    /// Centroids are means, which is what L2 (or cosine) k-means optimises; an L1 index trains them under L2 too (the
+    /// matrix-product kernel; an L1 assignment step costs ~20x more) and then files and probes by L1.
+    /// </summary>
+    private static float[] TrainCentroids(ReadOnlySpan<float> rows, int dimension, KnnDistance distance, IvfIndexOptions options, int maxThreads)
+    {
+        var trainingDistance = distance == KnnDistance.L1 ? KnnDistance.L2 : distance;
+        int lists = options.ListsFor(rows.Length / dimension);
+        return KMeans.Train(rows, dimension, trainingDistance, lists, options.KMeansIterations, options.TrainingRowsPerList, options.Seed, maxThreads);
     }
 
     /// <summary>An index whose row r is in list <paramref name="assignment"/>[r] (rows keep their order within a list).</summary>
@@ -141,8 +208,8 @@ internal sealed class IvfFlatIndex : INeighborIndex
     /// <summary>List <paramref name="list"/>'s rows as floats, row-major.</summary>
     public float[] ListValues(int list)
     {
-        var values = new float[(long)_ids[list].Length * Dimension];
-        for (int p = 0; p < _ids[list].Length; p++)
+        var values = new float[(long)_listSizes[list] * Dimension];
+        for (int p = 0; p < _listSizes[list]; p++)
         {
             _lists[list]!.CopyRow(p, values.AsSpan(p * Dimension, Dimension));
         }
@@ -152,7 +219,7 @@ internal sealed class IvfFlatIndex : INeighborIndex
 
     public void CopyRow(int row, Span<float> destination) => _lists[_listOfRow[row]]!.CopyRow(_positionOfRow[row], destination);
 
-    public void Search(ReadOnlySpan<float> queries, int k, Span<float> distances, Span<int> rows)
+    public void Search(ReadOnlySpan<float> queries, int k, Span<float> distances, Span<int> rows, RemovedRows? removed = null)
     {
         int queryCount = queries.Length / Dimension;
         int probes = Math.Min(NumberOfProbes, NumberOfLists);
@@ -208,15 +275,19 @@ internal sealed class IvfFlatIndex : INeighborIndex
                     queryArray.AsSpan(queriesOfList[start[l] + i] * Dimension, Dimension).CopyTo(batch.AsSpan(i * Dimension, Dimension));
                 }
 
+                // Ranking keys, not distances: lists merge on the keys (exact squared L2 of pixel rows) and only the
+                // final k are converted, so probing every list gives exactly the flat index's result.
                 int kl = Math.Min(k, list.Count);
-                var found = new float[n * kl];
+                var found = new double[n * kl];
                 var local = new int[n * kl];
-                list.Search(batch, kl, found, local);
+                // Removed rows are skipped inside the list's search (by their row numbers), so each list still gives
+                // its best kl rows that remain.
                 var ids = _ids[l];
+                list.SearchKeys(batch, kl, found, local, removed, ids);
                 for (int i = 0; i < n; i++)
                 {
                     var selector = selectors[queriesOfList[start[l] + i]];
-                    for (int j = 0; j < kl; j++)
+                    for (int j = 0; j < kl && local[(i * kl) + j] >= 0; j++)
                     {
                         selector.Add(found[(i * kl) + j], ids[local[(i * kl) + j]]);
                     }
@@ -243,7 +314,7 @@ internal sealed class IvfFlatIndex : INeighborIndex
             int got = merged.CopySorted(d, rows.Slice(q * k, k));
             for (int i = 0; i < k; i++)
             {
-                distances[(q * k) + i] = i < got ? (float)d[i] : float.PositiveInfinity;
+                distances[(q * k) + i] = i < got ? FlatIndex.ToDistance(Distance, d[i]) : float.PositiveInfinity;
                 if (i >= got)
                 {
                     rows[(q * k) + i] = -1;

@@ -7,8 +7,10 @@
     faiss_interop.py build DIR    from DIR/rows.f32 and DIR/queries.f32 (d = int(DIR/d.txt)) build with faiss
                                    flat_l2, flat_l1, flat_ip (unit rows), ivf_l2 (nlist 8, nprobe 3) and
                                    ivf_ip (unit rows, nlist 8, nprobe 3), hnsw_l2 (M 8, efConstruction 40,
-                                   efSearch 32); write each as DIR/faiss_<name>.faiss and
-                                   its k-NN results as DIR/faiss_<name>.ids / .dist
+                                   efSearch 32), and with ids 10^12 + 7 i (add_with_ids): idmap2_flat_l2
+                                   (IndexIDMap2 of IndexFlatL2), idmap_ivf_l2 (IndexIDMap of an IVF as above),
+                                   idmap_hnsw_l2 (IndexIDMap of an HNSW graph as above); write each as
+                                   DIR/faiss_<name>.faiss and its k-NN results as DIR/faiss_<name>.ids / .dist
 """
 import glob
 import os
@@ -59,8 +61,25 @@ else:
     hnsw.hnsw.efConstruction = 40
     hnsw.hnsw.efSearch = 32
     indexes["hnsw_l2"] = (hnsw, rows, queries)
+    ids = (10**12 + 7 * np.arange(rows.shape[0])).astype(np.int64)
+    mapped = {}
+    mapped["idmap2_flat_l2"] = faiss.IndexIDMap2(faiss.IndexFlatL2(d))
+    ivf_quantizer = faiss.IndexFlatL2(d)
+    ivf_inner = faiss.IndexIVFFlat(ivf_quantizer, d, 8, faiss.METRIC_L2)
+    ivf_inner.train(rows)
+    ivf_inner.nprobe = 3
+    mapped["idmap_ivf_l2"] = faiss.IndexIDMap(ivf_inner)
+    hnsw_inner = faiss.IndexHNSWFlat(d, 8)
+    hnsw_inner.hnsw.efConstruction = 40
+    hnsw_inner.hnsw.efSearch = 32
+    mapped["idmap_hnsw_l2"] = faiss.IndexIDMap(hnsw_inner)
     for name, (index, data, q) in indexes.items():
         index.add(data)
         faiss.write_index(index, os.path.join(folder, "faiss_" + name + ".faiss"))
         save("faiss_" + name, index, q)
+        print(name, index.ntotal)
+    for name, index in mapped.items():
+        index.add_with_ids(rows, ids)
+        faiss.write_index(index, os.path.join(folder, "faiss_" + name + ".faiss"))
+        save("faiss_" + name, index, queries)
         print(name, index.ntotal)

@@ -11,7 +11,7 @@ namespace MLNet.KnnLinear;
 /// between searches), and a fitted model's index is read-only (<see cref="IsReadOnly"/>): <see cref="WithSearchSize"/>
 /// gives a copy with its own search size that shares the rows.
 /// </summary>
-public sealed class NeighborIndex
+public sealed partial class NeighborIndex
 {
     private readonly int _dimension;
     private readonly KnnDistance _distance;
@@ -306,9 +306,9 @@ public sealed class NeighborIndex
     internal static NeighborIndex Build(ReadOnlySpan<float> rows, int dimension, KnnDistance distance, NeighborIndexOptions? options, int maxThreads)
     {
         CheckShape(dimension, distance);
-        if (rows.IsEmpty)
+        if (rows.IsEmpty || rows.Length % dimension != 0)
         {
-            throw new ArgumentException($"The rows hold no values; give at least one row of {dimension}.", nameof(rows));
+            throw new ArgumentException($"The rows hold {rows.Length} values, which is not a positive multiple of the dimension {dimension}.", nameof(rows));
         }
 
         CheckRows(rows, dimension, nameof(rows));

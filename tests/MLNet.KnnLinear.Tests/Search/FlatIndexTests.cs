@@ -102,11 +102,14 @@ public sealed class FlatIndexTests
     }
 
     [Fact]
-    public void FlatIndex_KLargerThanRows_Throws()
+    public void FlatIndex_KLargerThanRows_FillsWithMinusOne()
     {
+        // As faiss: an index that grows (or starts empty) may hold fewer rows than k; the rest is row −1, distance +∞.
         var index = new FlatIndex(new float[6], 2, KnnDistance.L2);
-        var act = () => index.Search(new float[2], 4, new float[4], new int[4]);
-        act.Should().Throw<ArgumentOutOfRangeException>().WithMessage("*3 rows*");
+        var (distances, rows) = Search(index, new float[2], 4);
+        rows.Should().Equal(0, 1, 2, -1);
+        distances.Should().Equal(0f, 0f, 0f, float.PositiveInfinity);
+        FluentActions.Invoking(() => index.Search(new float[2], 0, new float[4], new int[4])).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("k");
     }
 
     private static (float[] Distances, int[] Rows) Search(FlatIndex index, float[] queries, int k)

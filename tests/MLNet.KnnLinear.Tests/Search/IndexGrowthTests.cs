@@ -19,8 +19,8 @@ public sealed class IndexGrowthTests
     [MemberData(nameof(Distances))]
     public void Exact_CreateThenAddInBatches_EqualsBuild(KnnDistance distance)
     {
-        var rows = Clustered(900, Dimension, centers: 9, seed: 1);
-        var queries = Clustered(50, Dimension, centers: 9, seed: 2);
+        var rows = IvfIndexTests.Clustered(900, Dimension, centers: 9, seed: 1);
+        var queries = IvfIndexTests.Clustered(50, Dimension, centers: 9, seed: 2);
         var built = NeighborIndex.Build(rows, Dimension, distance);
         var grown = NeighborIndex.Create(Dimension, distance);
         grown.IsTrained.Should().BeTrue("an exact index learns nothing");
@@ -37,8 +37,8 @@ public sealed class IndexGrowthTests
     [MemberData(nameof(Distances))]
     public void Ivf_TrainThenAddInBatches_EqualsBuild(KnnDistance distance)
     {
-        var rows = Clustered(1200, Dimension, centers: 12, seed: 3);
-        var queries = Clustered(60, Dimension, centers: 12, seed: 4);
+        var rows = IvfIndexTests.Clustered(1200, Dimension, centers: 12, seed: 3);
+        var queries = IvfIndexTests.Clustered(60, Dimension, centers: 12, seed: 4);
         var options = new IvfIndexOptions { NumberOfLists = 12, NumberOfProbes = 3, Seed = 5 };
         var built = NeighborIndex.Build(rows, Dimension, distance, options);
         var grown = NeighborIndex.Create(Dimension, distance, options);
@@ -58,8 +58,8 @@ public sealed class IndexGrowthTests
     [Fact]
     public void Hnsw_CreateThenAddAll_EqualsBuild()
     {
-        var rows = Clustered(800, Dimension, centers: 8, seed: 6);
-        var queries = Clustered(40, Dimension, centers: 8, seed: 7);
+        var rows = IvfIndexTests.Clustered(800, Dimension, centers: 8, seed: 6);
+        var queries = IvfIndexTests.Clustered(40, Dimension, centers: 8, seed: 7);
         var options = new HnswIndexOptions { MaxConnections = 8, ConstructionSearchSize = 32, SearchSize = 32 };
         var built = NeighborIndex.Build(rows, Dimension, KnnDistance.L2, options);
         var grown = NeighborIndex.Create(Dimension, KnnDistance.L2, options);
@@ -74,8 +74,8 @@ public sealed class IndexGrowthTests
     [InlineData(true)]
     public void Approximate_BuildOn90PercentThenAdd10_KeepsRecallWithin001(bool hnsw)
     {
-        var rows = Clustered(6000, 32, centers: 60, seed: 8);
-        var queries = Clustered(200, 32, centers: 60, seed: 9);
+        var rows = IvfIndexTests.Clustered(6000, 32, centers: 60, seed: 8);
+        var queries = IvfIndexTests.Clustered(200, 32, centers: 60, seed: 9);
         NeighborIndexOptions options = hnsw
             ? new HnswIndexOptions { MaxConnections = 12, ConstructionSearchSize = 48, SearchSize = 24 }
             : new IvfIndexOptions { NumberOfLists = 64, NumberOfProbes = 4 };
@@ -96,8 +96,8 @@ public sealed class IndexGrowthTests
     [InlineData("hnsw")]
     public void Remove10Percent_NeverReturnsThem_AndKeepsRecallOnTheRest(string kind)
     {
-        var rows = Clustered(4000, 32, centers: 40, seed: 10);
-        var queries = Clustered(200, 32, centers: 40, seed: 11);
+        var rows = IvfIndexTests.Clustered(4000, 32, centers: 40, seed: 10);
+        var queries = IvfIndexTests.Clustered(200, 32, centers: 40, seed: 11);
         NeighborIndexOptions options = kind switch
         {
             "ivf" => new IvfIndexOptions { NumberOfLists = 40, NumberOfProbes = 4 },
@@ -135,8 +135,8 @@ public sealed class IndexGrowthTests
     [InlineData("hnsw")]
     public void UserIds_AreReturned_AndRemoved(string kind)
     {
-        var rows = Clustered(500, Dimension, centers: 5, seed: 12);
-        var queries = Clustered(20, Dimension, centers: 5, seed: 13);
+        var rows = IvfIndexTests.Clustered(500, Dimension, centers: 5, seed: 12);
+        var queries = IvfIndexTests.Clustered(20, Dimension, centers: 5, seed: 13);
         NeighborIndexOptions options = kind switch
         {
             "ivf" => new IvfIndexOptions { NumberOfLists = 5, NumberOfProbes = 5 },
@@ -167,7 +167,7 @@ public sealed class IndexGrowthTests
     [Fact]
     public void Add_BadCalls_FailNamingWhatIsWrong()
     {
-        var rows = Clustered(20, Dimension, centers: 2, seed: 14);
+        var rows = IvfIndexTests.Clustered(20, Dimension, centers: 2, seed: 14);
         var sequential = NeighborIndex.Build(rows, Dimension, KnnDistance.L2);
         FluentActions.Invoking(() => sequential.Add(rows.AsSpan(0, Dimension), [99])).Should().Throw<InvalidOperationException>().WithMessage("*without ids*");
         FluentActions.Invoking(() => sequential.Add(rows.AsSpan(0, Dimension + 1))).Should().Throw<ArgumentException>().WithParameterName("rows");
@@ -234,31 +234,5 @@ public sealed class IndexGrowthTests
         }
 
         return (double)hits / truth.Count(t => t >= 0);
-    }
-
-    /// <summary>Rows around seeded random centres (Gaussian noise), as the approximate-search tests use.</summary>
-    private static float[] Clustered(int rows, int dimension, int centers, int seed)
-    {
-        var centerRandom = new Random(1000 + dimension + centers);
-        var means = new float[centers * dimension];
-        for (int i = 0; i < means.Length; i++)
-        {
-            means[i] = (float)(centerRandom.NextDouble() * 20);
-        }
-
-        var random = new Random(seed);
-        var data = new float[rows * dimension];
-        for (int r = 0; r < rows; r++)
-        {
-            int c = random.Next(centers);
-            for (int j = 0; j < dimension; j++)
-            {
-                double u1 = 1 - random.NextDouble();
-                double u2 = random.NextDouble();
-                data[(r * dimension) + j] = means[(c * dimension) + j] + (float)(Math.Sqrt(-2 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2));
-            }
-        }
-
-        return data;
     }
 }

@@ -106,7 +106,7 @@ public sealed class IvfIndexTests
         var ivf = NeighborIndex.Build(rows, 4, KnnDistance.L2, new IvfIndexOptions { NumberOfLists = 8, NumberOfProbes = 2 });
         FluentActions.Invoking(() => ivf.SetSearchSize(9)).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("probesOrEf");
         FluentActions.Invoking(() => ivf.Search(new float[5], 1, new int[1], new float[1])).Should().Throw<ArgumentException>().WithParameterName("queries");
-        FluentActions.Invoking(() => ivf.Search(new float[4], 101, new int[101], new float[101])).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("k");
+        FluentActions.Invoking(() => ivf.Search(new float[4], 0, new int[1], new float[1])).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("k");
         FluentActions.Invoking(() => ivf.Search(new float[8], 3, new int[5], new float[6])).Should().Throw<ArgumentException>().WithParameterName("rows");
     }
 

@@ -1,0 +1,87 @@
+namespace MLNet.KnnLinear;
+
+/// <summary>Range search (faiss' <c>range_search</c>).</summary>
+public sealed partial class NeighborIndex
+{
+    private const int FirstRangeK = 64;
+
+    /// <summary>
+    /// Every row whose distance to a query is below <paramref name="radius"/> (strictly, as faiss), for each query:
+    /// the same rows an exact k-nearest search would rank first, found by searching with k = 64, then 128, … until
+    /// a query's k-th neighbour lies outside the radius or every row is in. An approximate index gives the rows its
+    /// own search finds (the probed lists, the graph's efSearch widened to k). Removed rows are never returned.
+    /// </summary>
+    /// <param name="queries">Queries, row-major, <see cref="Dimension"/> values each.</param>
+    /// <param name="radius">In the index's distance: Euclidean for L2 (faiss takes the squared radius), the sum of absolute differences for L1, 1 − cosine similarity for cosine.</param>
+    /// <returns>The neighbours of every query, nearest first.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The radius is negative or NaN.</exception>
+    /// <exception cref="ArgumentException">The queries are not a whole number of rows.</exception>
+    public NeighborRangeResult SearchRadius(ReadOnlySpan<float> queries, float radius)
+    {
+        if (!(radius >= 0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(radius), radius, "The radius must be a distance: zero or more (not NaN).");
+        }
+
+        int count = CheckQueries(queries, 1, int.MaxValue, int.MaxValue, "queries");
+        var found = new (long Id, float Distance)[count][];
+        var pending = Enumerable.Range(0, count).ToArray();
+        int held = Count;
+        for (int k = Math.Min(FirstRangeK, Math.Max(held, 1)); pending.Length > 0; k = (int)Math.Min(2L * k, Math.Max(held, 1)))
+        {
+            var batch = new float[(long)pending.Length * _dimension];
+            for (int i = 0; i < pending.Length; i++)
+            {
+                queries.Slice(pending[i] * _dimension, _dimension).CopyTo(batch.AsSpan(i * _dimension, _dimension));
+            }
+
+            var ids = new long[pending.Length * k];
+            var distances = new float[pending.Length * k];
+            Search(batch, k, ids, distances);
+            var again = new List<int>();
+            for (int i = 0; i < pending.Length; i++)
+            {
+                int inside = 0;
+                while (inside < k && ids[(i * k) + inside] >= 0 && distances[(i * k) + inside] < radius)
+                {
+                    inside++;
+                }
+
+                // All k inside and more rows to look at: the radius may hold more; search this query again with 2k.
+                if (inside == k && k < held)
+                {
+                    again.Add(pending[i]);
+                    continue;
+                }
+
+                var neighbours = new (long, float)[inside];
+                for (int j = 0; j < inside; j++)
+                {
+                    neighbours[j] = (ids[(i * k) + j], distances[(i * k) + j]);
+                }
+
+                found[pending[i]] = neighbours;
+            }
+
+            pending = [.. again];
+        }
+
+        var limits = new long[count + 1];
+        for (int q = 0; q < count; q++)
+        {
+            limits[q + 1] = limits[q] + found[q].Length;
+        }
+
+        var allIds = new long[limits[count]];
+        var allDistances = new float[limits[count]];
+        for (int q = 0; q < count; q++)
+        {
+            for (int j = 0; j < found[q].Length; j++)
+            {
+                (allIds[limits[q] + j], allDistances[limits[q] + j]) = found[q][j];
+            }
+        }
+
+        return new NeighborRangeResult(limits, allIds, allDistances);
+    }
+}

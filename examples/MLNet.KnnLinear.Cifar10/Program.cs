@@ -24,10 +24,16 @@ int Run(ExampleOptions options)
     var methods = options.Methods;
 
     string? dataDirectory = CifarFiles.Locate(dataArgument);
+    if (dataDirectory is null && !string.IsNullOrEmpty(dataArgument))
+    {
+        AnsiConsole.MarkupLine($"[red]--data {Markup.Escape(dataArgument)}:[/] {Markup.Escape(Path.GetFullPath(dataArgument))} is neither a file (cifar-10-binary.tar.gz, or one batch file) nor a folder holding test_batch.bin.");
+        return 1;
+    }
+
     if (dataDirectory is null)
     {
-        AnsiConsole.MarkupLine("[red]CIFAR-10 not found.[/] Download the binary version (cifar-10-binary.tar.gz) from https://www.cs.toronto.edu/~kriz/cifar.html, "
-            + "extract it, and pass [bold]--data path/to/cifar-10-batches-bin[/] or set [bold]CIFAR10_DIR[/].");
+        AnsiConsole.MarkupLine("[red]CIFAR-10 not found.[/] Download the binary version (cifar-10-binary.tar.gz) from https://www.cs.toronto.edu/~kriz/cifar.html "
+            + "and pass [bold]--data path/to/cifar-10-binary.tar.gz[/] (read as it is) or the extracted [bold]cifar-10-batches-bin[/] folder, or set [bold]CIFAR10_DIR[/].");
         return 1;
     }
 

@@ -170,8 +170,9 @@ internal abstract class Cifar10Source
         }
 
         /// <summary>
-        /// Reads the archive to its end: GZipStream checks every member's CRC-32 and length in its trailer there,
-        /// TarReader checks each header's checksum. Also checks that every batch of the split is present, non-empty
+        /// Reads the archive to its end: the CRC-32 and length of everything decompressed must equal the gzip trailer
+        /// (<see cref="GzipTrailer"/>: GZipStream stops quietly where a truncated file ends), and TarReader checks each
+        /// header's checksum. Also checks that every batch of the split is present, non-empty
         /// and a whole number of records. Done when the source opens, and again only if the file has changed since.
         /// </summary>
         private void EnsureVerified()
@@ -196,8 +197,9 @@ internal abstract class Cifar10Source
             try
             {
                 using var file = File.OpenRead(_path);
-                using var gzip = new GZipStream(file, CompressionMode.Decompress);
-                using (var reader = new TarReader(gzip, leaveOpen: true))
+                using var gzip = new GZipStream(file, CompressionMode.Decompress, leaveOpen: true);
+                var counted = new GzipTrailer.Counting(gzip);
+                using (var reader = new TarReader(counted, leaveOpen: true))
                 {
                     TarEntry? entry;
                     while ((entry = reader.GetNextEntry()) is not null)
@@ -209,8 +211,10 @@ internal abstract class Cifar10Source
                     }
                 }
 
-                // The tar end marker may come before the gzip trailer; read on so the CRC and length are checked.
-                gzip.CopyTo(Stream.Null);
+                // The tar end marker may come before the gzip trailer; read on, then compare the CRC and length of
+                // everything read with the trailer (GZipStream does not notice a file that ends early).
+                counted.CopyTo(Stream.Null);
+                GzipTrailer.Verify(_path, file, counted);
             }
             catch (Exception e) when (e is InvalidDataException or FormatException or EndOfStreamException or ArgumentException or OverflowException)
             {

@@ -1,6 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
+using Microsoft.ML.Trainers;
 using MLNet.KnnLinear.MlNetInterop;
 using MLNet.KnnLinear.Pipeline;
 using MLNet.KnnLinear.Search;
@@ -24,7 +25,7 @@ namespace MLNet.KnnLinear;
 /// training rows is an error, as in scikit-learn (not silently clamped).
 /// Reference: Cover and Hart, "Nearest neighbor pattern classification", IEEE Trans. Inf. Theory, 1967.
 /// </remarks>
-public sealed class KnnTrainer : IEstimator<KnnPredictionTransformer>
+public sealed class KnnTrainer : ITrainerEstimator<KnnPredictionTransformer, KnnModelParameters>
 {
     private readonly IHostEnvironment _env;
     private readonly string _label;
@@ -48,6 +49,13 @@ public sealed class KnnTrainer : IEstimator<KnnPredictionTransformer>
         _threads = options.NumberOfThreads ?? 0;
         _index = options.Index;
     }
+
+    /// <summary>
+    /// What ML.NET (and AutoML) read about the trainer: it reads the data once, so caching gains nothing; it ranks by
+    /// distances on the features as given (raw pixels are what the CIFAR-10 recipe searches), so it does not ask for
+    /// normalisation; no calibration, validation set or incremental training.
+    /// </summary>
+    public TrainerInfo Info { get; } = TrainerInfos.Create(normalization: false, caching: false);
 
     /// <summary>Memorises the labelled rows of <paramref name="input"/> in one pass.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A column is missing or of the wrong type, or k exceeds the number of training rows.</exception>

@@ -1,6 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
+using ITrainerEstimator = Microsoft.ML.Trainers.ITrainerEstimator<MLNet.KnnLinear.LinearPredictionTransformer, MLNet.KnnLinear.LinearModelParameters>;
 using MLNet.KnnLinear.Kernels;
 using MLNet.KnnLinear.Linear;
 using MLNet.KnnLinear.Linear.Losses;
@@ -31,7 +32,7 @@ namespace MLNet.KnnLinear;
 /// Fan et al., "LIBLINEAR: a library for large linear classification", JMLR 2008 (the one-versus-rest L2-loss SVM);
 /// Andrew and Gao, "Scalable training of L1-regularized log-linear models", ICML 2007.
 /// </remarks>
-public sealed class LinearClassifierTrainer : IEstimator<LinearPredictionTransformer>
+public sealed class LinearClassifierTrainer : ITrainerEstimator
 {
     private static readonly double[] HingeSmoothingSchedule = [1, 1e-1, 1e-2, 1e-3, 1e-4];
 
@@ -45,6 +46,13 @@ public sealed class LinearClassifierTrainer : IEstimator<LinearPredictionTransfo
         _env = env;
         _options = options.Clone();
     }
+
+    /// <summary>
+    /// What ML.NET (and AutoML) read about the trainer: it wants normalised features (the solvers converge far faster
+    /// on them); the full-batch solvers read the data into memory once, while mini-batch SGD reads it every epoch, so
+    /// only SGD asks for a cache; no calibration, validation set or incremental training.
+    /// </summary>
+    public TrainerInfo Info => TrainerInfos.Create(normalization: true, caching: _options.Solver == LinearSolver.MiniBatchSgd);
 
     /// <summary>Trains on <paramref name="input"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A column is missing or of the wrong type.</exception>

@@ -152,6 +152,27 @@ public sealed class Cifar10LoaderTests
         errors.Should().BeGreaterThan(20, "a flipped bit in the compressed data or the trailer fails the gzip check");
     }
 
+    [Theory]
+    [InlineData(0.5, 0)]
+    [InlineData(0.95, 0)]
+    [InlineData(1.0, 10)]
+    public void LoadFromCifar10_TruncatedTarGz_ThrowsInvalidDataNamingTheFile(double keep, int cut)
+    {
+        string dir = WriteFolder(recordsPerBatch: [40, 40, 40, 40, 40], testRecords: 40);
+        string archive = Path.Combine(RepoPaths.NewTempDirectory(), "cifar-10-binary.tar.gz");
+        WriteArchive(archive, dir, "batches.meta.txt", "data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin", "data_batch_4.bin", "data_batch_5.bin", "test_batch.bin");
+        byte[] original = File.ReadAllBytes(archive);
+        string path = Path.Combine(RepoPaths.NewTempDirectory(), "cifar-10-binary.tar.gz");
+        File.WriteAllBytes(path, original[..((int)(original.Length * keep) - cut)]);
+        var ml = new MLContext(seed: 1);
+
+        foreach (var split in new[] { Cifar10Split.Train, Cifar10Split.Test })
+        {
+            FluentActions.Invoking(() => Records(ml.Data.LoadFromCifar10(path, split)))
+                .Should().Throw<InvalidDataException>($"{original.Length - ((int)(original.Length * keep) - cut)} bytes cut off, {split}").WithMessage($"*{path}*");
+        }
+    }
+
     [Fact]
     public void LoadFromCifar10_ThroughParallelTransforms_RowsStayInFileOrder()
     {

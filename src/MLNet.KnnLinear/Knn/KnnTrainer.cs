@@ -68,29 +68,10 @@ public sealed class KnnTrainer : ITrainerEstimator<KnnPredictionTransformer, Knn
         using var channel = _env.Start(nameof(KnnTrainer));
         // The rows go straight from the cursor into the index's layout: one read, one copy of the data.
         int dimension = ColumnChecks.RequireFeatureVector(features, "Feature", allowBytes: true).Size;
-        NeighborIndex index;
-        LabelledRows data;
-        if (_index is ExactIndexOptions)
-        {
-            var builder = new FlatIndexBuilder(dimension, _distance, input.GetRowCount() ?? 256);
-            data = LabelledRows.Read(input, label, features, weight: null, sink: builder.Append, byteSink: builder.Append);
-            CheckK(data.Count);
-            index = new NeighborIndex(builder.Build(_threads));
-        }
-        else
-        {
-            // An approximate index is trained on all rows at once: they are read into memory first.
-            var rows = new GrowableArray<float>((input.GetRowCount() ?? 256) * dimension);
-            var widened = new float[dimension];
-            data = LabelledRows.Read(input, label, features, weight: null, sink: row => row.CopyTo(rows.Append(dimension)), byteSink: row =>
-            {
-                System.Numerics.Tensors.TensorPrimitives.ConvertTruncating(row, widened);
-                widened.CopyTo(rows.Append(dimension));
-            });
-            CheckK(data.Count);
-            _index.Validate(data.Count);
-            index = NeighborIndex.Build(rows.ToArray(), dimension, _distance, _index, _threads);
-        }
+        var fit = new NeighborIndexFit(dimension, _distance, _index, input.GetRowCount() ?? 256);
+        var data = LabelledRows.Read(input, label, features, weight: null, sink: fit.Append, byteSink: fit.Append);
+        CheckK(data.Count);
+        var index = fit.Build(_threads);
 
         TrainingLog.Info(channel, $"k-NN memorised {data.Count} rows of {data.Dimension} features ({data.Skipped} rows with a missing label skipped).");
         var model = new KnnModelParameters(index, data.Classes, data.ClassCount, _k, _weighting);

@@ -2,6 +2,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using MLNet.KnnLinear.MlNetInterop;
 using MLNet.KnnLinear.Pipeline;
+using MLNet.KnnLinear.Search;
 
 namespace MLNet.KnnLinear;
 
@@ -30,24 +31,25 @@ public sealed class NearestNeighborsEstimator : IEstimator<NearestNeighborsTrans
         ArgumentNullException.ThrowIfNull(input);
         var column = ColumnChecks.Require(input.Schema, _options.InputColumnName, "Feature");
         var (dimension, bytes) = ColumnChecks.RequireFeatureVector(column, "Feature", allowBytes: true);
-        var rows = new GrowableArray<float>((input.GetRowCount() ?? 256) * dimension);
-        int count = 0;
+        // The same fit as the kNN trainer's: an exact index takes the rows straight into its layout.
+        var fit = new NeighborIndexFit(dimension, _options.Distance, _options.Index, input.GetRowCount() ?? 256);
         using (var cursor = input.GetRowCursor([column]))
         {
             var reader = new FeatureRowReader(cursor, column, bytes);
+            var row = new float[dimension];
             while (cursor.MoveNext())
             {
-                reader.Read(rows.Append(dimension));
-                count++;
+                reader.Read(row);
+                fit.Append(row);
             }
         }
 
-        if (count < _options.NumberOfNeighbors)
+        if (fit.Count < _options.NumberOfNeighbors)
         {
-            throw new ArgumentOutOfRangeException(nameof(Options.NumberOfNeighbors), _options.NumberOfNeighbors, $"NumberOfNeighbors ({_options.NumberOfNeighbors}) must not exceed the number of rows ({count}).");
+            throw new ArgumentOutOfRangeException(nameof(Options.NumberOfNeighbors), _options.NumberOfNeighbors, $"NumberOfNeighbors ({_options.NumberOfNeighbors}) must not exceed the number of rows ({fit.Count}).");
         }
 
-        var index = NeighborIndex.Build(rows.ToArray(), dimension, _options.Distance, _options.Index, _options.NumberOfThreads ?? 0);
+        var index = fit.Build(_options.NumberOfThreads ?? 0);
         return new NearestNeighborsTransformer(index, _options.InputColumnName, _options.OutputColumnName, _options.DistancesColumnName ?? _options.OutputColumnName + "Distances", _options.NumberOfNeighbors);
     }
 

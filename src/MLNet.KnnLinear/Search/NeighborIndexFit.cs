@@ -1,0 +1,85 @@
+using System.Numerics.Tensors;
+using MLNet.KnnLinear.Pipeline;
+
+namespace MLNet.KnnLinear.Search;
+
+/// <summary>
+/// The one fit of a <see cref="NeighborIndex"/> from rows read off a cursor, shared by the kNN trainer and the
+/// nearest-neighbours step: rows are appended one at a time as the cursor gives them. An exact index takes them
+/// straight into its search layout (<see cref="FlatIndexBuilder"/>: one read, one copy; pixel bytes stay bytes for L1).
+/// An approximate index collects them first (bytes widened) and is built from them at once, as
+/// <see cref="NeighborIndex.Build(ReadOnlySpan{float}, int, KnnDistance, NeighborIndexOptions?)"/> builds it: an
+/// inverted file trains its centroids on a seeded sample of all the rows, so the same rows give the same index
+/// whichever component fits it.
+/// </summary>
+internal sealed class NeighborIndexFit
+{
+    private readonly int _dimension;
+    private readonly KnnDistance _distance;
+    private readonly NeighborIndexOptions _options;
+    private readonly FlatIndexBuilder? _exact;
+    private readonly GrowableArray<float>? _rows;
+
+    /// <param name="dimension">The length of every row.</param>
+    /// <param name="distance">The distance the index ranks by.</param>
+    /// <param name="options">The index kind.</param>
+    /// <param name="expectedRows">Rows expected (for one exact allocation; more or fewer still work).</param>
+    public NeighborIndexFit(int dimension, KnnDistance distance, NeighborIndexOptions options, long expectedRows)
+    {
+        _dimension = dimension;
+        _distance = distance;
+        _options = options;
+        if (options is ExactIndexOptions)
+        {
+            _exact = new FlatIndexBuilder(dimension, distance, expectedRows);
+        }
+        else
+        {
+            _rows = new GrowableArray<float>(expectedRows * dimension);
+        }
+    }
+
+    /// <summary>Rows appended so far.</summary>
+    public int Count { get; private set; }
+
+    public void Append(ReadOnlySpan<float> row)
+    {
+        if (_exact is not null)
+        {
+            _exact.Append(row);
+        }
+        else
+        {
+            row.CopyTo(_rows!.Append(_dimension));
+        }
+
+        Count++;
+    }
+
+    public void Append(ReadOnlySpan<byte> row)
+    {
+        if (_exact is not null)
+        {
+            _exact.Append(row);
+        }
+        else
+        {
+            TensorPrimitives.ConvertTruncating(row, _rows!.Append(_dimension));
+        }
+
+        Count++;
+    }
+
+    /// <summary>The index of every row appended.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range for this many rows (named in the message).</exception>
+    public NeighborIndex Build(int maxThreads)
+    {
+        if (_exact is not null)
+        {
+            return new NeighborIndex(_exact.Build(maxThreads));
+        }
+
+        _options.Validate(Count);
+        return NeighborIndex.Build(_rows!.Slice(0, _rows.Count), _dimension, _distance, _options, maxThreads);
+    }
+}

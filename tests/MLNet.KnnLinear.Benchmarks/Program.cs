@@ -10,6 +10,12 @@ if (args.Length > 0 && args[0] == "ann")
     return MLNet.KnnLinear.Benchmarks.AnnRecallRun.Run(args);
 }
 
+if (args.Length > 0 && args[0] == "growth")
+{
+    // Indexes that grow on set B (GrowthRecallRun): `-- growth [nlist] [data dir]`.
+    return MLNet.KnnLinear.Benchmarks.GrowthRecallRun.Run(args);
+}
+
 var job = Job.Default.WithLaunchCount(1).WithWarmupCount(1).WithIterationCount(3);
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, DefaultConfig.Instance.AddJob(job.AsDefault()));
 return 0;

@@ -205,6 +205,6 @@ public static partial class KnnLinearCatalog
     public static NearestNeighborsEstimator FindNearestNeighbors(this TransformsCatalog catalog, NearestNeighborsEstimator.Options options)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return new NearestNeighborsEstimator(options);
+        return new NearestNeighborsEstimator(CatalogEnvironment.Of(catalog), options);
     }
 }

@@ -66,6 +66,7 @@ public sealed class KnnTrainer : ITrainerEstimator<KnnPredictionTransformer, Knn
         var (label, features) = ColumnChecks.RequireLabelAndFeatures(input.Schema, _label, _features, allowByteFeatures: true);
 
         using var channel = _env.Start(nameof(KnnTrainer));
+        using var cancellation = HostCancellation.Enter(_env);
         // The rows go straight from the cursor into the index's layout: one read, one copy of the data.
         int dimension = ColumnChecks.RequireFeatureVector(features, "Feature", allowBytes: true).Size;
         var fit = new NeighborIndexFit(dimension, _distance, _index, input.GetRowCount() ?? 256);

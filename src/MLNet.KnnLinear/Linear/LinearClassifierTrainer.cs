@@ -72,6 +72,7 @@ public sealed class LinearClassifierTrainer : ITrainerEstimator
         }
 
         using var channel = _env.Start(nameof(LinearClassifierTrainer));
+        using var cancellation = HostCancellation.Enter(_env);
         var regularizer = Regularizer.Create(_options.Regularization, _options.Lambda, _options.L1Ratio);
         var model = _options.Solver == LinearSolver.MiniBatchSgd
             ? new MiniBatchSgd(_options, regularizer, channel).Train(input, label, features, weight)

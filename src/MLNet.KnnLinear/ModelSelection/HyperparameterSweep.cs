@@ -1,4 +1,5 @@
 using Microsoft.ML;
+using MLNet.KnnLinear.Pipeline;
 
 namespace MLNet.KnnLinear.ModelSelection;
 
@@ -11,6 +12,7 @@ internal static class HyperparameterSweep
 {
     public static SweepResult Run(MulticlassClassificationCatalog catalog, IDataView data, IReadOnlyList<SweepCandidate> candidates, int[] foldOfRow, int folds, string label, IProgress<SweepProgress>? progress)
     {
+        using var cancellation = MlNetInterop.HostCancellation.Enter(MlNetInterop.CatalogEnvironment.Of(catalog));
         var results = new List<CandidateResult>();
         int completed = 0;
         foreach (var candidate in candidates)
@@ -18,6 +20,7 @@ internal static class HyperparameterSweep
             var accuracies = new double[folds];
             for (int fold = 0; fold < folds; fold++)
             {
+                Cancellation.ThrowIfRequested();
                 var train = new RowSubsetDataView(data, foldOfRow.Select(f => f != fold).ToArray());
                 var validation = new RowSubsetDataView(data, foldOfRow.Select(f => f == fold).ToArray());
                 var model = candidate.Estimator.Fit(train);

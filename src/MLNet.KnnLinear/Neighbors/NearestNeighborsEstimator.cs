@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
 using MLNet.KnnLinear.MlNetInterop;
 using MLNet.KnnLinear.Pipeline;
 using MLNet.KnnLinear.Search;
@@ -14,12 +15,14 @@ namespace MLNet.KnnLinear;
 /// </summary>
 public sealed class NearestNeighborsEstimator : IEstimator<NearestNeighborsTransformer>
 {
+    private readonly IHostEnvironment _env;
     private readonly Options _options;
 
-    internal NearestNeighborsEstimator(Options options)
+    internal NearestNeighborsEstimator(IHostEnvironment env, Options options)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
+        _env = env;
         _options = options;
     }
 
@@ -31,6 +34,8 @@ public sealed class NearestNeighborsEstimator : IEstimator<NearestNeighborsTrans
         ArgumentNullException.ThrowIfNull(input);
         var column = ColumnChecks.Require(input.Schema, _options.InputColumnName, "Feature");
         var (dimension, bytes) = ColumnChecks.RequireFeatureVector(column, "Feature", allowBytes: true);
+        using var cancellation = HostCancellation.Enter(_env);
+
         // The same fit as the kNN trainer's: an exact index takes the rows straight into its layout.
         var fit = new NeighborIndexFit(dimension, _options.Distance, _options.Index, input.GetRowCount() ?? 256);
         using (var cursor = input.GetRowCursor([column]))

@@ -36,8 +36,9 @@ internal static class ParallelRanges
             {
                 Task.WaitAll(others);
             }
-            catch (AggregateException e) when (e.InnerExceptions.Count == 1)
+            catch (AggregateException e) when (e.InnerExceptions.Count == 1 || e.InnerExceptions.All(inner => inner is OperationCanceledException))
             {
+                // One failure, or a cancellation every worker saw: the exception itself, as a sequential loop throws it.
                 ExceptionDispatchInfo.Throw(e.InnerExceptions[0]);
             }
         }

@@ -222,6 +222,7 @@ internal sealed class FlatIndex : INeighborIndex
 
     private void SearchPrepared(DistanceScan scan, PreparedQueries prepared, int k, Span<double> keys, Span<int> rows, RemovedRows? removed, int[]? rowNumbers)
     {
+        Cancellation.ThrowIfRequested();
         int rowSplits = Math.Clamp(Count / MinRowsPerThread, 1, _maxThreads);
         var results = rowSplits > 1
             ? SearchSplittingRows(scan, prepared, k, rowSplits, removed, rowNumbers)

@@ -1,3 +1,4 @@
+using MLNet.KnnLinear.Pipeline;
 using MLNet.KnnLinear.Search;
 using MLNet.KnnLinear.Search.Hnsw;
 using MLNet.KnnLinear.Search.Ivf;
@@ -60,7 +61,7 @@ public sealed partial class NeighborIndex
     public KnnDistance Distance => _distance;
 
     /// <summary>
-    /// Whether the index can take rows: an inverted file needs <see cref="Train"/> first (its centroids); exact and
+    /// Whether the index can take rows: an inverted file needs <see cref="Train(ReadOnlySpan{float})"/> first (its centroids); exact and
     /// HNSW indexes learn nothing and are always trained.
     /// </summary>
     public bool IsTrained => _inner is not null;
@@ -87,7 +88,7 @@ public sealed partial class NeighborIndex
     internal bool HasUserIds => _ids is not null;
 
     /// <summary>
-    /// An empty index (faiss' <c>index_factory</c> without rows): <see cref="Train"/> it where the kind learns
+    /// An empty index (faiss' <c>index_factory</c> without rows): <see cref="Train(ReadOnlySpan{float})"/> it where the kind learns
     /// something (an inverted file's centroids), then <see cref="Add(ReadOnlySpan{float})"/> rows in batches of any
     /// size, and search at any point.
     /// </summary>
@@ -120,12 +121,30 @@ public sealed partial class NeighborIndex
     /// </summary>
     /// <param name="sample">Rows, row-major, finite; for an inverted file at least one per list.</param>
     /// <exception cref="InvalidOperationException">The inverted file is trained already, or the index is read-only.</exception>
-    /// <exception cref="ArgumentException">The sample is not a whole number of rows, or holds NaN or infinite values.</exception>
+    /// <exception cref="ArgumentException">The sample is empty or not a whole number of rows, or holds NaN or infinite values.</exception>
     /// <exception cref="ArgumentOutOfRangeException">The sample has fewer rows than the inverted file's lists.</exception>
     public void Train(ReadOnlySpan<float> sample)
+        => Train(sample, CancellationToken.None);
+
+    /// <summary>
+    /// Learns what the index kind needs from <paramref name="sample"/> (faiss' <c>train</c>): an inverted file's
+    /// centroids by k-means (its <see cref="IvfIndexOptions.NumberOfLists"/>, by default 4√sample rows). Nothing for
+    /// exact and HNSW indexes (the sample is checked, then ignored). The sample's rows are not added.
+    /// </summary>
+    /// <param name="sample">Rows, row-major, finite; for an inverted file at least one per list.</param>
+    /// <exception cref="InvalidOperationException">The inverted file is trained already, or the index is read-only.</exception>
+    /// <exception cref="ArgumentException">The sample is empty or not a whole number of rows, or holds NaN or infinite values.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The sample has fewer rows than the inverted file's lists.</exception>
+    /// <param name="cancellationToken">Stops the k-means iterations with <see cref="OperationCanceledException"/>.</param>
+    public void Train(ReadOnlySpan<float> sample, CancellationToken cancellationToken)
     {
+        using var cancellation = Cancellation.Enter(cancellationToken);
         CheckWritable();
         CheckRows(sample, nameof(sample));
+        if (sample.IsEmpty)
+        {
+            throw new ArgumentException("The sample holds no rows; training needs at least one (an inverted file at least one per list).", nameof(sample));
+        }
         if (_options is not IvfIndexOptions ivf)
         {
             return;
@@ -149,7 +168,21 @@ public sealed partial class NeighborIndex
     /// <exception cref="InvalidOperationException">An inverted file not trained yet; an index whose rows carry ids of the user's; a read-only index.</exception>
     /// <exception cref="ArgumentException">The data is not a whole number of rows, or holds NaN or infinite values.</exception>
     public void Add(ReadOnlySpan<float> rows)
+        => Add(rows, CancellationToken.None);
+
+    /// <summary>
+    /// Adds rows, whose ids are their row numbers: the number of rows ever added before them, then one more each (so
+    /// ids Count, Count + 1, … while nothing is removed; a removed id is never given again). Rows are laid out for
+    /// search when the next search comes (an exact index lays out all its rows again, an inverted file the lists that
+    /// changed, an HNSW graph inserts them at once), so add in large batches. Not thread-safe with searches.
+    /// </summary>
+    /// <param name="rows">Rows, row-major, <see cref="Dimension"/> values each, finite.</param>
+    /// <exception cref="InvalidOperationException">An inverted file not trained yet; an index whose rows carry ids of the user's; a read-only index.</exception>
+    /// <exception cref="ArgumentException">The data is not a whole number of rows, or holds NaN or infinite values.</exception>
+    /// <param name="cancellationToken">Stops a long addition (HNSW insertion batches) with <see cref="OperationCanceledException"/>; rows already inserted stay.</param>
+    public void Add(ReadOnlySpan<float> rows, CancellationToken cancellationToken)
     {
+        using var cancellation = Cancellation.Enter(cancellationToken);
         CheckAdd(rows, nameof(rows));
         if (_ids is not null)
         {
@@ -162,9 +195,15 @@ public sealed partial class NeighborIndex
     /// <summary>Adds byte rows (raw pixels), widened to floats exactly; see <see cref="Add(ReadOnlySpan{float})"/>.</summary>
     /// <param name="rows">Rows, row-major, <see cref="Dimension"/> values each.</param>
     public void Add(ReadOnlySpan<byte> rows)
+        => Add(rows, CancellationToken.None);
+
+    /// <summary>Adds byte rows (raw pixels), widened to floats exactly; see <see cref="Add(ReadOnlySpan{float})"/>.</summary>
+    /// <param name="rows">Rows, row-major, <see cref="Dimension"/> values each.</param>
+    /// <param name="cancellationToken">Stops the addition between chunks with <see cref="OperationCanceledException"/>; chunks already added stay.</param>
+    public void Add(ReadOnlySpan<byte> rows, CancellationToken cancellationToken)
     {
         CheckByteRows(rows);
-        ByteRowChunks.ForEach(rows, _dimension, (chunk, _, _) => Add(chunk));
+        ByteRowChunks.ForEach(rows, _dimension, (chunk, _, _) => Add(chunk, cancellationToken));
     }
 
     /// <summary>
@@ -179,9 +218,30 @@ public sealed partial class NeighborIndex
     /// <exception cref="ArgumentException">The data is not a whole number of rows or holds NaN or infinite values; the id count differs from the row count; an id is repeated or already in the index.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An id is negative.</exception>
     public void Add(ReadOnlySpan<float> rows, ReadOnlySpan<long> ids)
+        => Add(rows, ids, CancellationToken.None);
+
+    /// <summary>
+    /// Adds rows with ids of the user's (faiss' <c>add_with_ids</c>; an <c>IndexIDMap2</c> around the index): searches
+    /// return these ids, and <see cref="Remove"/> takes them. Ids are non-negative (−1 marks "not found") and unique
+    /// in the index. An index takes ids from its first rows on, or never: rows added without ids cannot be mixed with
+    /// rows with ids.
+    /// </summary>
+    /// <param name="rows">Rows, row-major, <see cref="Dimension"/> values each, finite.</param>
+    /// <param name="ids">One id per row.</param>
+    /// <exception cref="InvalidOperationException">An inverted file not trained yet; an index that already holds rows added without ids; a read-only index.</exception>
+    /// <exception cref="ArgumentException">The data is not a whole number of rows or holds NaN or infinite values; the id count differs from the row count; an id is repeated or already in the index.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An id is negative.</exception>
+    /// <param name="cancellationToken">Stops a long addition with <see cref="OperationCanceledException"/>.</param>
+    public void Add(ReadOnlySpan<float> rows, ReadOnlySpan<long> ids, CancellationToken cancellationToken)
     {
+        using var cancellation = Cancellation.Enter(cancellationToken);
         CheckAdd(rows, nameof(rows));
         var map = CheckIds(rows.Length / _dimension, ids);
+        if (ids.IsEmpty)
+        {
+            return;   // no rows: the index does not turn to ids of the user's over nothing
+        }
+
         AddWithIds(map, rows, ids);
     }
 
@@ -189,14 +249,26 @@ public sealed partial class NeighborIndex
     /// <param name="rows">Rows, row-major, <see cref="Dimension"/> values each.</param>
     /// <param name="ids">One id per row.</param>
     public void Add(ReadOnlySpan<byte> rows, ReadOnlySpan<long> ids)
+        => Add(rows, ids, CancellationToken.None);
+
+    /// <summary>Adds byte rows (raw pixels) with ids of the user's; see <see cref="Add(ReadOnlySpan{float}, ReadOnlySpan{long})"/>.</summary>
+    /// <param name="rows">Rows, row-major, <see cref="Dimension"/> values each.</param>
+    /// <param name="ids">One id per row.</param>
+    /// <param name="cancellationToken">Stops the addition between chunks with <see cref="OperationCanceledException"/>.</param>
+    public void Add(ReadOnlySpan<byte> rows, ReadOnlySpan<long> ids, CancellationToken cancellationToken)
     {
+        using var cancellation = Cancellation.Enter(cancellationToken);
         CheckByteRows(rows);
         CheckAdd([], nameof(rows));
         var map = CheckIds(rows.Length / _dimension, ids);
 
         // Every id is checked before the first chunk goes in, so a bad id never leaves a batch half added.
         var idArray = ids.ToArray();
-        ByteRowChunks.ForEach(rows, _dimension, (chunk, first, count) => AddWithIds(map, chunk, idArray.AsSpan(first, count)));
+        ByteRowChunks.ForEach(rows, _dimension, (chunk, first, count) =>
+        {
+            Cancellation.ThrowIfRequested();
+            AddWithIds(map, chunk, idArray.AsSpan(first, count));
+        });
     }
 
     private NeighborIds CheckIds(int rowCount, ReadOnlySpan<long> ids)
@@ -268,7 +340,22 @@ public sealed partial class NeighborIndex
     /// <param name="ids">Receives queries × k ids.</param>
     /// <param name="distances">Receives queries × k distances.</param>
     public void Search(ReadOnlySpan<float> queries, int k, Span<long> ids, Span<float> distances)
+        => Search(queries, k, ids, distances, CancellationToken.None);
+
+    /// <summary>
+    /// The <paramref name="k"/> nearest rows of each query by id, faiss' layout: query-major, k per query, nearest
+    /// first (ties by row number); where fewer than k are found, id −1 and distance +∞ fill the rest. Ids are the
+    /// user's (<see cref="Add(ReadOnlySpan{float}, ReadOnlySpan{long})"/>) or row numbers. Distances as
+    /// <see cref="Search(ReadOnlySpan{float}, int, Span{int}, Span{float})"/>.
+    /// </summary>
+    /// <param name="queries">Queries, row-major, <see cref="Dimension"/> values each.</param>
+    /// <param name="k">Neighbours per query, at least 1.</param>
+    /// <param name="ids">Receives queries × k ids.</param>
+    /// <param name="distances">Receives queries × k distances.</param>
+    /// <param name="cancellationToken">Stops a long search (between blocks of work) with <see cref="OperationCanceledException"/>.</param>
+    public void Search(ReadOnlySpan<float> queries, int k, Span<long> ids, Span<float> distances, CancellationToken cancellationToken)
     {
+        using var cancellation = Cancellation.Enter(cancellationToken);
         int count = CheckQueries(queries, k, ids.Length, distances.Length, nameof(ids));
         var rows = new int[count * k];
         SearchRows(queries, k, rows, distances);
@@ -284,11 +371,20 @@ public sealed partial class NeighborIndex
     /// <param name="ids">Receives queries × k ids.</param>
     /// <param name="distances">Receives queries × k distances.</param>
     public void Search(ReadOnlySpan<byte> queries, int k, Span<long> ids, Span<float> distances)
+        => Search(queries, k, ids, distances, CancellationToken.None);
+
+    /// <summary>Byte queries (raw pixels), widened to floats exactly; see <see cref="Search(ReadOnlySpan{float}, int, Span{long}, Span{float})"/>.</summary>
+    /// <param name="queries">Queries, row-major, <see cref="Dimension"/> values each.</param>
+    /// <param name="k">Neighbours per query, at least 1.</param>
+    /// <param name="ids">Receives queries × k ids.</param>
+    /// <param name="distances">Receives queries × k distances.</param>
+    /// <param name="cancellationToken">Stops a long search with <see cref="OperationCanceledException"/>.</param>
+    public void Search(ReadOnlySpan<byte> queries, int k, Span<long> ids, Span<float> distances, CancellationToken cancellationToken)
     {
         CheckByteRows(queries, nameof(queries));
         var widened = new float[queries.Length];
         System.Numerics.Tensors.TensorPrimitives.ConvertTruncating(queries, widened);
-        Search(widened, k, ids, distances);
+        Search(widened, k, ids, distances, cancellationToken);
     }
 
     /// <summary>
@@ -341,7 +437,7 @@ public sealed partial class NeighborIndex
     /// the sum of absolute differences for L1, 1 − cosine similarity for cosine.
     /// </summary>
     /// <param name="queries">Queries, row-major, <see cref="Dimension"/> values each.</param>
-    /// <param name="k">Neighbours per query, 1 to <see cref="Count"/>.</param>
+    /// <param name="k">Neighbours per query, at least 1 (above <see cref="Count"/>, row −1 and distance +∞ fill the rest, as faiss).</param>
     /// <param name="rows">Receives queries × k row numbers.</param>
     /// <param name="distances">Receives queries × k distances.</param>
     public void Search(ReadOnlySpan<float> queries, int k, Span<int> rows, Span<float> distances)
@@ -554,6 +650,11 @@ public sealed partial class NeighborIndex
         if (_inner is null)
         {
             throw new InvalidOperationException("The inverted file is not trained: there is nothing to save yet.");
+        }
+
+        if (Count == 0)
+        {
+            throw new InvalidOperationException("The index holds no rows: faiss' files of empty indexes are not written (add rows first).");
         }
 
         if (Ivf is { Distance: KnnDistance.L1 })

@@ -44,6 +44,7 @@ internal sealed class NeighborIndexFit
 
     public void Append(ReadOnlySpan<float> row)
     {
+        CheckCancellation();
         if (_exact is not null)
         {
             _exact.Append(row);
@@ -58,6 +59,7 @@ internal sealed class NeighborIndexFit
 
     public void Append(ReadOnlySpan<byte> row)
     {
+        CheckCancellation();
         if (_exact is not null)
         {
             _exact.Append(row);
@@ -68,6 +70,15 @@ internal sealed class NeighborIndexFit
         }
 
         Count++;
+    }
+
+    /// <summary>Every 4,096 rows (a few milliseconds of reading), a look at the cancellation scope.</summary>
+    private void CheckCancellation()
+    {
+        if ((Count & 4095) == 4095)
+        {
+            Cancellation.ThrowIfRequested();
+        }
     }
 
     /// <summary>The index of every row appended.</summary>

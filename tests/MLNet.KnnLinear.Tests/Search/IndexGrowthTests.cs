@@ -206,6 +206,25 @@ public sealed class IndexGrowthTests
     }
 
     [Fact]
+    public void Ivf_FewerRowsThanLists_SavesAndLoads_EmptyAndBadCallsFailClearly()
+    {
+        var rows = IvfIndexTests.Clustered(2000, Dimension, centers: 8, seed: 16);
+        var index = NeighborIndex.Create(Dimension, KnnDistance.L2, new IvfIndexOptions { NumberOfLists = 64, NumberOfProbes = 64 });
+        FluentActions.Invoking(() => index.Train([])).Should().Throw<ArgumentException>().WithParameterName("sample");
+        index.Train(rows);
+        FluentActions.Invoking(() => index.SaveFaiss(new MemoryStream())).Should().Throw<InvalidOperationException>().WithMessage("*no rows*");
+        index.Add(rows.AsSpan(0, 20 * Dimension));
+
+        // 20 rows in 64 lists: a grown inverted file holds fewer rows than lists, and its faiss file must load.
+        var file = new MemoryStream();
+        index.SaveFaiss(file);
+        file.Position = 0;
+        var loaded = NeighborIndex.LoadFaiss(file);
+        loaded.Count.Should().Be(20);
+        Search(loaded, rows.AsSpan(0, 5 * Dimension).ToArray(), 3).Should().BeEquivalentTo(Search(index, rows.AsSpan(0, 5 * Dimension).ToArray(), 3), o => o.WithStrictOrdering());
+    }
+
+    [Fact]
     public void Search_KAboveTheRowsHeld_FillsWithMinusOne()
     {
         var index = NeighborIndex.Create(2, KnnDistance.L1);

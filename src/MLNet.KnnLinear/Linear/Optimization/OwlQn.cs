@@ -1,3 +1,5 @@
+using MLNet.KnnLinear.Pipeline;
+
 namespace MLNet.KnnLinear.Linear.Optimization;
 
 /// <summary>
@@ -42,6 +44,7 @@ internal sealed class OwlQn
         int quiet = 0;
         for (int iteration = 1; iteration <= MaxIterations; iteration++)
         {
+            Cancellation.ThrowIfRequested();
             if (MaxAbs(pseudo) < GradientTolerance)
             {
                 trace.StopReason = "gradient below tolerance";

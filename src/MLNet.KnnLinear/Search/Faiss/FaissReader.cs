@@ -107,7 +107,9 @@ internal sealed class FaissReader
             throw Invalid("an L1 IndexIVFFlat cannot be searched by faiss or this library");
         }
 
-        int lists = CheckedInt(_reader.ReadUInt64(), "nlist", 1, Math.Max(1, count));
+        // A grown or trimmed inverted file may hold fewer vectors than lists: nlist is bounded by the bytes each list's
+        // centroid takes, not by the vector count.
+        int lists = CheckedInt(_reader.ReadUInt64(), "nlist", 1, Math.Clamp((_stream.Length - _stream.Position) / (4L * d), 1, int.MaxValue));
         int probes = (int)Math.Clamp(_reader.ReadUInt64(), 1UL, (ulong)lists);
         string quantizerCode = ReadCode();
         if (quantizerCode is not ("IxF2" or "IxFI"))

@@ -28,6 +28,7 @@ internal sealed partial class HnswIndex
 
         while (next < Count)
         {
+            Cancellation.ThrowIfRequested();
             // The batch size depends only on how many rows are in: never on the thread count.
             int end = Math.Min(Count, next + Math.Clamp(next / 16, 1, MaxBatch));
             InsertBatch(next, end);

@@ -143,8 +143,19 @@ internal sealed partial class HnswIndex : INeighborIndex
         var links = new int[offsets[total]];
         _links.CopyTo(links, 0);
         links.AsSpan(_links.Length).Fill(-1);
+        var before = (_rows, _levels, _offsets, _links, Count, Entry, MaxLevel);
         (_rows, _levels, _offsets, _links, Count) = (stored, levels, offsets, links, total);
-        InsertFrom(first);
+        try
+        {
+            InsertFrom(first);
+        }
+        catch
+        {
+            // Cancelled (or failed) part-way: the new rows' links are in the new arrays only, so the graph as it was
+            // comes back whole and the add has not happened.
+            (_rows, _levels, _offsets, _links, Count, Entry, MaxLevel) = before;
+            throw;
+        }
     }
 
     /// <summary>An index from stored parts (a model file or a faiss file); the caller has checked their consistency.</summary>
@@ -186,6 +197,11 @@ internal sealed partial class HnswIndex : INeighborIndex
             var query = new float[Dimension];
             for (int q = (int)((long)queryCount * t / threads); q < (int)((long)queryCount * (t + 1) / threads); q++)
             {
+                if ((q & 63) == 0)
+                {
+                    Cancellation.ThrowIfRequested();
+                }
+
                 queryArray.AsSpan(q * Dimension, Dimension).CopyTo(query);
                 if (Distance == KnnDistance.Cosine)
                 {

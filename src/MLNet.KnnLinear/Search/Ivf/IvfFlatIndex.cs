@@ -116,6 +116,9 @@ internal sealed class IvfFlatIndex : INeighborIndex
         int n = rows.Length / Dimension;
         var assignment = new int[n];
         _quantizer.Search(rows, 1, new float[n], assignment);
+
+        // The last look at cancellation: from here the rows are filed in one go, so an add happens whole or not at all.
+        Cancellation.ThrowIfRequested();
         int total = checked(Count + n);
         if (total > _listOfRow.Length)
         {
@@ -262,6 +265,7 @@ internal sealed class IvfFlatIndex : INeighborIndex
 
             for (int l = t; l < NumberOfLists; l += threads)
             {
+                Cancellation.ThrowIfRequested();
                 var list = _lists[l];
                 int n = start[l + 1] - start[l];
                 if (list is null || n == 0)

@@ -1,3 +1,5 @@
+using MLNet.KnnLinear.Pipeline;
+
 namespace MLNet.KnnLinear.Search.Ivf;
 
 /// <summary>
@@ -30,6 +32,7 @@ internal static class KMeans
         var sizes = new int[clusters];
         for (int step = 0; step < iterations; step++)
         {
+            Cancellation.ThrowIfRequested();
             new FlatIndex(centroids, dimension, distance, maxThreads).Search(sample, 1, distances, assignment);
             Array.Clear(sums);
             Array.Clear(sizes);

@@ -111,10 +111,10 @@ public static partial class KnnLinearCatalog
     /// <param name="data">The training data (the test set must stay out of it).</param>
     /// <param name="candidates">The settings to compare, e.g. one per k.</param>
     /// <param name="numberOfFolds">k, at least 2.</param>
-    /// <param name="seed">Seed of the fold assignment.</param>
+    /// <param name="seed">Seed of the fold assignment; null (default) takes the <c>MLContext</c>'s seed, else 1.</param>
     /// <param name="labelColumnName">The key-typed label column the evaluator reads.</param>
     /// <param name="progress">Told after each fit and evaluation (candidate, fold, accuracy, fits done of the total), e.g. to drive a progress bar.</param>
-    public static SweepResult SweepByCrossValidation(this MulticlassClassificationCatalog catalog, IDataView data, IEnumerable<SweepCandidate> candidates, int numberOfFolds = 5, int seed = 1, string labelColumnName = "Label", IProgress<SweepProgress>? progress = null)
+    public static SweepResult SweepByCrossValidation(this MulticlassClassificationCatalog catalog, IDataView data, IEnumerable<SweepCandidate> candidates, int numberOfFolds = 5, int? seed = null, string labelColumnName = "Label", IProgress<SweepProgress>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(data);
@@ -126,7 +126,7 @@ public static partial class KnnLinearCatalog
             throw new ArgumentOutOfRangeException(nameof(numberOfFolds), numberOfFolds, $"numberOfFolds ({numberOfFolds}) must not exceed the number of rows ({rows}).");
         }
 
-        return ModelSelection.HyperparameterSweep.Run(catalog, data, list, ModelSelection.HyperparameterSweep.KFold(rows, numberOfFolds, seed), numberOfFolds, labelColumnName, progress);
+        return ModelSelection.HyperparameterSweep.Run(catalog, data, list, ModelSelection.HyperparameterSweep.KFold(rows, numberOfFolds, HostSeed.Resolve(seed, CatalogEnvironment.Of(catalog))), numberOfFolds, labelColumnName, progress);
     }
 
     /// <summary>
@@ -137,10 +137,10 @@ public static partial class KnnLinearCatalog
     /// <param name="data">The training data.</param>
     /// <param name="candidates">The settings to compare.</param>
     /// <param name="validationFraction">The share held out, in (0, 1); it must hold out at least one row and keep at least one.</param>
-    /// <param name="seed">Seed of the split.</param>
+    /// <param name="seed">Seed of the split; null (default) takes the <c>MLContext</c>'s seed, else 1.</param>
     /// <param name="labelColumnName">The key-typed label column.</param>
     /// <param name="progress">Told after each fit and evaluation (candidate, fold 1 of 1, accuracy).</param>
-    public static SweepResult SweepByValidationSplit(this MulticlassClassificationCatalog catalog, IDataView data, IEnumerable<SweepCandidate> candidates, double validationFraction = 0.2, int seed = 1, string labelColumnName = "Label", IProgress<SweepProgress>? progress = null)
+    public static SweepResult SweepByValidationSplit(this MulticlassClassificationCatalog catalog, IDataView data, IEnumerable<SweepCandidate> candidates, double validationFraction = 0.2, int? seed = null, string labelColumnName = "Label", IProgress<SweepProgress>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(data);
@@ -157,7 +157,7 @@ public static partial class KnnLinearCatalog
             throw new ArgumentOutOfRangeException(nameof(validationFraction), validationFraction, $"validationFraction ({validationFraction}) of the {rows} rows holds out {heldOut} rows; at least one row must be held out and at least one kept for training.");
         }
 
-        return ModelSelection.HyperparameterSweep.Run(catalog, data, list, ModelSelection.HyperparameterSweep.Holdout(rows, validationFraction, seed), 1, labelColumnName, progress);
+        return ModelSelection.HyperparameterSweep.Run(catalog, data, list, ModelSelection.HyperparameterSweep.Holdout(rows, validationFraction, HostSeed.Resolve(seed, CatalogEnvironment.Of(catalog))), 1, labelColumnName, progress);
     }
 
     private static IReadOnlyList<SweepCandidate> CheckCandidates(IEnumerable<SweepCandidate> candidates)

@@ -56,8 +56,8 @@ public static class GrowthRecallRun
             var before = new Dictionary<int, double>();
             foreach (int size in sizes)
             {
-                double a = before[size] = Recall(truth, Search(whole, queries, size));
-                double b = Recall(truth, Search(grown, queries, size));
+                double a = before[size] = RecallAtK.Of(truth, Search(whole, queries, size), K);
+                double b = RecallAtK.Of(truth, Search(grown, queries, size), K);
                 Console.WriteLine($"  {sizeName} {size,3}: recall@10 one build {a:F4}, 90 % + 10 % added {b:F4} (difference {b - a:+0.0000;-0.0000})");
             }
 
@@ -69,7 +69,7 @@ public static class GrowthRecallRun
             {
                 var found = Search(whole, queries, size);
                 int returned = found.Count(removedSet.Contains);
-                Console.WriteLine($"  {sizeName} {size,3}: recall@10 before removal {before[size]:F4}, after (on the rest) {Recall(keptTruth, found):F4}; removed ids returned: {returned}");
+                Console.WriteLine($"  {sizeName} {size,3}: recall@10 before removal {before[size]:F4}, after (on the rest) {RecallAtK.Of(keptTruth, found, K):F4}; removed ids returned: {returned}");
             }
         }
     }
@@ -84,17 +84,5 @@ public static class GrowthRecallRun
         var ids = new long[queries.Length / index.Dimension * K];
         index.Search(queries, K, ids, new float[ids.Length]);
         return ids;
-    }
-
-    private static double Recall(long[] truth, long[] found)
-    {
-        int hits = 0;
-        for (int q = 0; q < truth.Length / K; q++)
-        {
-            var expected = truth.AsSpan(q * K, K).ToArray().ToHashSet();
-            hits += found.AsSpan(q * K, K).ToArray().Count(expected.Contains);
-        }
-
-        return (double)hits / truth.Length;
     }
 }

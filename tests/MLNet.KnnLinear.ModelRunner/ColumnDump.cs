@@ -50,35 +50,9 @@ public static class ColumnDump
         switch (column.Type)
         {
             case VectorDataViewType { ItemType: NumberDataViewType n } when n == NumberDataViewType.Single:
-            {
-                var getter = row.GetGetter<VBuffer<float>>(column);
-                VBuffer<float> value = default;
-                return w =>
-                {
-                    getter(ref value);
-                    w.Write(value.Length);
-                    foreach (float f in value.DenseValues())
-                    {
-                        w.Write(f);
-                    }
-                };
-            }
-
+                return Vector<float>(row, column, (w, v) => w.Write(v));
             case VectorDataViewType { ItemType: NumberDataViewType n } when n == NumberDataViewType.Int32:
-            {
-                var getter = row.GetGetter<VBuffer<int>>(column);
-                VBuffer<int> value = default;
-                return w =>
-                {
-                    getter(ref value);
-                    w.Write(value.Length);
-                    foreach (int v in value.DenseValues())
-                    {
-                        w.Write(v);
-                    }
-                };
-            }
-
+                return Vector<int>(row, column, (w, v) => w.Write(v));
             case KeyDataViewType:
                 return Scalar<uint>(row, column, (w, v) => w.Write(v));
             case NumberDataViewType n when n == NumberDataViewType.Single:
@@ -96,6 +70,22 @@ public static class ColumnDump
             default:
                 throw new NotSupportedException($"Column '{column.Name}' of type {column.Type} cannot be dumped.");
         }
+    }
+
+    /// <summary>The vector's length, then each value (dense), as <paramref name="write"/> writes one.</summary>
+    private static Action<BinaryWriter> Vector<T>(DataViewRow row, DataViewSchema.Column column, Action<BinaryWriter, T> write)
+    {
+        var getter = row.GetGetter<VBuffer<T>>(column);
+        VBuffer<T> value = default;
+        return w =>
+        {
+            getter(ref value);
+            w.Write(value.Length);
+            foreach (var item in value.DenseValues())
+            {
+                write(w, item);
+            }
+        };
     }
 
     private static Action<BinaryWriter> Scalar<T>(DataViewRow row, DataViewSchema.Column column, Action<BinaryWriter, T> write)

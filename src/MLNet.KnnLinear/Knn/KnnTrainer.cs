@@ -69,7 +69,7 @@ public sealed class KnnTrainer : ITrainerEstimator<KnnPredictionTransformer, Knn
         using var cancellation = HostCancellation.Enter(_env);
         // The rows go straight from the cursor into the index's layout: one read, one copy of the data.
         int dimension = ColumnChecks.RequireFeatureVector(features, "Feature", allowBytes: true).Size;
-        var fit = new NeighborIndexFit(dimension, _distance, _index, input.GetRowCount() ?? 256);
+        var fit = new NeighborIndexFit(dimension, _distance, _index.Seeded(HostSeed.Of(_env)), input.GetRowCount() ?? 256);
         var data = LabelledRows.Read(input, label, features, weight: null, sink: fit.Append, byteSink: fit.Append);
         CheckK(data.Count);
         var index = fit.Build(_threads);

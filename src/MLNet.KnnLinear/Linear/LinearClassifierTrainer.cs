@@ -75,7 +75,7 @@ public sealed class LinearClassifierTrainer : ITrainerEstimator
         using var cancellation = HostCancellation.Enter(_env);
         var regularizer = Regularizer.Create(_options.Regularization, _options.Lambda, _options.L1Ratio);
         var model = _options.Solver == LinearSolver.MiniBatchSgd
-            ? new MiniBatchSgd(_options, regularizer, channel).Train(input, label, features, weight)
+            ? new MiniBatchSgd(_options.WithSeed(HostSeed.Resolve(_options.Seed, _env)), regularizer, channel).Train(input, label, features, weight)
             : TrainQuasiNewton(input, label, features, weight, regularizer, channel);
         return new LinearPredictionTransformer(model, _options.FeatureColumnName, LabelKeyValues.From(label));
     }
@@ -235,8 +235,16 @@ public sealed class LinearClassifierTrainer : ITrainerEstimator
         /// <summary>SGD: stop after this many epochs without a lower validation loss, keeping the best model. Default 3.</summary>
         public int EarlyStoppingPatience { get; set; } = 3;
 
-        /// <summary>Seed of the SGD shuffles and the validation split. Default 1.</summary>
-        public int Seed { get; set; } = 1;
+        /// <summary>Seed of the SGD shuffles and the validation split. Default null: the <c>MLContext</c>'s seed, else 1.</summary>
+        public int? Seed { get; set; }
+
+        /// <summary>A copy whose seed is <paramref name="seed"/>.</summary>
+        internal Options WithSeed(int seed)
+        {
+            var copy = (Options)MemberwiseClone();
+            copy.Seed = seed;
+            return copy;
+        }
 
         /// <summary>Threads for the full-batch gradient; null uses every core. Results do not depend on it.</summary>
         public int? NumberOfThreads { get; set; }

@@ -37,7 +37,7 @@ public sealed class NearestNeighborsEstimator : IEstimator<NearestNeighborsTrans
         using var cancellation = HostCancellation.Enter(_env);
 
         // The same fit as the kNN trainer's: an exact index takes the rows straight into its layout.
-        var fit = new NeighborIndexFit(dimension, _options.Distance, _options.Index, input.GetRowCount() ?? 256);
+        var fit = new NeighborIndexFit(dimension, _options.Distance, _options.Index.Seeded(HostSeed.Of(_env)), input.GetRowCount() ?? 256);
         using (var cursor = input.GetRowCursor([column]))
         {
             var reader = new FeatureRowReader(cursor, column, bytes);

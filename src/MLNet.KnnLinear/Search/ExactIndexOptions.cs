@@ -9,4 +9,6 @@ public sealed class ExactIndexOptions : NeighborIndexOptions
     internal override void Validate(long rows)
     {
     }
+
+    internal override NeighborIndexOptions WithSeed(int seed) => this;
 }

@@ -19,8 +19,18 @@ public sealed class HnswIndexOptions : NeighborIndexOptions
     /// <summary>efSearch: candidates kept while searching (at least k is used), at least 1. Default 64. Can be changed after build with <see cref="NeighborIndex.SetSearchSize"/>.</summary>
     public int SearchSize { get; set; } = 64;
 
-    /// <summary>Seed of the rows' layer draws. Default 1.</summary>
-    public int Seed { get; set; } = 1;
+    /// <summary>
+    /// Seed of the rows' layer draws. Default null: the <c>MLContext</c>'s seed when a trainer or FindNearestNeighbors
+    /// fits the index, else 1.
+    /// </summary>
+    public int? Seed { get; set; }
+
+    internal override NeighborIndexOptions WithSeed(int seed)
+    {
+        var copy = (HnswIndexOptions)MemberwiseClone();
+        copy.Seed = seed;
+        return copy;
+    }
 
     internal override void Validate(long rows)
     {

@@ -27,8 +27,19 @@ public sealed class IvfIndexOptions : NeighborIndexOptions
     /// <summary>The probes for <paramref name="lists"/> lists (the default is capped at an automatic list count).</summary>
     internal int ProbesFor(int lists) => NumberOfLists is null ? Math.Min(NumberOfProbes, lists) : NumberOfProbes;
 
-    /// <summary>Seed of the k-means sample and initial centroids: the same seed and rows give the same index, whatever the thread count. Default 1.</summary>
-    public int Seed { get; set; } = 1;
+    /// <summary>
+    /// Seed of the k-means sample and initial centroids: the same seed and rows give the same index, whatever the
+    /// thread count. Default null: the <c>MLContext</c>'s seed when a trainer or FindNearestNeighbors fits the index,
+    /// else 1.
+    /// </summary>
+    public int? Seed { get; set; }
+
+    internal override NeighborIndexOptions WithSeed(int seed)
+    {
+        var copy = (IvfIndexOptions)MemberwiseClone();
+        copy.Seed = seed;
+        return copy;
+    }
 
     /// <summary>k-means iterations. Default 10, as faiss uses for an inverted file's quantizer.</summary>
     public int KMeansIterations { get; set; } = 10;

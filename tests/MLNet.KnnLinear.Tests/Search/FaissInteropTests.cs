@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using MLNet.KnnLinear.Benchmarks;
 using MLNet.KnnLinear.Tests.Support;
 
 namespace MLNet.KnnLinear.Tests.Search;
@@ -65,7 +66,7 @@ public sealed class FaissInteropTests
             var theirs = Read<long>(Path.Combine(folder, name + ".ids"));
             if (name.Contains("hnsw", StringComparison.Ordinal))
             {
-                Recall(ours, theirs).Should().BeGreaterThanOrEqualTo(0.95, $"faiss searching our {name} graph finds our neighbours, by our ids");
+                RecallAtK.Of(ours, theirs, K).Should().BeGreaterThanOrEqualTo(0.95, $"faiss searching our {name} graph finds our neighbours, by our ids");
                 continue;
             }
 
@@ -129,7 +130,7 @@ public sealed class FaissInteropTests
             theirs.Should().OnlyContain(id => id >= 1_000_000_000_000L, "faiss returns the ids it was given");
             if (name.Contains("hnsw", StringComparison.Ordinal))
             {
-                Recall(theirs, ours).Should().BeGreaterThanOrEqualTo(0.95, $"our search of faiss' {name} finds faiss' neighbours, by faiss' ids");
+                RecallAtK.Of(theirs, ours, K).Should().BeGreaterThanOrEqualTo(0.95, $"our search of faiss' {name} finds faiss' neighbours, by faiss' ids");
                 continue;
             }
 
@@ -176,19 +177,6 @@ public sealed class FaissInteropTests
         File.WriteAllText(Path.Combine(folder, "k.txt"), K.ToString(System.Globalization.CultureInfo.InvariantCulture));
         File.WriteAllText(Path.Combine(folder, "d.txt"), Dimension.ToString(System.Globalization.CultureInfo.InvariantCulture));
         return folder;
-    }
-
-    /// <summary>The share of each query's <paramref name="truth"/> ids that <paramref name="found"/> holds for it (K per query).</summary>
-    private static double Recall(long[] truth, long[] found)
-    {
-        int hits = 0;
-        for (int q = 0; q < truth.Length / K; q++)
-        {
-            var expected = truth.AsSpan(q * K, K).ToArray().ToHashSet();
-            hits += found.AsSpan(q * K, K).ToArray().Count(expected.Contains);
-        }
-
-        return (double)hits / truth.Length;
     }
 
     private static int[] ReadIds(string path) => [.. Read<long>(path).Select(id => (int)id)];

@@ -1,4 +1,5 @@
 using Microsoft.ML;
+using MLNet.KnnLinear.Benchmarks;
 using MLNet.KnnLinear.Tests.Support;
 
 namespace MLNet.KnnLinear.Tests.Search;
@@ -84,8 +85,8 @@ public sealed class IndexGrowthTests
         var grown = NeighborIndex.Build(rows.AsSpan(0, 5400 * 32), 32, KnnDistance.L2, options);
         grown.Add(rows.AsSpan(5400 * 32));
 
-        double wholeRecall = Recall(truth, Search(whole, queries, 10).Ids, 10);
-        double grownRecall = Recall(truth, Search(grown, queries, 10).Ids, 10);
+        double wholeRecall = RecallAtK.Of(truth, Search(whole, queries, 10).Ids, 10);
+        double grownRecall = RecallAtK.Of(truth, Search(grown, queries, 10).Ids, 10);
         grownRecall.Should().BeGreaterThanOrEqualTo(wholeRecall - 0.01, $"one build {wholeRecall:F3}, 90 % then 10 % added {grownRecall:F3}");
         wholeRecall.Should().BeGreaterThan(0.8, "the options are not degenerate");
     }
@@ -105,7 +106,7 @@ public sealed class IndexGrowthTests
             _ => new ExactIndexOptions(),
         };
         var index = NeighborIndex.Build(rows, 32, KnnDistance.L2, options);
-        double before = Recall(Search(NeighborIndex.Build(rows, 32, KnnDistance.L2), queries, 10).Ids, Search(index, queries, 10).Ids, 10);
+        double before = RecallAtK.Of(Search(NeighborIndex.Build(rows, 32, KnnDistance.L2), queries, 10).Ids, Search(index, queries, 10).Ids, 10);
 
         var removed = Enumerable.Range(0, 4000).Where(i => i % 10 == 3).Select(i => (long)i).ToArray();
         index.Remove(removed).Should().Be(400);
@@ -120,7 +121,7 @@ public sealed class IndexGrowthTests
         var (found, distances) = Search(index, queries, 10);
 
         found.Should().NotContain(removed, "a removed id is never returned");
-        double after = Recall(truth, found, 10);
+        double after = RecallAtK.Of(truth, found, 10);
         after.Should().BeGreaterThanOrEqualTo(before - 0.01, $"recall before removal {before:F3}, on the rest after {after:F3}");
         if (kind == "exact")
         {
@@ -241,17 +242,5 @@ public sealed class IndexGrowthTests
         var distances = new float[n * k];
         index.Search(queries, k, ids, distances);
         return (ids, distances);
-    }
-
-    private static double Recall(long[] truth, long[] found, int k)
-    {
-        int hits = 0;
-        for (int q = 0; q < truth.Length / k; q++)
-        {
-            var expected = truth.AsSpan(q * k, k).ToArray().Where(t => t >= 0).ToHashSet();
-            hits += found.AsSpan(q * k, k).ToArray().Count(expected.Contains);
-        }
-
-        return (double)hits / truth.Count(t => t >= 0);
     }
 }

@@ -52,7 +52,7 @@ internal sealed class MiniBatchSgd(LinearClassifierTrainer.Options options, Regu
             double weightSum = 0;
             double gradientNorm = 0;
             long rows = 0;
-            foreach (var _ in Rows(input, label, features, weight, batch, heldOut: false, shuffleSeed: (options.Seed * 7919) + epoch))
+            foreach (var _ in Rows(input, label, features, weight, batch, heldOut: false, shuffleSeed: ((options.Seed ?? 1) * 7919) + epoch))
             {
                 rows++;
                 if (batch.Count == options.BatchSize)
@@ -200,7 +200,7 @@ internal sealed class MiniBatchSgd(LinearClassifierTrainer.Options options, Regu
             return false;
         }
 
-        ulong h = (id.Low ^ (id.High * 0x9E3779B97F4A7C15UL)) + ((ulong)options.Seed * 0xBF58476D1CE4E5B9UL);
+        ulong h = (id.Low ^ (id.High * 0x9E3779B97F4A7C15UL)) + ((ulong)(options.Seed ?? 1) * 0xBF58476D1CE4E5B9UL);
         h = (h ^ (h >> 30)) * 0xBF58476D1CE4E5B9UL;
         h = (h ^ (h >> 27)) * 0x94D049BB133111EBUL;
         h ^= h >> 31;

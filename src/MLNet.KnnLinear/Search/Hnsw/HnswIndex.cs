@@ -100,15 +100,16 @@ internal sealed partial class HnswIndex : INeighborIndex
             UnitRows.Normalize(stored, dimension);
         }
 
-        var levels = DrawLevels(count, options.MaxConnections, new Random(options.Seed));
-        var index = new HnswIndex(stored, dimension, distance, options.MaxConnections, options.ConstructionSearchSize, options.SearchSize, levels, null!, 0, maxThreads, options.Seed);
+        int seed = options.Seed ?? 1;
+        var levels = DrawLevels(count, options.MaxConnections, new Random(seed));
+        var index = new HnswIndex(stored, dimension, distance, options.MaxConnections, options.ConstructionSearchSize, options.SearchSize, levels, null!, 0, maxThreads, seed);
         index.Insert();
         return index;
     }
 
     /// <summary>An empty graph with these options; rows come through <see cref="Add"/>.</summary>
     public static HnswIndex Create(int dimension, KnnDistance distance, HnswIndexOptions options, int maxThreads)
-        => new([], dimension, distance, options.MaxConnections, options.ConstructionSearchSize, options.SearchSize, [], null!, 0, maxThreads, options.Seed);
+        => new([], dimension, distance, options.MaxConnections, options.ConstructionSearchSize, options.SearchSize, [], null!, 0, maxThreads, options.Seed ?? 1);
 
     /// <summary>
     /// Inserts <paramref name="rows"/> as nodes Count, Count + 1, …, in the same position-sized batches as a build (so

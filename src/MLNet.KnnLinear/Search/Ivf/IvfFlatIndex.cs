@@ -153,7 +153,7 @@ internal sealed class IvfFlatIndex : INeighborIndex
     {
         var trainingDistance = distance == KnnDistance.L1 ? KnnDistance.L2 : distance;
         int lists = options.ListsFor(rows.Length / dimension);
-        return KMeans.Train(rows, dimension, trainingDistance, lists, options.KMeansIterations, options.TrainingRowsPerList, options.Seed, maxThreads);
+        return KMeans.Train(rows, dimension, trainingDistance, lists, options.KMeansIterations, options.TrainingRowsPerList, options.Seed ?? 1, maxThreads);
     }
 
     /// <summary>An index whose row r is in list <paramref name="assignment"/>[r] (rows keep their order within a list).</summary>

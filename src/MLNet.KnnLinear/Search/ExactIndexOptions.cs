@@ -9,6 +9,4 @@ public sealed class ExactIndexOptions : NeighborIndexOptions
     internal override void Validate(long rows)
     {
     }
-
-    internal override NeighborIndexOptions WithSeed(int seed) => this;
 }

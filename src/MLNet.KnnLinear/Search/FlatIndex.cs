@@ -165,10 +165,12 @@ internal sealed class FlatIndex : INeighborIndex
         }
 
         var scan = EnsureLayout();
+        var exactFor = new bool[queryCount];
         int exact = 0;
         for (int q = 0; q < queryCount; q++)
         {
-            exact += scan.IsExactFor(queries.Slice(q * Dimension, Dimension)) ? 1 : 0;
+            exactFor[q] = scan.IsExactFor(queries.Slice(q * Dimension, Dimension));
+            exact += exactFor[q] ? 1 : 0;
         }
 
         if (exact == 0 || exact == queryCount)
@@ -186,10 +188,9 @@ internal sealed class FlatIndex : INeighborIndex
             var group = new float[(long)n * Dimension];
             for (int q = 0, m = 0; q < queryCount; q++)
             {
-                var query = queries.Slice(q * Dimension, Dimension);
-                if (scan.IsExactFor(query) == mode)
+                if (exactFor[q] == mode)
                 {
-                    query.CopyTo(group.AsSpan(m * Dimension, Dimension));
+                    queries.Slice(q * Dimension, Dimension).CopyTo(group.AsSpan(m * Dimension, Dimension));
                     members[m++] = q;
                 }
             }

@@ -25,10 +25,15 @@ public sealed class HnswIndexOptions : NeighborIndexOptions
     /// </summary>
     public int? Seed { get; set; }
 
-    internal override NeighborIndexOptions WithSeed(int seed)
+    internal override NeighborIndexOptions Seeded(int? contextSeed)
     {
+        if (Seed is not null)
+        {
+            return this;
+        }
+
         var copy = (HnswIndexOptions)MemberwiseClone();
-        copy.Seed = seed;
+        copy.Seed = contextSeed ?? 1;
         return copy;
     }
 

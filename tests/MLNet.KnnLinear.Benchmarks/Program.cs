@@ -16,6 +16,12 @@ if (args.Length > 0 && args[0] == "growth")
     return MLNet.KnnLinear.Benchmarks.GrowthRecallRun.Run(args);
 }
 
+if (args.Length > 0 && args[0] == "engines")
+{
+    // Concurrent prediction engines over a loaded kNN model (ConcurrentEnginesRun): `-- engines [rows] [queries]`.
+    return MLNet.KnnLinear.Benchmarks.ConcurrentEnginesRun.Run(args);
+}
+
 var job = Job.Default.WithLaunchCount(1).WithWarmupCount(1).WithIterationCount(3);
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, DefaultConfig.Instance.AddJob(job.AsDefault()));
 return 0;

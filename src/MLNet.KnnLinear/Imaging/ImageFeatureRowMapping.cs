@@ -29,7 +29,7 @@ internal sealed class ImageFeatureRowMapping : RowMapping
         _length = length;
         _createWorker = createWorker;
         _onnx = onnx;
-        _threads = Math.Clamp(threads ?? Environment.ProcessorCount, 1, Environment.ProcessorCount);
+        _threads = Math.Max(0, threads ?? 0);
         Inputs = [input.Column];
         Columns = [new MappedColumn(outputColumnName, new VectorDataViewType(NumberDataViewType.Single, length), DataViewSchema.Annotations.Empty)];
     }
@@ -66,7 +66,7 @@ internal sealed class ImageFeatureRowMapping : RowMapping
             string column = $"Image column '{mapping._input.Column.Name}'";
             _images = new ImageStore(mapping._input);
             _features = new BlockBuffer<float>(mapping._length, column);
-            _workers = new ImageFeatureFunction?[mapping._threads];
+            _workers = new ImageFeatureFunction?[KnnLinearParallelism.ThreadsFor(mapping._threads)];
         }
 
         public override void Reserve(int rows)

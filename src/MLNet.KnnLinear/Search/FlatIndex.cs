@@ -19,6 +19,9 @@ internal sealed class FlatIndex : INeighborIndex
     private const int MinRowsPerThread = 4096;
 
     private readonly int _maxThreads;
+
+    /// <summary>Threads a call uses at most now: this index's own limit (0: none) within <see cref="KnnLinearParallelism.MaxDegreeOfParallelism"/>.</summary>
+    private int MaxThreads => KnnLinearParallelism.ThreadsFor(_maxThreads);
     private readonly object _layoutLock = new();
     private GrowableArray<float>? _pending = new();
     private DistanceScan? _scan;
@@ -34,7 +37,7 @@ internal sealed class FlatIndex : INeighborIndex
         Dimension = dimension;
         Distance = distance;
         // More threads than cores only adds partitions to merge.
-        _maxThreads = maxThreads > 0 ? Math.Min(maxThreads, Environment.ProcessorCount) : Environment.ProcessorCount;
+        _maxThreads = Math.Max(0, maxThreads);
     }
 
     /// <summary>An index over <paramref name="rows"/> (row-major), laid out at once without an intermediate copy.</summary>
@@ -224,7 +227,7 @@ internal sealed class FlatIndex : INeighborIndex
     private void SearchPrepared(DistanceScan scan, PreparedQueries prepared, int k, Span<double> keys, Span<int> rows, RemovedRows? removed, int[]? rowNumbers)
     {
         Cancellation.ThrowIfRequested();
-        int rowSplits = Math.Clamp(Count / MinRowsPerThread, 1, _maxThreads);
+        int rowSplits = Math.Clamp(Count / MinRowsPerThread, 1, MaxThreads);
         var results = rowSplits > 1
             ? SearchSplittingRows(scan, prepared, k, rowSplits, removed, rowNumbers)
             : SearchSplittingQueries(scan, prepared, k, removed, rowNumbers);
@@ -240,7 +243,7 @@ internal sealed class FlatIndex : INeighborIndex
     private TopKSelector[] SearchSplittingQueries(DistanceScan scan, PreparedQueries queries, int k, RemovedRows? removed, int[]? rowNumbers)
     {
         var selectors = NewSelectors(queries.Count, k, removed, rowNumbers);
-        int splits = Math.Clamp(queries.Count / 8, 1, _maxThreads);
+        int splits = Math.Clamp(queries.Count / 8, 1, MaxThreads);
         ParallelRanges.Run(splits, split =>
         {
             int begin = (int)((long)queries.Count * split / splits);

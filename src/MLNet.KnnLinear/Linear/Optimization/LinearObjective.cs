@@ -1,3 +1,4 @@
+using MLNet.KnnLinear.Pipeline;
 using MLNet.KnnLinear.Kernels;
 using MLNet.KnnLinear.Linear.Losses;
 using MLNet.KnnLinear.Linear.Regularizers;
@@ -43,7 +44,7 @@ internal sealed unsafe class LinearObjective
         _labels = labels;
         _exampleWeights = exampleWeights ?? Enumerable.Repeat(1f, Rows).ToArray();
         _totalWeight = _exampleWeights.Sum(w => (double)w);
-        _threads = threads > 0 ? threads : Environment.ProcessorCount;
+        _threads = Math.Max(0, threads);
         int chunks = (Rows + ChunkRows - 1) / ChunkRows;
         _chunkGradients = new float[chunks][];
         _chunkLosses = new double[chunks];
@@ -75,7 +76,7 @@ internal sealed unsafe class LinearObjective
             biases[c] = (float)theta[(Classes * Dimension) + c];
         }
 
-        Parallel.For(0, _chunkGradients.Length, new ParallelOptions { MaxDegreeOfParallelism = _threads }, chunk =>
+        ParallelRanges.Run(_chunkGradients.Length, _threads, chunk =>
         {
             _chunkGradients[chunk] ??= new float[(PaddedClasses * Dimension) + Classes];
             _chunkLosses[chunk] = EvaluateChunk(chunk, panels, biases, _chunkGradients[chunk]);

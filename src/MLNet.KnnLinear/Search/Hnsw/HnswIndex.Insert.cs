@@ -12,7 +12,7 @@ internal sealed partial class HnswIndex
     /// <summary>Inserts nodes <paramref name="first"/> .. Count − 1 into the graph of the nodes before them.</summary>
     private void InsertFrom(int first)
     {
-        _buildVisited = new Visited?[_maxThreads];
+        _buildVisited = new Visited?[MaxThreads];
         if (Count == 0)
         {
             return;
@@ -173,7 +173,7 @@ internal sealed partial class HnswIndex
     /// <summary>Runs <paramref name="work"/> for items 0 .. count − 1 over threads (contiguous ranges), each thread with its own visited marks.</summary>
     private void RunOver(int count, Action<Visited, int> work)
     {
-        int threads = Math.Clamp(count / 2, 1, _maxThreads);
+        int threads = Math.Clamp(count / 2, 1, _buildVisited.Length);
         ParallelRanges.Run(threads, t =>
         {
             // One set of marks per thread slot for the whole build (RunOver calls never overlap).

@@ -23,6 +23,10 @@ internal sealed partial class HnswIndex : INeighborIndex
     private long[] _offsets;
     private int[] _links;
     private readonly int _maxThreads;
+    private readonly System.Collections.Concurrent.ConcurrentBag<Visited> _searchMarks = [];
+
+    /// <summary>Threads a call uses at most now: this index's own limit (0: none) within <see cref="KnnLinearParallelism.MaxDegreeOfParallelism"/>.</summary>
+    private int MaxThreads => KnnLinearParallelism.ThreadsFor(_maxThreads);
 
     private HnswIndex(float[] rows, int dimension, KnnDistance distance, int m, int efConstruction, int efSearch, int[] levels, int[] links, int entry, int maxThreads, int seed = 1)
     {
@@ -49,7 +53,7 @@ internal sealed partial class HnswIndex : INeighborIndex
 
         Entry = entry;
         MaxLevel = Count == 0 ? -1 : levels[entry];
-        _maxThreads = maxThreads > 0 ? Math.Min(maxThreads, Environment.ProcessorCount) : Environment.ProcessorCount;
+        _maxThreads = Math.Max(0, maxThreads);
     }
 
     public int Dimension { get; }
@@ -191,10 +195,10 @@ internal sealed partial class HnswIndex : INeighborIndex
         var foundRows = new int[queryCount * k];
         var foundDistances = new float[queryCount * k];
         var queryArray = queries.ToArray();
-        int threads = Math.Clamp(queryCount / 4, 1, _maxThreads);
+        int threads = Math.Clamp(queryCount / 4, 1, MaxThreads);
         ParallelRanges.Run(threads, t =>
         {
-            var visited = new Visited(Count);
+            var visited = RentSearchMarks();
             var query = new float[Dimension];
             for (int q = (int)((long)queryCount * t / threads); q < (int)((long)queryCount * (t + 1) / threads); q++)
             {
@@ -216,6 +220,8 @@ internal sealed partial class HnswIndex : INeighborIndex
                     foundDistances[(q * k) + i] = i < best.Count ? best[i].D : float.PositiveInfinity;
                 }
             }
+
+            _searchMarks.Add(visited);
         });
 
         foundRows.CopyTo(rows);
@@ -391,11 +397,31 @@ internal sealed partial class HnswIndex : INeighborIndex
         return levels;
     }
 
+    /// <summary>
+    /// Visited marks for a search, reused across calls: one array of a stamp per node would otherwise be allocated
+    /// per call and thread, which for a prediction engine's one-row calls is most of its work at 100,000 rows. Marks
+    /// sized before an <c>Add</c> are dropped.
+    /// </summary>
+    private Visited RentSearchMarks()
+    {
+        while (_searchMarks.TryTake(out var marks))
+        {
+            if (marks.Capacity >= Count)
+            {
+                return marks;
+            }
+        }
+
+        return new Visited(Count);
+    }
+
     /// <summary>Per-thread visited marks: a generation stamp per node, so clearing is O(1).</summary>
     private sealed class Visited(int count)
     {
         private readonly int[] _stamps = new int[count];
         private int _generation;
+
+        public int Capacity => _stamps.Length;
 
         public void Next()
         {

@@ -21,6 +21,9 @@ internal sealed class IvfFlatIndex : INeighborIndex
     private int[] _positionOfRow;
     private readonly int _maxThreads;
 
+    /// <summary>Threads a call uses at most now: this index's own limit (0: none) within <see cref="KnnLinearParallelism.MaxDegreeOfParallelism"/>.</summary>
+    private int MaxThreads => KnnLinearParallelism.ThreadsFor(_maxThreads);
+
     private IvfFlatIndex(float[] centroids, int[][] ids, FlatIndex?[] lists, int dimension, KnnDistance distance, int probes, int maxThreads)
     {
         Dimension = dimension;
@@ -28,7 +31,7 @@ internal sealed class IvfFlatIndex : INeighborIndex
         _centroids = centroids;
         _ids = ids;
         _lists = lists;
-        _maxThreads = maxThreads > 0 ? Math.Min(maxThreads, Environment.ProcessorCount) : Environment.ProcessorCount;
+        _maxThreads = Math.Max(0, maxThreads);
         _quantizer = new FlatIndex(centroids, dimension, distance, _maxThreads);
         _listSizes = ids.Select(list => list.Length).ToArray();
         Count = ids.Sum(list => list.Length);
@@ -252,7 +255,7 @@ internal sealed class IvfFlatIndex : INeighborIndex
             }
         }
 
-        int threads = Math.Max(1, Math.Min(_maxThreads, NumberOfLists));
+        int threads = Math.Max(1, Math.Min(MaxThreads, NumberOfLists));
         var partial = new TopKSelector[threads][];
         var queryArray = queries.ToArray();
         ParallelRanges.Run(threads, t =>

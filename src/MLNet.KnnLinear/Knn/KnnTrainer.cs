@@ -67,9 +67,10 @@ public sealed class KnnTrainer : ITrainerEstimator<KnnPredictionTransformer, Knn
 
         using var channel = _env.Start(nameof(KnnTrainer));
         using var cancellation = HostCancellation.Enter(_env);
+        using var progress = HostProgress.Enter(channel);
         // The rows go straight from the cursor into the index's layout: one read, one copy of the data.
         int dimension = ColumnChecks.RequireFeatureVector(features, "Feature", allowBytes: true).Size;
-        var fit = new NeighborIndexFit(dimension, _distance, _index.Seeded(HostSeed.Of(_env)), input.GetRowCount() ?? 256);
+        var fit = new NeighborIndexFit(dimension, _distance, _index.Seeded(HostSeed.Of(_env)), input.GetRowCount());
         var data = LabelledRows.Read(input, label, features, weight: null, sink: fit.Append, byteSink: fit.Append);
         CheckK(data.Count);
         var index = fit.Build(_threads);

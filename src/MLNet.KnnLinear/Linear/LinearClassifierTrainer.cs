@@ -73,6 +73,7 @@ public sealed class LinearClassifierTrainer : ITrainerEstimator
 
         using var channel = _env.Start(nameof(LinearClassifierTrainer));
         using var cancellation = HostCancellation.Enter(_env);
+        using var progress = HostProgress.Enter(channel);
         var regularizer = Regularizer.Create(_options.Regularization, _options.Lambda, _options.L1Ratio);
         var model = _options.Solver == LinearSolver.MiniBatchSgd
             ? new MiniBatchSgd(_options.WithSeed(HostSeed.Resolve(_options.Seed, _env)), regularizer, channel).Train(input, label, features, weight)

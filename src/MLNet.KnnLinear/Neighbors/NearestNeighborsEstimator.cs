@@ -35,9 +35,11 @@ public sealed class NearestNeighborsEstimator : IEstimator<NearestNeighborsTrans
         var column = ColumnChecks.Require(input.Schema, _options.InputColumnName, "Feature");
         var (dimension, bytes) = ColumnChecks.RequireFeatureVector(column, "Feature", allowBytes: true);
         using var cancellation = HostCancellation.Enter(_env);
+        using var channel = _env.Start(nameof(NearestNeighborsEstimator));
+        using var progress = HostProgress.Enter(channel);
 
         // The same fit as the kNN trainer's: an exact index takes the rows straight into its layout.
-        var fit = new NeighborIndexFit(dimension, _options.Distance, _options.Index.Seeded(HostSeed.Of(_env)), input.GetRowCount() ?? 256);
+        var fit = new NeighborIndexFit(dimension, _options.Distance, _options.Index.Seeded(HostSeed.Of(_env)), input.GetRowCount());
         using (var cursor = input.GetRowCursor([column]))
         {
             var reader = new FeatureRowReader(cursor, column, bytes);

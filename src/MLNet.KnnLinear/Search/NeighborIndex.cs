@@ -17,6 +17,8 @@ public sealed partial class NeighborIndex
     private readonly int _dimension;
     private readonly KnnDistance _distance;
     private readonly NeighborIndexOptions _options;
+    private static readonly IProgress<NeighborIndexProgress>? NoProgress = null;
+
     private readonly int _maxThreads;
     private readonly RemovedRows _removed = new();
     private INeighborIndex? _inner;
@@ -137,8 +139,22 @@ public sealed partial class NeighborIndex
     /// <exception cref="ArgumentOutOfRangeException">The sample has fewer rows than the inverted file's lists.</exception>
     /// <param name="cancellationToken">Stops the k-means iterations with <see cref="OperationCanceledException"/>.</param>
     public void Train(ReadOnlySpan<float> sample, CancellationToken cancellationToken)
+        => Train(sample, NoProgress, cancellationToken);
+
+    /// <summary>
+    /// Learns what the index kind needs from <paramref name="sample"/>, reporting progress; see
+    /// <see cref="Train(ReadOnlySpan{float}, CancellationToken)"/>.
+    /// </summary>
+    /// <param name="sample">Rows, row-major, finite; for an inverted file at least one per list.</param>
+    /// <param name="progress">Receives the stage (<c>"k-means iteration"</c>) and how far it is, on the calling thread; null for none.</param>
+    /// <param name="cancellationToken">Stops the k-means iterations with <see cref="OperationCanceledException"/>.</param>
+    /// <exception cref="InvalidOperationException">The inverted file is trained already, or the index is read-only.</exception>
+    /// <exception cref="ArgumentException">The sample is empty or not a whole number of rows, or holds NaN or infinite values.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The sample has fewer rows than the inverted file's lists.</exception>
+    public void Train(ReadOnlySpan<float> sample, IProgress<NeighborIndexProgress>? progress, CancellationToken cancellationToken)
     {
         using var cancellation = Cancellation.Enter(cancellationToken);
+        using var reporting = WorkProgress.Enter(progress);
         CheckWritable();
         CheckRows(sample, nameof(sample));
         if (sample.IsEmpty)
@@ -179,10 +195,20 @@ public sealed partial class NeighborIndex
     /// <param name="rows">Rows, row-major, <see cref="Dimension"/> values each, finite.</param>
     /// <exception cref="InvalidOperationException">An inverted file not trained yet; an index whose rows carry ids of the user's; a read-only index.</exception>
     /// <exception cref="ArgumentException">The data is not a whole number of rows, or holds NaN or infinite values.</exception>
-    /// <param name="cancellationToken">Stops a long addition (HNSW insertion batches) with <see cref="OperationCanceledException"/>; rows already inserted stay.</param>
+    /// <param name="cancellationToken">Stops a long addition (HNSW insertion batches, rows filed in an inverted file's lists) with <see cref="OperationCanceledException"/>; the index is then as it was.</param>
     public void Add(ReadOnlySpan<float> rows, CancellationToken cancellationToken)
+        => Add(rows, NoProgress, cancellationToken);
+
+    /// <summary>Adds rows, whose ids are their row numbers, reporting progress; see <see cref="Add(ReadOnlySpan{float})"/>.</summary>
+    /// <param name="rows">Rows, row-major, <see cref="Dimension"/> values each, finite.</param>
+    /// <param name="progress">Receives the stage (<c>"HNSW insertion"</c>, <c>"rows filed in lists"</c>) and how far it is, on the calling thread; null for none.</param>
+    /// <param name="cancellationToken">Stops a long addition with <see cref="OperationCanceledException"/>; the index is then as it was.</param>
+    /// <exception cref="InvalidOperationException">An inverted file not trained yet; an index whose rows carry ids of the user's; a read-only index.</exception>
+    /// <exception cref="ArgumentException">The data is not a whole number of rows, or holds NaN or infinite values.</exception>
+    public void Add(ReadOnlySpan<float> rows, IProgress<NeighborIndexProgress>? progress, CancellationToken cancellationToken)
     {
         using var cancellation = Cancellation.Enter(cancellationToken);
+        using var reporting = WorkProgress.Enter(progress);
         CheckAdd(rows, nameof(rows));
         if (_ids is not null)
         {
@@ -201,9 +227,16 @@ public sealed partial class NeighborIndex
     /// <param name="rows">Rows, row-major, <see cref="Dimension"/> values each.</param>
     /// <param name="cancellationToken">Stops the addition between chunks with <see cref="OperationCanceledException"/>; chunks already added stay.</param>
     public void Add(ReadOnlySpan<byte> rows, CancellationToken cancellationToken)
+        => Add(rows, NoProgress, cancellationToken);
+
+    /// <summary>Adds byte rows (raw pixels), widened to floats exactly, reporting progress; see <see cref="Add(ReadOnlySpan{float})"/>.</summary>
+    /// <param name="rows">Rows, row-major, <see cref="Dimension"/> values each.</param>
+    /// <param name="progress">Receives each chunk's stage and how far it is, on the calling thread; null for none.</param>
+    /// <param name="cancellationToken">Stops the addition between chunks with <see cref="OperationCanceledException"/>; chunks already added stay.</param>
+    public void Add(ReadOnlySpan<byte> rows, IProgress<NeighborIndexProgress>? progress, CancellationToken cancellationToken)
     {
         CheckByteRows(rows);
-        ByteRowChunks.ForEach(rows, _dimension, (chunk, _, _) => Add(chunk, cancellationToken));
+        ByteRowChunks.ForEach(rows, _dimension, (chunk, _, _) => Add(chunk, progress, cancellationToken));
     }
 
     /// <summary>
@@ -233,8 +266,20 @@ public sealed partial class NeighborIndex
     /// <exception cref="ArgumentOutOfRangeException">An id is negative.</exception>
     /// <param name="cancellationToken">Stops a long addition with <see cref="OperationCanceledException"/>.</param>
     public void Add(ReadOnlySpan<float> rows, ReadOnlySpan<long> ids, CancellationToken cancellationToken)
+        => Add(rows, ids, NoProgress, cancellationToken);
+
+    /// <summary>Adds rows with ids of the user's, reporting progress; see <see cref="Add(ReadOnlySpan{float}, ReadOnlySpan{long})"/>.</summary>
+    /// <param name="rows">Rows, row-major, <see cref="Dimension"/> values each, finite.</param>
+    /// <param name="ids">One id per row.</param>
+    /// <param name="progress">Receives the stage and how far it is, on the calling thread; null for none.</param>
+    /// <param name="cancellationToken">Stops a long addition with <see cref="OperationCanceledException"/>.</param>
+    /// <exception cref="InvalidOperationException">An inverted file not trained yet; an index that already holds rows added without ids; a read-only index.</exception>
+    /// <exception cref="ArgumentException">The data is not a whole number of rows or holds NaN or infinite values; the id count differs from the row count; an id is repeated or already in the index.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An id is negative.</exception>
+    public void Add(ReadOnlySpan<float> rows, ReadOnlySpan<long> ids, IProgress<NeighborIndexProgress>? progress, CancellationToken cancellationToken)
     {
         using var cancellation = Cancellation.Enter(cancellationToken);
+        using var reporting = WorkProgress.Enter(progress);
         CheckAdd(rows, nameof(rows));
         var map = CheckIds(rows.Length / _dimension, ids);
         if (ids.IsEmpty)
@@ -256,8 +301,17 @@ public sealed partial class NeighborIndex
     /// <param name="ids">One id per row.</param>
     /// <param name="cancellationToken">Stops the addition between chunks with <see cref="OperationCanceledException"/>.</param>
     public void Add(ReadOnlySpan<byte> rows, ReadOnlySpan<long> ids, CancellationToken cancellationToken)
+        => Add(rows, ids, NoProgress, cancellationToken);
+
+    /// <summary>Adds byte rows (raw pixels) with ids of the user's, reporting progress; see <see cref="Add(ReadOnlySpan{float}, ReadOnlySpan{long})"/>.</summary>
+    /// <param name="rows">Rows, row-major, <see cref="Dimension"/> values each.</param>
+    /// <param name="ids">One id per row.</param>
+    /// <param name="progress">Receives each chunk's stage and how far it is, on the calling thread; null for none.</param>
+    /// <param name="cancellationToken">Stops the addition between chunks with <see cref="OperationCanceledException"/>.</param>
+    public void Add(ReadOnlySpan<byte> rows, ReadOnlySpan<long> ids, IProgress<NeighborIndexProgress>? progress, CancellationToken cancellationToken)
     {
         using var cancellation = Cancellation.Enter(cancellationToken);
+        using var reporting = WorkProgress.Enter(progress);
         CheckByteRows(rows);
         CheckAdd([], nameof(rows));
         var map = CheckIds(rows.Length / _dimension, ids);

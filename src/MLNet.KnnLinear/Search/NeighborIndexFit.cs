@@ -19,13 +19,16 @@ internal sealed class NeighborIndexFit
     private readonly NeighborIndexOptions _options;
     private readonly FlatIndexBuilder? _exact;
     private readonly GrowableArray<float>? _rows;
+    private readonly long? _rowCount;
 
     /// <param name="dimension">The length of every row.</param>
     /// <param name="distance">The distance the index ranks by.</param>
     /// <param name="options">The index kind.</param>
-    /// <param name="expectedRows">Rows expected (for one exact allocation; more or fewer still work).</param>
-    public NeighborIndexFit(int dimension, KnnDistance distance, NeighborIndexOptions options, long expectedRows)
+    /// <param name="rowCount">The input's row count when it knows it (one exact allocation, and progress "rows read"); more or fewer rows still work.</param>
+    public NeighborIndexFit(int dimension, KnnDistance distance, NeighborIndexOptions options, long? rowCount)
     {
+        _rowCount = rowCount;
+        long expectedRows = rowCount ?? 256;
         _dimension = dimension;
         _distance = distance;
         _options = options;
@@ -72,12 +75,16 @@ internal sealed class NeighborIndexFit
         Count++;
     }
 
-    /// <summary>Every 4,096 rows (a few milliseconds of reading), a look at the cancellation scope.</summary>
+    /// <summary>Every 4,096 rows (a few milliseconds of reading), a look at the cancellation scope and a progress report.</summary>
     private void CheckCancellation()
     {
         if ((Count & 4095) == 4095)
         {
             Cancellation.ThrowIfRequested();
+            if (_rowCount is long total && Count < total)
+            {
+                WorkProgress.Report("rows read", Count, total);
+            }
         }
     }
 

@@ -47,6 +47,7 @@ internal sealed class MiniBatchSgd(LinearClassifierTrainer.Options options, Regu
         for (int epoch = 0; epoch < options.NumberOfEpochs; epoch++)
         {
             Cancellation.ThrowIfRequested();
+            WorkProgress.Report("SGD epoch", epoch, options.NumberOfEpochs);
             double rate = options.LearningRate * Math.Pow(options.LearningRateDecay, epoch);
             double lossSum = 0;
             double weightSum = 0;

@@ -45,6 +45,7 @@ internal sealed class OwlQn
         for (int iteration = 1; iteration <= MaxIterations; iteration++)
         {
             Cancellation.ThrowIfRequested();
+            WorkProgress.Report("OWL-QN iteration", iteration - 1, MaxIterations);
             if (MaxAbs(pseudo) < GradientTolerance)
             {
                 trace.StopReason = "gradient below tolerance";

@@ -18,6 +18,7 @@ internal sealed partial class HnswIndex
             return;
         }
 
+        WorkProgress.Report("HNSW insertion", 0, Count - first);
         int next = first;
         if (first == 0)
         {
@@ -29,12 +30,14 @@ internal sealed partial class HnswIndex
         while (next < Count)
         {
             Cancellation.ThrowIfRequested();
+            WorkProgress.Report("HNSW insertion", next - first, Count - first);
             // The batch size depends only on how many rows are in: never on the thread count.
             int end = Math.Min(Count, next + Math.Clamp(next / 16, 1, MaxBatch));
             InsertBatch(next, end);
             next = end;
         }
 
+        WorkProgress.Report("HNSW insertion", Count - first, Count - first);
         _buildVisited = [];
     }
 

@@ -19,6 +19,8 @@ internal sealed class IvfFlatIndex : INeighborIndex
     private readonly int[] _listSizes;
     private int[] _listOfRow;
     private int[] _positionOfRow;
+    private const int FilingChunkRows = 16_384;
+
     private readonly int _maxThreads;
 
     /// <summary>Threads a call uses at most now: this index's own limit (0: none) within <see cref="KnnLinearParallelism.MaxDegreeOfParallelism"/>.</summary>
@@ -118,7 +120,17 @@ internal sealed class IvfFlatIndex : INeighborIndex
     {
         int n = rows.Length / Dimension;
         var assignment = new int[n];
-        _quantizer.Search(rows, 1, new float[n], assignment);
+        var distances = new float[n];
+        // In chunks, to report progress and look at cancellation: each row's list does not depend on its chunk.
+        for (int begin = 0; begin < n; begin += FilingChunkRows)
+        {
+            Cancellation.ThrowIfRequested();
+            WorkProgress.Report("rows filed in lists", begin, n);
+            int count = Math.Min(FilingChunkRows, n - begin);
+            _quantizer.Search(rows.Slice(begin * Dimension, count * Dimension), 1, distances.AsSpan(begin, count), assignment.AsSpan(begin, count));
+        }
+
+        WorkProgress.Report("rows filed in lists", n, n);
 
         // The last look at cancellation: from here the rows are filed in one go, so an add happens whole or not at all.
         Cancellation.ThrowIfRequested();

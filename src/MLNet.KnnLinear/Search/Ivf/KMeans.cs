@@ -33,6 +33,7 @@ internal static class KMeans
         for (int step = 0; step < iterations; step++)
         {
             Cancellation.ThrowIfRequested();
+            WorkProgress.Report("k-means iteration", step, iterations);
             new FlatIndex(centroids, dimension, distance, maxThreads).Search(sample, 1, distances, assignment);
             Array.Clear(sums);
             Array.Clear(sizes);
@@ -62,6 +63,7 @@ internal static class KMeans
             SplitLargestIntoEmpty(centroids, sizes, dimension);
         }
 
+        WorkProgress.Report("k-means iteration", iterations, iterations);
         return centroids;
     }
 

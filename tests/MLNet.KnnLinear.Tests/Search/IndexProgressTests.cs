@@ -1,0 +1,107 @@
+using Microsoft.ML;
+using MLNet.KnnLinear.Tests.Support;
+
+namespace MLNet.KnnLinear.Tests.Search;
+
+/// <summary>
+/// Progress of long index work: to the caller's <see cref="IProgress{T}"/> from <see cref="NeighborIndex"/> (on the
+/// calling thread, counts rising to the stage's total), and to ML.NET's log from the trainers' <c>Fit</c>.
+/// </summary>
+public sealed class IndexProgressTests
+{
+    private const int Dimension = 16;
+
+    [Fact]
+    public void HnswAdd_ReportsInsertionRisingToEveryRow_OnTheCallingThread()
+    {
+        var rows = IvfIndexTests.Clustered(20_000, Dimension, centers: 20, seed: 1);
+        var index = NeighborIndex.Create(Dimension, KnnDistance.L2, new HnswIndexOptions { MaxConnections = 8, ConstructionSearchSize = 32 });
+        var reports = new SynchronousProgress();
+
+        index.Add(rows, reports, CancellationToken.None);
+
+        var insertion = reports.Items.Where(p => p.Stage == "HNSW insertion").ToList();
+        insertion.Should().HaveCountGreaterThan(5, "the graph is built in many batches");
+        insertion.Select(p => p.Completed).Should().BeInAscendingOrder().And.OnlyContain(c => c >= 0 && c <= 20_000);
+        insertion.Should().OnlyContain(p => p.Total == 20_000);
+        insertion[^1].Completed.Should().Be(20_000);
+        insertion[^1].Fraction.Should().Be(1);
+        reports.Threads.Should().Equal(Environment.CurrentManagedThreadId);
+    }
+
+    [Fact]
+    public void IvfTrainAndAdd_ReportKMeansIterationsAndRowsFiled()
+    {
+        var rows = IvfIndexTests.Clustered(40_000, Dimension, centers: 20, seed: 2);
+        var index = NeighborIndex.Create(Dimension, KnnDistance.L2, new IvfIndexOptions { NumberOfLists = 32 });
+        var training = new SynchronousProgress();
+        var adding = new SynchronousProgress();
+
+        index.Train(rows, training, CancellationToken.None);
+        index.Add(rows, adding, CancellationToken.None);
+
+        training.Items.Should().OnlyContain(p => p.Stage == "k-means iteration");
+        training.Items.Select(p => p.Completed).Should().BeInAscendingOrder();
+        training.Items[^1].Completed.Should().Be(training.Items[^1].Total).And.BePositive();
+        adding.Items.Should().OnlyContain(p => p.Stage == "rows filed in lists" && p.Total == 40_000);
+        adding.Items.Select(p => p.Completed).Should().StartWith(0L).And.EndWith(40_000L).And.BeInAscendingOrder();
+        adding.Items.Should().HaveCountGreaterThan(2, "40,000 rows are filed in chunks of 16,384");
+    }
+
+    [Fact]
+    public void ProgressEndsWithTheCall_ALaterAddWithoutItReportsNothingToIt()
+    {
+        var rows = IvfIndexTests.Clustered(2_000, Dimension, centers: 5, seed: 3);
+        var index = NeighborIndex.Create(Dimension, KnnDistance.L2, new HnswIndexOptions());
+        var reports = new SynchronousProgress();
+        index.Add(rows.AsSpan(0, 1_000 * Dimension), reports, CancellationToken.None);
+        int count = reports.Items.Count;
+
+        index.Add(rows.AsSpan(1_000 * Dimension));
+
+        reports.Items.Should().HaveCount(count);
+    }
+
+    [Fact]
+    public void KnnFit_HnswIndex_ReportsInsertionInTheMlContextLog()
+    {
+        var ml = new MLContext(seed: 1);
+        var messages = new List<string>();
+        ml.Log += (_, e) =>
+        {
+            lock (messages)
+            {
+                messages.Add(e.Message);
+            }
+        };
+        var rows = IvfIndexTests.Clustered(20_000, Dimension, centers: 20, seed: 4);
+        var data = SyntheticData.Keyed(ml, Enumerable.Range(0, 20_000).Select(i => new LabelledRow { Label = SyntheticData.ClassNames[i % 4], Features = rows.AsSpan(i * Dimension, Dimension).ToArray() }), Dimension);
+
+        ml.MulticlassClassification.Trainers.Knn(new KnnTrainer.Options { Index = new HnswIndexOptions { MaxConnections = 8 } }).Fit(data);
+
+        List<string> snapshot;
+        lock (messages)
+        {
+            snapshot = [.. messages];
+        }
+
+        snapshot.Should().Contain(m => m.Contains("HNSW insertion 0 of 20,000", StringComparison.Ordinal), "a stage is announced when it starts");
+        snapshot.Should().Contain(m => m.Contains("HNSW insertion 20,000 of 20,000 (100 %)", StringComparison.Ordinal), "and when it completes");
+    }
+
+    /// <summary>An <see cref="IProgress{T}"/> that records each report where it is made (<see cref="Progress{T}"/> would post it elsewhere).</summary>
+    private sealed class SynchronousProgress : IProgress<NeighborIndexProgress>
+    {
+        private readonly HashSet<int> _threads = [];
+
+        public List<NeighborIndexProgress> Items { get; } = [];
+
+        public IEnumerable<int> Threads => _threads;
+
+        public void Report(NeighborIndexProgress value)
+        {
+            Items.Add(value);
+            _threads.Add(Environment.CurrentManagedThreadId);
+        }
+    }
+}

@@ -50,14 +50,32 @@ public sealed class LinearClassifierTrainer : ITrainerEstimator
     /// <summary>
     /// What ML.NET (and AutoML) read about the trainer: it wants normalised features (the solvers converge far faster
     /// on them); the full-batch solvers read the data into memory once, while mini-batch SGD reads it every epoch, so
-    /// only SGD asks for a cache; no calibration, validation set or incremental training.
+    /// only SGD asks for a cache, and only SGD takes a validation set (<see cref="Fit(IDataView, IDataView)"/>, for its
+    /// early stopping); no calibration or incremental training.
     /// </summary>
-    public TrainerInfo Info => TrainerInfos.Create(normalization: true, caching: _options.Solver == LinearSolver.MiniBatchSgd);
+    public TrainerInfo Info => TrainerInfos.Create(normalization: true, caching: _options.Solver == LinearSolver.MiniBatchSgd, validation: _options.Solver == LinearSolver.MiniBatchSgd);
 
     /// <summary>Trains on <paramref name="input"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A column is missing or of the wrong type.</exception>
     /// <exception cref="InvalidOperationException">No labelled rows, a NaN/infinite feature, or a negative weight.</exception>
-    public LinearPredictionTransformer Fit(IDataView input)
+    public LinearPredictionTransformer Fit(IDataView input) => FitCore(input, validationData: null);
+
+    /// <summary>
+    /// Trains on <paramref name="trainData"/>, stopping early on the loss over <paramref name="validationData"/> (as
+    /// LightGbm's <c>Fit(train, validation)</c> does): mini-batch SGD measures it after each epoch, stops after
+    /// <see cref="Options.EarlyStoppingPatience"/> epochs without improvement and keeps the best epoch's weights. Every
+    /// training row is trained on (<see cref="Options.ValidationFraction"/> is not used). The validation set has the
+    /// training data's label, feature (and weight) columns, of the same types.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A column is missing or of the wrong type in either set.</exception>
+    /// <exception cref="InvalidOperationException">The solver is not <see cref="LinearSolver.MiniBatchSgd"/> (the full-batch solvers have no early stopping); no labelled rows, a NaN/infinite feature, or a negative weight.</exception>
+    public LinearPredictionTransformer Fit(IDataView trainData, IDataView validationData)
+    {
+        ArgumentNullException.ThrowIfNull(validationData);
+        return FitCore(trainData, validationData);
+    }
+
+    private LinearPredictionTransformer FitCore(IDataView input, IDataView? validationData)
     {
         ArgumentNullException.ThrowIfNull(input);
         var (label, features) = ColumnChecks.RequireLabelAndFeatures(input.Schema, _options.LabelColumnName, _options.FeatureColumnName);
@@ -71,14 +89,37 @@ public sealed class LinearClassifierTrainer : ITrainerEstimator
             }
         }
 
+        var validation = validationData is null ? null : ValidationColumns(validationData, label, features, weight);
         using var channel = _env.Start(nameof(LinearClassifierTrainer));
         using var cancellation = HostCancellation.Enter(_env);
         using var progress = HostProgress.Enter(channel);
         var regularizer = Regularizer.Create(_options.Regularization, _options.Lambda, _options.L1Ratio);
         var model = _options.Solver == LinearSolver.MiniBatchSgd
-            ? new MiniBatchSgd(_options.WithSeed(HostSeed.Resolve(_options.Seed, _env)), regularizer, channel).Train(input, label, features, weight)
+            ? new MiniBatchSgd(_options.WithSeed(HostSeed.Resolve(_options.Seed, _env)), regularizer, channel).Train(input, label, features, weight, validation)
             : TrainQuasiNewton(input, label, features, weight, regularizer, channel);
         return new LinearPredictionTransformer(model, _options.FeatureColumnName, LabelKeyValues.From(label));
+    }
+
+    /// <summary>The validation set's columns, by the training columns' names and of their types.</summary>
+    private ValidationData ValidationColumns(IDataView validationData, DataViewSchema.Column label, DataViewSchema.Column features, DataViewSchema.Column? weight)
+    {
+        if (_options.Solver != LinearSolver.MiniBatchSgd)
+        {
+            throw new InvalidOperationException($"A validation set is for mini-batch SGD's early stopping; Solver is {_options.Solver}, which has none. Fit(trainData) alone, or set Solver = {nameof(LinearSolver.MiniBatchSgd)}.");
+        }
+
+        DataViewSchema.Column Same(DataViewSchema.Column column, string role)
+        {
+            var found = ColumnChecks.Require(validationData.Schema, column.Name, role);
+            if (!found.Type.Equals(column.Type))
+            {
+                throw new ArgumentOutOfRangeException(nameof(validationData), $"{role} column '{column.Name}' of the validation set is {found.Type}; the training data's is {column.Type}.");
+            }
+
+            return found;
+        }
+
+        return new ValidationData(validationData, Same(label, "Label"), Same(features, "Feature"), weight is { } w ? Same(w, "Weight") : null);
     }
 
     /// <summary>The input schema plus <c>Score</c> and <c>PredictedLabel</c>.</summary>

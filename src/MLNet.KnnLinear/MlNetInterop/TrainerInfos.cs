@@ -8,7 +8,7 @@ namespace MLNet.KnnLinear.MlNetInterop;
 /// </summary>
 internal static class TrainerInfos
 {
-    /// <summary>A trainer's characteristics: no calibration, no validation set, no incremental training.</summary>
-    public static TrainerInfo Create(bool normalization, bool caching)
-        => new(normalization: normalization, calibration: false, caching: caching, supportValid: false, supportIncrementalTrain: false);
+    /// <summary>A trainer's characteristics: no calibration, no incremental training.</summary>
+    public static TrainerInfo Create(bool normalization, bool caching, bool validation = false)
+        => new(normalization: normalization, calibration: false, caching: caching, supportValid: validation, supportIncrementalTrain: false);
 }

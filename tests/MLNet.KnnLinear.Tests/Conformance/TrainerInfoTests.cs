@@ -24,5 +24,8 @@ public sealed class TrainerInfoTests
         ITrainerEstimator<LinearPredictionTransformer, LinearModelParameters> trainer = ml.MulticlassClassification.Trainers.LinearClassifier(new LinearClassifierTrainer.Options { Solver = solver });
         trainer.Info.NeedNormalization.Should().BeTrue();
         trainer.Info.WantCaching.Should().Be(caching, "SGD reads the data every epoch; the full-batch solvers once");
+        // TrainerInfo.SupportsValidation is internal in ML.NET (its trainers' Fit(train, validation) is what users see).
+        var supportsValidation = typeof(TrainerInfo).GetProperty("SupportsValidation", System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic)!;
+        supportsValidation.GetValue(trainer.Info).Should().Be(caching, "only SGD stops early on a validation set");
     }
 }

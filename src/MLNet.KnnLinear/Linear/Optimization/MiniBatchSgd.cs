@@ -14,7 +14,8 @@ namespace MLNet.KnnLinear.Linear.Optimization;
 /// can shuffle), so nothing but one batch is held in memory. The L2 part of the regularizer enters the gradient;
 /// the L1 part is a proximal soft-threshold after each step. With a validation fraction, rows whose id hashes below
 /// it are held out, the validation loss is measured after each epoch, and training stops after
-/// <c>EarlyStoppingPatience</c> epochs without improvement, keeping the best weights.
+/// <c>EarlyStoppingPatience</c> epochs without improvement, keeping the best weights. A validation set of its own
+/// (<see cref="ValidationData"/>) takes the place of the held-out fraction: every training row is trained on.
 /// </summary>
 internal sealed class MiniBatchSgd(LinearClassifierTrainer.Options options, Regularizer regularizer, IChannel channel)
 {
@@ -26,7 +27,7 @@ internal sealed class MiniBatchSgd(LinearClassifierTrainer.Options options, Regu
 
     private readonly HashSet<int> _classesSeen = [];
 
-    public LinearModelParameters Train(IDataView input, DataViewSchema.Column label, DataViewSchema.Column features, DataViewSchema.Column? weight)
+    public LinearModelParameters Train(IDataView input, DataViewSchema.Column label, DataViewSchema.Column features, DataViewSchema.Column? weight, ValidationData? validationData = null)
     {
         int classes = ColumnChecks.RequireKey(label, "Label");
         int d = ColumnChecks.RequireFloatVector(features, "Feature");
@@ -41,7 +42,10 @@ internal sealed class MiniBatchSgd(LinearClassifierTrainer.Options options, Regu
         int epochsWithoutImprovement = 0;
         var trace = new OptimizationTrace();
         var batch = new Batch(options.BatchSize, d, classes);
-        bool validating = options.ValidationFraction > 0;
+        bool validating = validationData is not null || options.ValidationFraction > 0;
+        var trainingRows = validationData is null ? RowFilter.Training : RowFilter.All;
+        var validation = validationData ?? new ValidationData(input, label, features, weight);
+        var validationRows = validationData is null ? RowFilter.HeldOut : RowFilter.All;
         double zeroWeightObjective = ZeroWeightLoss(loss, classes);
 
         for (int epoch = 0; epoch < options.NumberOfEpochs; epoch++)
@@ -53,7 +57,7 @@ internal sealed class MiniBatchSgd(LinearClassifierTrainer.Options options, Regu
             double weightSum = 0;
             double gradientNorm = 0;
             long rows = 0;
-            foreach (var _ in Rows(input, label, features, weight, batch, heldOut: false, shuffleSeed: ((options.Seed ?? 1) * 7919) + epoch))
+            foreach (var _ in Rows(input, label, features, weight, batch, trainingRows, shuffleSeed: ((options.Seed ?? 1) * 7919) + epoch))
             {
                 rows++;
                 if (batch.Count == options.BatchSize)
@@ -92,11 +96,11 @@ internal sealed class MiniBatchSgd(LinearClassifierTrainer.Options options, Regu
             string message = $"epoch {epoch + 1}: training objective {objective:G6} (learning rate {rate:G3})";
             if (validating)
             {
-                double validation = ValidationLoss(input, label, features, weight, batch, loss, w, b);
-                message += $", validation loss {validation:G6}";
-                if (validation < bestValidation)
+                double validationLoss = ValidationLoss(validation, validationRows, batch, loss, w, b);
+                message += $", validation loss {validationLoss:G6}";
+                if (validationLoss < bestValidation)
                 {
-                    bestValidation = validation;
+                    bestValidation = validationLoss;
                     bestW = (float[])w.Clone();
                     bestB = (float[])b.Clone();
                     epochsWithoutImprovement = 0;
@@ -143,10 +147,11 @@ internal sealed class MiniBatchSgd(LinearClassifierTrainer.Options options, Regu
     }
 
     /// <summary>Fills <paramref name="batch"/> row by row, yielding after each row it adds (the caller steps when full).</summary>
-    private IEnumerable<int> Rows(IDataView input, DataViewSchema.Column label, DataViewSchema.Column features, DataViewSchema.Column? weight, Batch batch, bool heldOut, int shuffleSeed)
+    private IEnumerable<int> Rows(IDataView input, DataViewSchema.Column label, DataViewSchema.Column features, DataViewSchema.Column? weight, Batch batch, RowFilter filter, int shuffleSeed, bool trackClasses = true)
     {
         var columns = weight is { } wc ? new[] { label, features, wc } : new[] { label, features };
-        using var cursor = input.GetRowCursor(columns, input.CanShuffle && !heldOut ? new Random(shuffleSeed) : null);
+        bool shuffle = input.CanShuffle && filter != RowFilter.HeldOut && trackClasses;
+        using var cursor = input.GetRowCursor(columns, shuffle ? new Random(shuffleSeed) : null);
         var labelGetter = cursor.GetGetter<uint>(label);
         var featureGetter = cursor.GetGetter<VBuffer<float>>(features);
         var weightGetter = weight is { } w ? cursor.GetGetter<float>(w) : null;
@@ -165,7 +170,7 @@ internal sealed class MiniBatchSgd(LinearClassifierTrainer.Options options, Regu
             }
 
             id(ref rowId);
-            if (IsHeldOut(rowId) != heldOut)
+            if (filter != RowFilter.All && IsHeldOut(rowId) != (filter == RowFilter.HeldOut))
             {
                 continue;
             }
@@ -187,7 +192,11 @@ internal sealed class MiniBatchSgd(LinearClassifierTrainer.Options options, Regu
             featureGetter(ref vector);
             FeatureVectors.CopyChecked(vector, batch.Features.AsSpan(batch.Count * batch.Dimension, batch.Dimension), features.Name);
             batch.Labels[batch.Count] = (int)key - 1;
-            _classesSeen.Add((int)key - 1);
+            if (trackClasses)
+            {
+                _classesSeen.Add((int)key - 1);
+            }
+
             batch.Weights[batch.Count] = exampleWeight;
             batch.Count++;
             yield return batch.Count;
@@ -277,12 +286,12 @@ internal sealed class MiniBatchSgd(LinearClassifierTrainer.Options options, Regu
         return (lossSum, weightSum, norm);
     }
 
-    private double ValidationLoss(IDataView input, DataViewSchema.Column label, DataViewSchema.Column features, DataViewSchema.Column? weight, Batch batch, ILinearLoss loss, float[] w, float[] b)
+    private double ValidationLoss(ValidationData validation, RowFilter filter, Batch batch, ILinearLoss loss, float[] w, float[] b)
     {
         int d = batch.Dimension;
         double sum = 0;
         double weights = 0;
-        foreach (int count in Rows(input, label, features, weight, batch, heldOut: true, shuffleSeed: 0))
+        foreach (int count in Rows(validation.Data, validation.Label, validation.Features, validation.Weight, batch, filter, shuffleSeed: 0, trackClasses: false))
         {
             int i = count - 1;
             var x = batch.Features.AsSpan(i * d, d);
@@ -319,5 +328,13 @@ internal sealed class MiniBatchSgd(LinearClassifierTrainer.Options options, Regu
         public float[] WeightGradient { get; } = new float[classes * dimension];
 
         public float[] BiasGradient { get; } = new float[classes];
+    }
+
+    /// <summary>Which rows a pass reads: all, the training rows (not held out), or the held-out validation rows.</summary>
+    private enum RowFilter
+    {
+        All,
+        Training,
+        HeldOut,
     }
 }

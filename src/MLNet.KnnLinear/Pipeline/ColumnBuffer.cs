@@ -6,7 +6,8 @@ namespace MLNet.KnnLinear.Pipeline;
 /// <summary>
 /// Keeps the values of one passed-through column for each row of a block, so that a cursor can read a block of rows
 /// ahead (to compute them together) with a single source cursor and still serve every row's passed-through values.
-/// Vectors and text are copied (a source may reuse its buffers on the next row); other values are kept as they are.
+/// Vectors, text and images are copied (a source may reuse or dispose them on the next row); other values are kept
+/// as they are.
 /// </summary>
 internal abstract class ColumnBuffer
 {
@@ -18,7 +19,9 @@ internal abstract class ColumnBuffer
             ? typeof(VectorColumnBuffer<>).MakeGenericType(raw.GetGenericArguments()[0])
             : raw == typeof(ReadOnlyMemory<char>)
                 ? typeof(TextColumnBuffer)
-                : typeof(ValueColumnBuffer<>).MakeGenericType(raw);
+                : raw == typeof(MLImage)
+                    ? typeof(ImageColumnBuffer)
+                    : typeof(ValueColumnBuffer<>).MakeGenericType(raw);
         return (ColumnBuffer)Activator.CreateInstance(type, cursor, column, capacity)!;
     }
 
@@ -67,4 +70,26 @@ internal sealed class TextColumnBuffer(DataViewRowCursor cursor, DataViewSchema.
     }
 
     public override Delegate CreateGetter(Func<int> slot) => (ValueGetter<ReadOnlyMemory<char>>)((ref ReadOnlyMemory<char> value) => value = _values[slot()]);
+}
+
+/// <summary>
+/// Images, copied: ML.NET's image transforms dispose the image they handed out when they read the next row
+/// (LoadImages disposes its last image; ResizeImages passes an image of the right size down as it is), so a block
+/// read ahead kept only disposed images, and a second featurizer over the same image column failed with "Object is
+/// disposed". Each slot owns its copy until the slot is filled again.
+/// </summary>
+internal sealed class ImageColumnBuffer(DataViewRowCursor cursor, DataViewSchema.Column column, int capacity) : ColumnBuffer
+{
+    private readonly ValueGetter<MLImage> _source = cursor.GetGetter<MLImage>(column);
+    private readonly MLImage?[] _values = new MLImage?[capacity];
+
+    public override void Capture(int slot)
+    {
+        MLImage? image = null;
+        _source(ref image!);
+        _values[slot]?.Dispose();
+        _values[slot] = image is null ? null : MLImage.CreateFromPixels(image.Width, image.Height, image.PixelFormat, image.Pixels);
+    }
+
+    public override Delegate CreateGetter(Func<int> slot) => (ValueGetter<MLImage>)((ref MLImage value) => value = _values[slot()]!);
 }

@@ -149,6 +149,37 @@ public sealed class ImageInputTests
         create.Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be(option);
     }
 
+    [Fact]
+    public void TwoFeaturizersOverLoadedImages_ResizedToTheirOwnSize_Cached_EachSeesEveryImage()
+    {
+        // LoadImages → ResizeImages to the size the images have → HoG → colour histogram, cached as a user caches
+        // features (every column, the images too, read through our block-reading cursors, split over threads by
+        // NormalizeMeanVariance's fit and the cache). ML.NET's image getters
+        // dispose the image they handed out when asked again, so images kept across a block came back disposed:
+        // "Object is disposed" (found by the image-folder example).
+        var ml = new MLContext(1);
+        var sizes = Enumerable.Repeat((Size, Size), 300).ToArray();
+        var loaded = LoadedImages(ml, sizes, distinct: true);
+        var featurizer = ml.Transforms.ResizeImages("Resized", Size, Size, "Image")
+            .Append(ml.Transforms.ExtractHogFeatures(new HogFeaturesEstimator.Options { OutputColumnName = "Hog", InputColumnName = "Resized", CellHeight = 4, CellWidth = 4 }))
+            .Append(ml.Transforms.ExtractColorHistogram("Hue", "Resized"))
+            .Append(ml.Transforms.Concatenate("Features", "Hog", "Hue"))
+            .Append(ml.Transforms.NormalizeMeanVariance("Features"));
+        var cached = ml.Data.Cache(featurizer.Fit(loaded).Transform(loaded));
+        cached.GetColumn<VBuffer<float>>("Features").Count().Should().Be(300);
+
+        var hue = cached.GetColumn<VBuffer<float>>("Hue").Select(v => v.DenseValues().ToArray()).ToList();
+        var alone = ml.Transforms.ResizeImages("Resized", Size, Size, "Image").Append(ml.Transforms.ExtractColorHistogram("Hue", "Resized")).Fit(loaded).Transform(loaded)
+            .GetColumn<VBuffer<float>>("Hue").Select(v => v.DenseValues().ToArray()).ToList();
+        hue.Should().HaveCount(300);
+        for (int i = 0; i < hue.Count; i++)
+        {
+            hue[i].Should().Equal(alone[i], $"row {i}: the histogram of its own image");
+        }
+
+        hue.Select(h => string.Join(",", h)).Distinct().Count().Should().BeGreaterThan(1, "the images differ, so must their histograms");
+    }
+
     private static List<float[]> Hog(MLContext ml, IDataView data, string column, PixelLayout layout = PixelLayout.Planar)
     {
         var options = new HogFeaturesEstimator.Options { OutputColumnName = "Hog", InputColumnName = column, CellHeight = 4, CellWidth = 4, PixelLayout = layout };
@@ -175,13 +206,28 @@ public sealed class ImageInputTests
     private static IDataView Images(MLContext ml, params ImageRow[] rows) => ml.Data.LoadFromEnumerable(rows);
 
     /// <summary>PNG files of the given (height, width) read by LoadImages: an image column of unknown size.</summary>
-    private static IDataView LoadedImages(MLContext ml, params (int Height, int Width)[] sizes)
+    private static IDataView LoadedImages(MLContext ml, params (int Height, int Width)[] sizes) => LoadedImages(ml, sizes, distinct: false);
+
+    /// <summary>The same, each image black or (<paramref name="distinct"/>) of seeded random colours.</summary>
+    private static IDataView LoadedImages(MLContext ml, (int Height, int Width)[] sizes, bool distinct)
     {
         string folder = RepoPaths.NewTempDirectory();
         var files = sizes.Select((size, i) =>
         {
             string name = $"image{i}.png";
-            PngImage.Write(Path.Combine(folder, name), new byte[size.Height * size.Width * 3], size.Width, size.Height);
+            if (distinct)
+            {
+                // Saved by MLImage (RGBA), as a user's tool might: LoadImages then hands down the decoded image itself.
+                var rgba = new byte[size.Height * size.Width * 4];
+                new Random(i).NextBytes(rgba);
+                using var image = MLImage.CreateFromPixels(size.Width, size.Height, MLPixelFormat.Rgba32, rgba);
+                image.Save(Path.Combine(folder, name));
+            }
+            else
+            {
+                PngImage.Write(Path.Combine(folder, name), new byte[size.Height * size.Width * 3], size.Width, size.Height);
+            }
+
             return new FileRow { Path = name };
         }).ToArray();
         var data = ml.Data.LoadFromEnumerable(files);

@@ -28,15 +28,14 @@ internal static class FeatureExperiment
         {
             foreach (double lambda in lambdas)
             {
-                candidates.Add(new SweepCandidate($"{Variants[v].Name}, softmax λ = {lambda:G3}", (v * 100) + Array.IndexOf(lambdas, lambda), Featurizer(ml, v).Append(Softmax(ml, lambda))));
+                // Each candidate carries its two choices as an object (Settings); λ is the plotted parameter.
+                candidates.Add(new SweepCandidate($"{Variants[v].Name}, softmax λ = {lambda:G3}", lambda, Featurizer(ml, v).Append(Softmax(ml, lambda))) { Settings = new FeatureChoice(v, lambda) });
             }
         }
 
         var sweep = ml.MulticlassClassification.SweepByValidationSplit(ml.Data.Cache(trainImages), candidates, validationFraction: 0.2, seed: 1, progress: SyncProgress<SweepProgress>.Lines(log));
         log(sweep.ToTable());
-        int best = (int)sweep.Best.Candidate.Parameter;
-        int variant = best / 100;
-        double bestLambda = lambdas[best % 100];
+        var (variant, bestLambda) = (FeatureChoice)sweep.Best.Candidate.Settings!;
         string features = Variants[variant].Name + " + hue histogram";
         log($"Chosen on the validation split: {features}, λ = {bestLambda:G3} ({candidates.Count} candidates, {watch.Elapsed.TotalSeconds:F0} s).");
 
@@ -98,3 +97,6 @@ internal static class FeatureExperiment
     private static LinearClassifierTrainer Trainer(MLContext ml, LinearLoss loss, double lambda)
         => ml.MulticlassClassification.Trainers.LinearClassifier(new LinearClassifierTrainer.Options { Loss = loss, Regularization = Regularization.L2, Lambda = lambda });
 }
+
+/// <summary>What a feature-sweep candidate chose: the HoG variant (an index into <see cref="FeatureExperiment.Variants"/>) and λ.</summary>
+internal sealed record FeatureChoice(int Variant, double Lambda);

@@ -7,7 +7,7 @@ using OxyPlot.Series;
 namespace MLNet.KnnLinear.Visualization;
 
 /// <summary>
-/// The cross-validation chart of a <see cref="SweepResult"/>: accuracy against the swept parameter, one dot per fold,
+/// The cross-validation chart of a <see cref="SweepResult"/>: its metric (accuracy by default) against the swept parameter, one dot per fold,
 /// the mean as a line with ± one standard deviation as error bars, and the best candidate marked.
 /// </summary>
 internal static class SweepPlot
@@ -21,11 +21,11 @@ internal static class SweepPlot
 
     public static PlotModel Create(SweepResult result, string parameterName, string title, bool logScale)
     {
-        var model = new PlotModel { Title = title, Subtitle = $"best: {result.Best.Candidate.Name}, {result.Best.Mean.ToString("P2", CultureInfo.InvariantCulture)} ± {result.Best.StandardDeviation.ToString("P2", CultureInfo.InvariantCulture)} ({result.Folds} fold{(result.Folds == 1 ? string.Empty : "s")})", Background = OxyColors.White };
+        var model = new PlotModel { Title = title, Subtitle = $"best: {result.Best.Candidate.Name}, {result.Metric.Format(result.Best.Mean)} ± {result.Metric.Format(result.Best.StandardDeviation)} ({result.Folds} fold{(result.Folds == 1 ? string.Empty : "s")})", Background = OxyColors.White };
         model.Axes.Add(logScale
             ? new LogarithmicAxis { Position = AxisPosition.Bottom, Title = parameterName, MajorGridlineStyle = LineStyle.Dot, MinimumPadding = 0.05, MaximumPadding = 0.05 }
             : new LinearAxis { Position = AxisPosition.Bottom, Title = parameterName, MajorGridlineStyle = LineStyle.Dot, MinimumPadding = 0.05, MaximumPadding = 0.05 });
-        model.Axes.Add(new LinearAxis { Position = AxisPosition.Left, Title = "validation accuracy", StringFormat = "0%", MajorGridlineStyle = LineStyle.Dot, MinimumPadding = 0.05, MaximumPadding = 0.05 });
+        model.Axes.Add(new LinearAxis { Position = AxisPosition.Left, Title = result.Metric == SweepMetric.MicroAccuracy ? "validation accuracy" : $"validation {result.Metric.Name}", StringFormat = result.Metric.IsFraction ? "0%" : "0.###", MajorGridlineStyle = LineStyle.Dot, MinimumPadding = 0.05, MaximumPadding = 0.05 });
         model.Legends.Add(new Legend { LegendPosition = LegendPosition.BottomRight, LegendBackground = OxyColor.FromAColor(220, OxyColors.White) });
 
         var folds = new ScatterSeries { Title = "fold", MarkerType = MarkerType.Circle, MarkerSize = 3, MarkerFill = FoldColor };
@@ -34,9 +34,9 @@ internal static class SweepPlot
         foreach (var candidate in result.Candidates.OrderBy(c => c.Candidate.Parameter))
         {
             double x = candidate.Candidate.Parameter;
-            foreach (double accuracy in candidate.FoldAccuracies)
+            foreach (double value in candidate.FoldValues)
             {
-                folds.Points.Add(new ScatterPoint(x, accuracy));
+                folds.Points.Add(new ScatterPoint(x, value));
             }
 
             mean.Points.Add(new ScatterErrorPoint(x, candidate.Mean, 0, candidate.StandardDeviation));

@@ -104,7 +104,7 @@ public static partial class KnnLinearCatalog
 
     /// <summary>
     /// k-fold cross-validation of candidate pipelines (hyperparameter search): every candidate is fitted
-    /// on k − 1 folds and scored (micro-accuracy) on the remaining one, for each fold. Folds come from a permutation
+    /// on k − 1 folds and scored (by <paramref name="metric"/>, micro-accuracy by default) on the remaining one, for each fold. Folds come from a permutation
     /// of the rows seeded by <paramref name="seed"/>: every row is validation exactly once.
     /// </summary>
     /// <param name="catalog">The multiclass catalog (its Evaluate scores each fold).</param>
@@ -113,8 +113,9 @@ public static partial class KnnLinearCatalog
     /// <param name="numberOfFolds">k, at least 2.</param>
     /// <param name="seed">Seed of the fold assignment; null (default) takes the <c>MLContext</c>'s seed, else 1.</param>
     /// <param name="labelColumnName">The key-typed label column the evaluator reads.</param>
-    /// <param name="progress">Told after each fit and evaluation (candidate, fold, accuracy, fits done of the total), e.g. to drive a progress bar.</param>
-    public static SweepResult SweepByCrossValidation(this MulticlassClassificationCatalog catalog, IDataView data, IEnumerable<SweepCandidate> candidates, int numberOfFolds = 5, int? seed = null, string labelColumnName = "Label", IProgress<SweepProgress>? progress = null)
+    /// <param name="progress">Told after each fit and evaluation (candidate, fold, the metric's value, fits done of the total), e.g. to drive a progress bar.</param>
+    /// <param name="metric">What to score by and which way is better: <see cref="SweepMetric.MicroAccuracy"/> (null, the default), <see cref="SweepMetric.MacroAccuracy"/>, <see cref="SweepMetric.LogLoss"/> (minimised) or <see cref="SweepMetric.TopKAccuracy"/>.</param>
+    public static SweepResult SweepByCrossValidation(this MulticlassClassificationCatalog catalog, IDataView data, IEnumerable<SweepCandidate> candidates, int numberOfFolds = 5, int? seed = null, string labelColumnName = "Label", IProgress<SweepProgress>? progress = null, SweepMetric? metric = null)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(data);
@@ -126,7 +127,7 @@ public static partial class KnnLinearCatalog
             throw new ArgumentOutOfRangeException(nameof(numberOfFolds), numberOfFolds, $"numberOfFolds ({numberOfFolds}) must not exceed the number of rows ({rows}).");
         }
 
-        return ModelSelection.HyperparameterSweep.Run(catalog, data, list, ModelSelection.HyperparameterSweep.KFold(rows, numberOfFolds, HostSeed.Resolve(seed, CatalogEnvironment.Of(catalog))), numberOfFolds, labelColumnName, progress);
+        return ModelSelection.HyperparameterSweep.Run(catalog, data, list, ModelSelection.HyperparameterSweep.KFold(rows, numberOfFolds, HostSeed.Resolve(seed, CatalogEnvironment.Of(catalog))), numberOfFolds, labelColumnName, progress, metric ?? SweepMetric.MicroAccuracy);
     }
 
     /// <summary>
@@ -139,8 +140,9 @@ public static partial class KnnLinearCatalog
     /// <param name="validationFraction">The share held out, in (0, 1); it must hold out at least one row and keep at least one.</param>
     /// <param name="seed">Seed of the split; null (default) takes the <c>MLContext</c>'s seed, else 1.</param>
     /// <param name="labelColumnName">The key-typed label column.</param>
-    /// <param name="progress">Told after each fit and evaluation (candidate, fold 1 of 1, accuracy).</param>
-    public static SweepResult SweepByValidationSplit(this MulticlassClassificationCatalog catalog, IDataView data, IEnumerable<SweepCandidate> candidates, double validationFraction = 0.2, int? seed = null, string labelColumnName = "Label", IProgress<SweepProgress>? progress = null)
+    /// <param name="progress">Told after each fit and evaluation (candidate, fold 1 of 1, the metric's value).</param>
+    /// <param name="metric">What to score by and which way is better: <see cref="SweepMetric.MicroAccuracy"/> (null, the default), <see cref="SweepMetric.MacroAccuracy"/>, <see cref="SweepMetric.LogLoss"/> (minimised) or <see cref="SweepMetric.TopKAccuracy"/>.</param>
+    public static SweepResult SweepByValidationSplit(this MulticlassClassificationCatalog catalog, IDataView data, IEnumerable<SweepCandidate> candidates, double validationFraction = 0.2, int? seed = null, string labelColumnName = "Label", IProgress<SweepProgress>? progress = null, SweepMetric? metric = null)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(data);
@@ -157,7 +159,7 @@ public static partial class KnnLinearCatalog
             throw new ArgumentOutOfRangeException(nameof(validationFraction), validationFraction, $"validationFraction ({validationFraction}) of the {rows} rows holds out {heldOut} rows; at least one row must be held out and at least one kept for training.");
         }
 
-        return ModelSelection.HyperparameterSweep.Run(catalog, data, list, ModelSelection.HyperparameterSweep.Holdout(rows, validationFraction, HostSeed.Resolve(seed, CatalogEnvironment.Of(catalog))), 1, labelColumnName, progress);
+        return ModelSelection.HyperparameterSweep.Run(catalog, data, list, ModelSelection.HyperparameterSweep.Holdout(rows, validationFraction, HostSeed.Resolve(seed, CatalogEnvironment.Of(catalog))), 1, labelColumnName, progress, metric ?? SweepMetric.MicroAccuracy);
     }
 
     private static IReadOnlyList<SweepCandidate> CheckCandidates(IEnumerable<SweepCandidate> candidates)

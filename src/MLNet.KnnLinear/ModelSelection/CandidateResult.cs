@@ -1,27 +1,31 @@
 namespace MLNet.KnnLinear;
 
-/// <summary>How one candidate scored on each validation fold (micro-accuracy), with mean and sample standard deviation.</summary>
+/// <summary>How one candidate scored on each validation fold (the sweep's <see cref="SweepResult.Metric"/>), with mean and sample standard deviation.</summary>
 public sealed class CandidateResult
 {
-    internal CandidateResult(SweepCandidate candidate, double[] foldAccuracies)
+    internal CandidateResult(SweepCandidate candidate, double[] foldValues)
     {
         Candidate = candidate;
-        FoldAccuracies = foldAccuracies;
-        Mean = foldAccuracies.Average();
-        StandardDeviation = foldAccuracies.Length < 2
+        FoldValues = foldValues;
+        Mean = foldValues.Average();
+        StandardDeviation = foldValues.Length < 2
             ? 0
-            : Math.Sqrt(foldAccuracies.Sum(a => (a - Mean) * (a - Mean)) / (foldAccuracies.Length - 1));
+            : Math.Sqrt(foldValues.Sum(a => (a - Mean) * (a - Mean)) / (foldValues.Length - 1));
     }
 
     /// <summary>The candidate.</summary>
     public SweepCandidate Candidate { get; }
 
-    /// <summary>Validation accuracy per fold, in fold order.</summary>
-    public IReadOnlyList<double> FoldAccuracies { get; }
+    /// <summary>The metric's value on each fold's validation rows, in fold order.</summary>
+    public IReadOnlyList<double> FoldValues { get; }
 
-    /// <summary>Mean validation accuracy.</summary>
+    /// <summary>The metric's value per fold (0.1.0's name, from when sweeps scored micro-accuracy only).</summary>
+    [Obsolete("Use FoldValues: a sweep scores the metric it is given (SweepResult.Metric), not always accuracy.")]
+    public IReadOnlyList<double> FoldAccuracies => FoldValues;
+
+    /// <summary>Mean of the metric over the folds.</summary>
     public double Mean { get; }
 
-    /// <summary>Sample standard deviation of the fold accuracies (0 with one fold).</summary>
+    /// <summary>Sample standard deviation of the fold values (0 with one fold).</summary>
     public double StandardDeviation { get; }
 }

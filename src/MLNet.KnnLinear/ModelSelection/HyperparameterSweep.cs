@@ -4,34 +4,35 @@ using MLNet.KnnLinear.Pipeline;
 namespace MLNet.KnnLinear.ModelSelection;
 
 /// <summary>
-/// Fits every candidate on the training part of each fold and measures micro-accuracy on its validation part.
+/// Fits every candidate on the training part of each fold and measures the sweep's metric on its validation part.
 /// Folds come from a seeded permutation of the row positions (row i is in fold perm[i] mod k), so every row is
 /// validation exactly once, and the same seed gives the same folds whatever the candidates.
 /// </summary>
 internal static class HyperparameterSweep
 {
-    public static SweepResult Run(MulticlassClassificationCatalog catalog, IDataView data, IReadOnlyList<SweepCandidate> candidates, int[] foldOfRow, int folds, string label, IProgress<SweepProgress>? progress)
+    public static SweepResult Run(MulticlassClassificationCatalog catalog, IDataView data, IReadOnlyList<SweepCandidate> candidates, int[] foldOfRow, int folds, string label, IProgress<SweepProgress>? progress, SweepMetric metric)
     {
         using var cancellation = MlNetInterop.HostCancellation.Enter(MlNetInterop.CatalogEnvironment.Of(catalog));
         var results = new List<CandidateResult>();
         int completed = 0;
         foreach (var candidate in candidates)
         {
-            var accuracies = new double[folds];
+            var values = new double[folds];
             for (int fold = 0; fold < folds; fold++)
             {
                 Cancellation.ThrowIfRequested();
                 var train = new RowSubsetDataView(data, foldOfRow.Select(f => f != fold).ToArray());
                 var validation = new RowSubsetDataView(data, foldOfRow.Select(f => f == fold).ToArray());
                 var model = candidate.Estimator.Fit(train);
-                accuracies[fold] = catalog.Evaluate(model.Transform(validation), labelColumnName: label).MicroAccuracy;
-                progress?.Report(new SweepProgress(candidate, fold + 1, folds, accuracies[fold], ++completed, candidates.Count * folds));
+                var metrics = catalog.Evaluate(model.Transform(validation), labelColumnName: label, topKPredictionCount: metric.TopK ?? 0);
+                values[fold] = metric.Read(metrics);
+                progress?.Report(new SweepProgress(candidate, fold + 1, folds, metric, values[fold], ++completed, candidates.Count * folds));
             }
 
-            results.Add(new CandidateResult(candidate, accuracies));
+            results.Add(new CandidateResult(candidate, values));
         }
 
-        return new SweepResult(results, folds);
+        return new SweepResult(results, folds, metric);
     }
 
     /// <summary>Fold of each of <paramref name="rows"/> rows for k-fold cross-validation.</summary>

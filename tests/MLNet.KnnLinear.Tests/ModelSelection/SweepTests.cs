@@ -32,10 +32,10 @@ public sealed class SweepTests
         var first = ml.MulticlassClassification.SweepByCrossValidation(data, candidates, numberOfFolds: 5, seed: 2);
         var second = ml.MulticlassClassification.SweepByCrossValidation(data, candidates, numberOfFolds: 5, seed: 2);
 
-        first.Candidates.Should().HaveCount(3).And.OnlyContain(c => c.FoldAccuracies.Count == 5);
-        first.Candidates.Select(c => c.FoldAccuracies).Should().BeEquivalentTo(second.Candidates.Select(c => c.FoldAccuracies), o => o.WithStrictOrdering());
+        first.Candidates.Should().HaveCount(3).And.OnlyContain(c => c.FoldValues.Count == 5);
+        first.Candidates.Select(c => c.FoldValues).Should().BeEquivalentTo(second.Candidates.Select(c => c.FoldValues), o => o.WithStrictOrdering());
         first.Best.Mean.Should().Be(first.Candidates.Max(c => c.Mean));
-        first.Candidates[0].Mean.Should().BeApproximately(first.Candidates[0].FoldAccuracies.Average(), 1e-12);
+        first.Candidates[0].Mean.Should().BeApproximately(first.Candidates[0].FoldValues.Average(), 1e-12);
         first.ToTable().Should().Contain("k = 7").And.Contain("← best").And.Contain("fold 5");
     }
 

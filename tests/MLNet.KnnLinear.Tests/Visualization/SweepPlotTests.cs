@@ -87,7 +87,7 @@ public sealed class SweepPlotTests
         FluentActions.Invoking(() => result.SavePlot(Path.Combine(folder, "cv.png"), null!)).Should().Throw<ArgumentNullException>().WithParameterName("parameterName");
         FluentActions.Invoking(() => Result([(0, [0.5]), (1, [0.6])]).SavePlot(Path.Combine(folder, "cv.png"), "λ", logScale: true))
             .Should().Throw<ArgumentException>().WithMessage("*positive*'p = 0'*").WithParameterName("logScale");
-        FluentActions.Invoking(() => new SweepResult([], 5)).Should().Throw<ArgumentException>().WithMessage("*at least one candidate*");
+        FluentActions.Invoking(() => new SweepResult([], 5, SweepMetric.MicroAccuracy)).Should().Throw<ArgumentException>().WithMessage("*at least one candidate*");
         File.Exists(Path.Combine(folder, "cv.png")).Should().BeFalse("nothing is written when the input is bad");
     }
 
@@ -96,7 +96,7 @@ public sealed class SweepPlotTests
         // The estimator is never fitted here: plots only read the names, parameters and accuracies.
         var estimator = new MLContext().Transforms.CopyColumns("Out", "In");
         var results = candidates.Select(c => new CandidateResult(new SweepCandidate($"p = {c.Parameter}", c.Parameter, estimator), c.Folds)).ToArray();
-        return new SweepResult(results, results[0].FoldAccuracies.Count);
+        return new SweepResult(results, results[0].FoldValues.Count, SweepMetric.MicroAccuracy);
     }
 
     private static bool IsRed((byte R, byte G, byte B) c) => c.R > 150 && c.G < 120 && c.B < 120;

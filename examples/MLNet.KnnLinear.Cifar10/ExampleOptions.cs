@@ -8,7 +8,7 @@ namespace MLNet.KnnLinear.Cifar10;
 /// The example's command line (System.CommandLine): every option with its default in --help, numbers in the
 /// invariant culture, and an unknown option or a bad value an error that names it.
 /// </summary>
-internal sealed record ExampleOptions(string? Data, int Train, int Test, int[] Ks, string Output, double[] Lambdas, LinearLoss[] Losses, HashSet<string> Methods)
+internal sealed record ExampleOptions(string? Data, int Train, int Test, int[] Ks, string Output, double[] Lambdas, LinearLoss[] Losses, HashSet<string> Methods, int Seed, int? Threads)
 {
     /// <summary>What --methods may name.</summary>
     public static readonly string[] KnownMethods = ["knn", "linear", "mlnet", "features", "mlnet-features"];
@@ -23,9 +23,11 @@ internal sealed record ExampleOptions(string? Data, int Train, int Test, int[] K
         var lambdas = new Option<double[]>("--lambdas") { Description = "Regularization strengths λ for the linear classifiers, comma-separated (invariant culture: 1e-3 or 0.001).", DefaultValueFactory = _ => [1e-3, 1e-2, 1e-1, 1], CustomParser = r => List(r, "--lambdas", s => double.Parse(s, NumberStyles.Float, CultureInfo.InvariantCulture), l => l >= 0 && double.IsFinite(l), "finite numbers ≥ 0") };
         var losses = new Option<LinearLoss[]>("--losses") { Description = $"Linear losses, comma-separated: {string.Join(", ", Enum.GetNames<LinearLoss>())}.", DefaultValueFactory = _ => [LinearLoss.Softmax, LinearLoss.Hinge, LinearLoss.OneVersusRestSquaredHinge], CustomParser = r => List(r, "--losses", s => Enum.TryParse<LinearLoss>(s, ignoreCase: true, out var loss) && Enum.IsDefined(loss) && !int.TryParse(s, out _) ? loss : throw new FormatException(), _ => true, string.Join(", ", Enum.GetNames<LinearLoss>())) };
         var methods = new Option<string[]>("--methods") { Description = "Experiments to run, comma-separated: knn (raw pixels), linear (ours on pixels), mlnet (ML.NET's trainers on pixels), features (ours on HoG + hue), mlnet-features (ML.NET's on those).", DefaultValueFactory = _ => KnownMethods, CustomParser = r => List(r, "--methods", s => s.ToLowerInvariant(), KnownMethods.Contains, string.Join(", ", KnownMethods)) };
+        var seed = new Option<int>("--seed") { Description = "Seed of the MLContext: the cross-validation folds, the validation splits, the trainers' own randomness.", DefaultValueFactory = _ => 1, CustomParser = r => Whole(r, "--seed", 0) };
+        var threads = new Option<int?>("--threads") { Description = "Threads this library's searches, featurizers and fits use at most (KnnLinearParallelism.MaxDegreeOfParallelism); default: every core. ML.NET's own trainers keep their defaults.", CustomParser = r => Whole(r, "--threads", 1) };
         var command = new RootCommand("CIFAR-10 with MLNet.KnnLinear: kNN, linear classifiers, HoG + colour features and ML.NET's trainers side by side.")
         {
-            data, train, test, ks, output, lambdas, losses, methods,
+            data, train, test, ks, output, lambdas, losses, methods, seed, threads,
         };
         command.SetAction(result => run(new ExampleOptions(
             result.GetValue(data),
@@ -35,8 +37,22 @@ internal sealed record ExampleOptions(string? Data, int Train, int Test, int[] K
             result.GetValue(output)!,
             result.GetValue(lambdas)!,
             result.GetValue(losses)!,
-            [.. result.GetValue(methods)!])));
+            [.. result.GetValue(methods)!],
+            result.GetValue(seed),
+            result.GetValue(threads))));
         return command;
+    }
+
+    private static int Whole(ArgumentResult result, string name, int minimum)
+    {
+        string text = result.Tokens.Count == 1 ? result.Tokens[0].Value : string.Empty;
+        if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int value) && value >= minimum)
+        {
+            return value;
+        }
+
+        result.AddError($"{name}: expected a whole number ≥ {minimum}, got '{text}'.");
+        return minimum;
     }
 
     private static int Positive(ArgumentResult result, string name)

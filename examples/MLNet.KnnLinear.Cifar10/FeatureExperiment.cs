@@ -33,7 +33,7 @@ internal static class FeatureExperiment
             }
         }
 
-        var sweep = ml.MulticlassClassification.SweepByValidationSplit(ml.Data.Cache(trainImages), candidates, validationFraction: 0.2, seed: 1, progress: SyncProgress<SweepProgress>.Lines(log));
+        var sweep = ml.MulticlassClassification.SweepByValidationSplit(ml.Data.Cache(trainImages), candidates, validationFraction: 0.2, seed: null, progress: SyncProgress<SweepProgress>.Lines(log));
         log(sweep.ToTable());
         var (variant, bestLambda) = (FeatureChoice)sweep.Best.Candidate.Settings!;
         string features = Variants[variant].Name + " + hue histogram";
@@ -47,15 +47,18 @@ internal static class FeatureExperiment
         int rows = train.GetColumn<uint>("Label").Count() + test.GetColumn<uint>("Label").Count();
         log($"Features of {rows:N0} images in {watch.Elapsed.TotalSeconds:F2} s ({watch.Elapsed.TotalMilliseconds * 1000 / rows:F0} µs per image, {Environment.ProcessorCount} cores).");
 
+        // Each row's model is the whole pipeline (pixels → features → classifier), so it can be saved and exported as one.
+        (string, MulticlassClassificationMetrics, TimeSpan, TimeSpan, ITransformer) Whole((string, MulticlassClassificationMetrics, TimeSpan, TimeSpan, ITransformer) row)
+            => row with { Item5 = featurizer.Append(row.Item5) };
+
         if (ours)
         {
             // The whole pipeline (pixels → features → classifier) as the model of this row, so it can be exported as one.
-            var softmax = Measurement.Measure(ml, $"linear Softmax, λ = {bestLambda:G3} (validation), {features}", Softmax(ml, bestLambda), train, test);
-            yield return softmax with { Item5 = featurizer.Append(softmax.Item5) };
-            var hinge = ml.MulticlassClassification.SweepByValidationSplit(train, lambdas.Select(l => new SweepCandidate($"hinge λ = {l:G3}", l, Trainer(ml, LinearLoss.Hinge, l))), 0.2, 1, progress: SyncProgress<SweepProgress>.Lines(log));
-            yield return Measurement.Measure(ml, $"linear Hinge, λ = {hinge.Best.Candidate.Parameter:G3} (validation), {features}", Trainer(ml, LinearLoss.Hinge, hinge.Best.Candidate.Parameter), train, test);
-            var knn = ml.MulticlassClassification.SweepByValidationSplit(train, new[] { 1, 5, 10, 20 }.Select(k => new SweepCandidate($"k = {k}", k, ml.MulticlassClassification.Trainers.Knn(numberOfNeighbors: k))), 0.2, 1, progress: SyncProgress<SweepProgress>.Lines(log));
-            yield return Measurement.Measure(ml, $"kNN L2, k = {knn.Best.Candidate.Parameter} (validation), {features}", ml.MulticlassClassification.Trainers.Knn(numberOfNeighbors: (int)knn.Best.Candidate.Parameter), train, test);
+            yield return Whole(Measurement.Measure(ml, $"linear Softmax, λ = {bestLambda:G3} (validation), {features}", Softmax(ml, bestLambda), train, test));
+            var hinge = ml.MulticlassClassification.SweepByValidationSplit(train, lambdas.Select(l => new SweepCandidate($"hinge λ = {l:G3}", l, Trainer(ml, LinearLoss.Hinge, l))), 0.2, null, progress: SyncProgress<SweepProgress>.Lines(log));
+            yield return Whole(Measurement.Measure(ml, $"linear Hinge, λ = {hinge.Best.Candidate.Parameter:G3} (validation), {features}", Trainer(ml, LinearLoss.Hinge, hinge.Best.Candidate.Parameter), train, test));
+            var knn = ml.MulticlassClassification.SweepByValidationSplit(train, new[] { 1, 5, 10, 20 }.Select(k => new SweepCandidate($"k = {k}", k, ml.MulticlassClassification.Trainers.Knn(numberOfNeighbors: k))), 0.2, null, progress: SyncProgress<SweepProgress>.Lines(log));
+            yield return Whole(Measurement.Measure(ml, $"kNN L2, k = {knn.Best.Candidate.Parameter} (validation), {features}", ml.MulticlassClassification.Trainers.Knn(numberOfNeighbors: (int)knn.Best.Candidate.Parameter), train, test));
         }
 
         if (!builtIns)
@@ -64,12 +67,12 @@ internal static class FeatureExperiment
         }
 
         // ML.NET's L2 weight multiplies the summed (not averaged) loss; choose it on the same split.
-        var lbfgs = ml.MulticlassClassification.SweepByValidationSplit(train, new[] { 1.0, 10, 100 }.Select(l2 => new SweepCandidate($"LbfgsMaximumEntropy L2 = {l2}", l2, ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy(l2Regularization: (float)l2))), 0.2, 1, progress: SyncProgress<SweepProgress>.Lines(log));
+        var lbfgs = ml.MulticlassClassification.SweepByValidationSplit(train, new[] { 1.0, 10, 100 }.Select(l2 => new SweepCandidate($"LbfgsMaximumEntropy L2 = {l2}", l2, ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy(l2Regularization: (float)l2))), 0.2, null, progress: SyncProgress<SweepProgress>.Lines(log));
         float bestL2 = (float)lbfgs.Best.Candidate.Parameter;
-        yield return Measurement.Measure(ml, $"ML.NET LbfgsMaximumEntropy, L2 = {bestL2} (validation), {features}", ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy(l2Regularization: bestL2), train, test);
-        yield return Measurement.Measure(ml, $"ML.NET SdcaMaximumEntropy, {features}", ml.MulticlassClassification.Trainers.SdcaMaximumEntropy(), train, test);
-        yield return Measurement.Measure(ml, $"ML.NET LightGbm (30 iterations), {features}", ml.MulticlassClassification.Trainers.LightGbm(numberOfIterations: 30), train, test);
-        yield return Measurement.Measure(ml, $"ML.NET FastTree one-vs-all (20 trees), {features}", ml.MulticlassClassification.Trainers.OneVersusAll(ml.BinaryClassification.Trainers.FastTree(numberOfTrees: 20)), train, test);
+        yield return Whole(Measurement.Measure(ml, $"ML.NET LbfgsMaximumEntropy, L2 = {bestL2} (validation), {features}", ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy(l2Regularization: bestL2), train, test));
+        yield return Whole(Measurement.Measure(ml, $"ML.NET SdcaMaximumEntropy, {features}", ml.MulticlassClassification.Trainers.SdcaMaximumEntropy(), train, test));
+        yield return Whole(Measurement.Measure(ml, $"ML.NET LightGbm (30 iterations), {features}", ml.MulticlassClassification.Trainers.LightGbm(numberOfIterations: 30), train, test));
+        yield return Whole(Measurement.Measure(ml, $"ML.NET FastTree one-vs-all (20 trees), {features}", ml.MulticlassClassification.Trainers.OneVersusAll(ml.BinaryClassification.Trainers.FastTree(numberOfTrees: 20)), train, test));
     }
 
     /// <summary>HoG of the chosen variant + 10-bin hue histogram → Features, standardised (mean 0, variance 1 per slot).</summary>

@@ -23,7 +23,7 @@ internal static class LinearExperiment
         foreach (var loss in losses)
         {
             var candidates = lambdas.Select(lambda => new SweepCandidate($"{loss} λ = {lambda:G3}", lambda, Trainer(ml, loss, lambda)));
-            var sweep = ml.MulticlassClassification.SweepByValidationSplit(train, candidates, validationFraction: 0.2, seed: 1, progress: SyncProgress<SweepProgress>.Lines(log));
+            var sweep = ml.MulticlassClassification.SweepByValidationSplit(train, candidates, validationFraction: 0.2, seed: null, progress: SyncProgress<SweepProgress>.Lines(log));
             log(sweep.ToTable());
             double bestLambda = sweep.Best.Candidate.Parameter;
             yield return Measurement.Measure(ml, $"linear {loss}, λ = {bestLambda:G3} (validation), centred pixels", Trainer(ml, loss, bestLambda), train, test);

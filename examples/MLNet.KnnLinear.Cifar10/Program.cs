@@ -37,23 +37,32 @@ int Run(ExampleOptions options)
         return 1;
     }
 
-    var ml = new MLContext(seed: 1);
+    // The seed reaches the sweeps' folds and splits (their seed is left null: the context's) and the trainers.
+    var ml = new MLContext(seed: options.Seed);
+    if (options.Threads is int threads)
+    {
+        KnnLinearParallelism.MaxDegreeOfParallelism = threads;
+    }
+
     Directory.CreateDirectory(outputDirectory);
     var trainImages = ml.Data.TakeRows(ml.Data.LoadFromCifar10(dataDirectory, Cifar10Split.Train), trainCount);
     var testImages = ml.Data.TakeRows(ml.Data.LoadFromCifar10(dataDirectory, Cifar10Split.Test), testCount);
     var (trainPixels, trainLabels) = CifarFiles.ToArrays(ml, trainImages);
     var (testPixels, testLabels) = CifarFiles.ToArrays(ml, testImages);
-    AnsiConsole.MarkupLine($"CIFAR-10 from [bold]{Markup.Escape(Path.GetFullPath(dataDirectory))}[/]: {trainLabels.Length:N0} training and {testLabels.Length:N0} test images, {Environment.ProcessorCount} cores. Output: [bold]{Markup.Escape(outputDirectory)}[/]");
+    AnsiConsole.MarkupLine($"CIFAR-10 from [bold]{Markup.Escape(Path.GetFullPath(dataDirectory))}[/]: {trainLabels.Length:N0} training and {testLabels.Length:N0} test images; {Markup.Escape(ResultsFiles.ProcessorName())}, {Environment.ProcessorCount} cores, {KnnLinearParallelism.MaxDegreeOfParallelism} threads, seed {options.Seed}. Output: [bold]{Markup.Escape(outputDirectory)}[/]");
     var rawPixels = ml.Transforms.Conversion.ConvertType("Features", "Pixels", Microsoft.ML.Data.DataKind.Single);
 
     var table = new Table().AddColumns("method", "accuracy", "macro accuracy", "fit", "predict");
-    (string Method, MulticlassClassificationMetrics Metrics)? best = null;
-    void AddRow(string method, Microsoft.ML.Data.MulticlassClassificationMetrics metrics, TimeSpan fit, TimeSpan predict)
+    (string Method, MulticlassClassificationMetrics Metrics, ITransformer Model, DataViewSchema? Input)? best = null;
+    var rows = new List<ResultRow>();
+    void AddRow(string method, Microsoft.ML.Data.MulticlassClassificationMetrics metrics, TimeSpan fit, TimeSpan predict, ITransformer model, DataViewSchema? input)
     {
         if (best is null || metrics.MicroAccuracy > best.Value.Metrics.MicroAccuracy)
         {
-            best = (method, metrics);
+            best = (method, metrics, model, input);
         }
+
+        rows.Add(new ResultRow(method, metrics.MicroAccuracy, metrics.MacroAccuracy, metrics.LogLoss, fit.TotalSeconds, predict.TotalSeconds));
 
         table.AddRow(Markup.Escape(method), $"{metrics.MicroAccuracy:P2}", $"{metrics.MacroAccuracy:P2}", $"{fit.TotalSeconds:F2} s", $"{predict.TotalSeconds:F2} s");
         AnsiConsole.MarkupLine($"[grey]{Markup.Escape(method)}: {metrics.MicroAccuracy:P2} (fit {fit.TotalSeconds:F2} s)[/]");
@@ -66,7 +75,7 @@ int Run(ExampleOptions options)
         var sweep = AnsiConsole.Progress().Start(progress =>
         {
             var task = progress.AddTask($"kNN {distance}: 5-fold cross-validation over k", maxValue: ks.Length * 5);
-            return ml.MulticlassClassification.SweepByCrossValidation(trainImages, candidates, numberOfFolds: 5, seed: 1, progress: new SyncProgress<SweepProgress>(_ => task.Increment(1)));
+            return ml.MulticlassClassification.SweepByCrossValidation(trainImages, candidates, numberOfFolds: 5, seed: null, progress: new SyncProgress<SweepProgress>(_ => task.Increment(1)));
         });
         AnsiConsole.WriteLine(sweep.ToTable());
         string plot = Path.Combine(outputDirectory, $"knn-cross-validation-{distance}.png");
@@ -79,7 +88,7 @@ int Run(ExampleOptions options)
         var fit = watch.Elapsed;
         watch.Restart();
         var metrics = ml.MulticlassClassification.Evaluate(model.Transform(testImages));
-        AddRow($"kNN {distance}, k = {bestK} (5-fold CV), raw pixels", metrics, fit, watch.Elapsed);
+        AddRow($"kNN {distance}, k = {bestK} (5-fold CV), raw pixels", metrics, fit, watch.Elapsed, model, trainImages.Schema);
         if (distance == KnnDistance.L1)
         {
             var knn = (KnnPredictionTransformer)((TransformerChain<KnnPredictionTransformer>)model).LastTransformer;
@@ -95,7 +104,8 @@ int Run(ExampleOptions options)
     var linearRuns = LinearExperiment.Run(ml, trainPixels, trainLabels, testPixels, testLabels, lambdas, methods.Contains("linear") ? losses : [], methods.Contains("mlnet"), line => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(line)}[/]"));
     foreach (var (method, metrics, fit, predict, model) in linearRuns)
     {
-        AddRow(method, metrics, fit, predict);
+        // Fitted on the centred pixel arrays, not on the loader's columns: saved without an input schema.
+        AddRow(method, metrics, fit, predict, model, null);
         template ??= model as LinearPredictionTransformer;
     }
 
@@ -103,7 +113,8 @@ int Run(ExampleOptions options)
     ITransformer? exportable = null;
     foreach (var (method, metrics, fit, predict, model) in featureRuns)
     {
-        AddRow(method, metrics, fit, predict);
+        // Each row's model is the whole pipeline from the loader's pixels (the first, softmax, is exported to ONNX).
+        AddRow(method, metrics, fit, predict, model, trainImages.Schema);
         exportable ??= model;
     }
 
@@ -135,6 +146,20 @@ int Run(ExampleOptions options)
         winner.Metrics.ConfusionMatrix.SavePlot(matrix, labelNames.DenseValues().Select(n => n.ToString()).ToArray(), $"Confusion matrix (test): {winner.Method}");
         AnsiConsole.MarkupLine($"Confusion matrix of the best trained model: [bold]{Markup.Escape(matrix)}[/]");
     }
+
+    string? modelFile = null;
+    if (best is { } chosen)
+    {
+        // The most accurate model on the test set, as ML.NET saves models (load it with mlContext.Model.Load).
+        modelFile = Path.Combine(outputDirectory, "best-model.zip");
+        ml.Model.Save(chosen.Model, chosen.Input, modelFile);
+        AnsiConsole.MarkupLine($"The most accurate model ({Markup.Escape(chosen.Method)}): [bold]{Markup.Escape(modelFile)}[/]");
+    }
+
+    var (json, csv) = ResultsFiles.Write(outputDirectory, new RunResults(
+        Path.GetFullPath(dataDirectory), trainLabels.Length, testLabels.Length, options.Seed, KnnLinearParallelism.MaxDegreeOfParallelism,
+        ResultsFiles.ProcessorName(), Environment.ProcessorCount, DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), modelFile, rows));
+    AnsiConsole.MarkupLine($"The table, machine-readable: [bold]{Markup.Escape(json)}[/] and [bold]{Markup.Escape(csv)}[/]");
 
     if (template is not null)
     {

@@ -156,6 +156,16 @@ public static class ReadmeSnippets
             progress: new Progress<SweepProgress>(p => Console.WriteLine(p)));   // candidate, fold, accuracy, fits done
         Console.WriteLine(sweep.ToTable());                                        // per fold, mean ± std, the best marked
         int bestK = (int)sweep.Best.Candidate.Parameter;
+
+        // Another metric (MacroAccuracy, LogLoss: lowest wins, TopKAccuracy(k)), and two choices swept together, each
+        // candidate carrying its settings as an object:
+        var grid = from distance in new[] { KnnDistance.L1, KnnDistance.L2 }
+                   from k in new[] { 1, 5, 10 }
+                   select new SweepCandidate($"k = {k}, {distance}", k,
+                       ml.MulticlassClassification.Trainers.Knn(featureColumnName: "Pixels", numberOfNeighbors: k, distance: distance))
+                   { Settings = (distance, k) };
+        SweepResult byLogLoss = ml.MulticlassClassification.SweepByValidationSplit(trainData, grid, metric: SweepMetric.LogLoss);
+        var (bestDistance, bestNeighbors) = ((KnnDistance, int))byLogLoss.Best.Candidate.Settings!;
         #endregion
     }
 
@@ -191,6 +201,17 @@ public static class ReadmeSnippets
         linear.Model.SaveClassTemplates("templates", 32, 32, channels: 3);  // each class's weights as a picture
         hog.SaveVisualization(images, 0, "hog.png", scale: 8);              // scikit-image's visualize=True glyphs
         knn.Model.SaveNeighborGrid(queryImages, queryClasses, trainingImages, "neighbours.png");   // green frame: same class
+        #endregion
+    }
+
+    /// <summary>Progress of an index addition, and ML.NET's log.</summary>
+    public static void IndexProgress(MLContext ml, float[] rows)
+    {
+        #region index-progress
+        var index = NeighborIndex.Create(dimension: 192, KnnDistance.L2, new HnswIndexOptions());
+        index.Add(rows, new Progress<NeighborIndexProgress>(p => Console.WriteLine(p)), CancellationToken.None);
+        // "HNSW insertion 0 of 129,088 (0 %), 0.0 s" … "HNSW insertion 129,088 of 129,088 (100 %), <seconds> s"
+        ml.Log += (_, e) => { if (e.Kind == Microsoft.ML.Runtime.ChannelMessageKind.Info) Console.WriteLine(e.Message); };
         #endregion
     }
 

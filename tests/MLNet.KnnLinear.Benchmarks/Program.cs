@@ -22,6 +22,12 @@ if (args.Length > 0 && args[0] == "engines")
     return MLNet.KnnLinear.Benchmarks.ConcurrentEnginesRun.Run(args);
 }
 
+if (args.Length > 0 && args[0] == "kernel-path")
+{
+    // kNN L1 through Transform on this process's kernel path (KernelPathRun): `-- kernel-path [rows] [queries]`.
+    return MLNet.KnnLinear.Benchmarks.KernelPathRun.Run(args);
+}
+
 var job = Job.Default.WithLaunchCount(1).WithWarmupCount(1).WithIterationCount(3);
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, DefaultConfig.Instance.AddJob(job.AsDefault()));
 return 0;

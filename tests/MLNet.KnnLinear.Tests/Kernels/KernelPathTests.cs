@@ -5,8 +5,8 @@ using Xunit.Abstractions;
 namespace MLNet.KnnLinear.Tests.Kernels;
 
 /// <summary>
-/// Which kernel paths this process runs. CI runs the kernel tests three times (default, AVX2 disabled, AVX-512
-/// disabled by DOTNET_EnableAVX512=0) and says through <c>KNNLINEAR_EXPECTED_KERNELS</c> which paths each pass must exercise, so a pass that
+/// Which kernel paths this process runs. CI runs the kernel tests several times (default, AVX2 disabled: the 16-byte
+/// paths, every intrinsic disabled: the scalar twins, AVX-512 disabled by DOTNET_EnableAVX512=0) and says through <c>KNNLINEAR_EXPECTED_KERNELS</c> which paths each pass must exercise, so a pass that
 /// silently compares a scalar twin with itself, or never reaches the fast path, fails instead.
 /// </summary>
 public sealed class KernelPathTests(ITestOutputHelper output)
@@ -14,9 +14,7 @@ public sealed class KernelPathTests(ITestOutputHelper output)
     /// <summary>The byte-SAD and FMA-dot paths in use, e.g. "sad=avx512,dot=fma".</summary>
     public static string Paths()
     {
-        string sad = SadTile.IsAccelerated512 ? "avx512" : SadTile.IsAccelerated ? "avx2" : "scalar";
-        string dot = DotTile.IsAccelerated ? "fma" : "scalar";
-        return $"sad={sad},dot={dot}";
+        return $"sad={SadTile.Path},dot={DotTile.Path}";
     }
 
     [Fact]
@@ -28,7 +26,12 @@ public sealed class KernelPathTests(ITestOutputHelper output)
         if (Environment.GetEnvironmentVariable("DOTNET_EnableAVX2") == "0")
         {
             Avx2.IsSupported.Should().BeFalse("DOTNET_EnableAVX2=0 must turn AVX2 off");
-            paths.Should().StartWith("sad=scalar", "with AVX2 off the SAD kernel falls back to its scalar twin");
+            paths.Should().StartWith("sad=vector128", "with AVX2 off the SAD kernel runs its 16-byte path (SSE2 here, AdvSimd on Arm64)");
+        }
+
+        if (Environment.GetEnvironmentVariable("DOTNET_EnableHWIntrinsic") == "0")
+        {
+            paths.Should().Be("sad=scalar,dot=scalar", "with every hardware intrinsic off only the scalar twins run");
         }
 
         // .NET 10 reads DOTNET_EnableAVX512; the older DOTNET_EnableAVX512F no longer turns AVX-512 off, which is

@@ -9,8 +9,10 @@ namespace MLNet.KnnLinear.Tests.Pipeline;
 /// Memory follows the row size, not a fixed row count: a <c>PredictionEngine</c> allocates about one row per
 /// prediction, and a cursor's block holds as many rows as the 64 MiB budget allows (at least one). Before, blocks were
 /// a fixed 256 or 1,024 rows times the row size: one 640 × 480 photo made HoG allocate 1,087 MB and a 150,528-feature
-/// kNN PredictionEngine 593 MB per prediction.
+/// kNN PredictionEngine 593 MB per prediction. Allocations are counted on every thread (the shared workers' too), so
+/// these tests run alone (the serial collection): another test's allocations would count otherwise.
 /// </summary>
+[Collection(ProcessThreadsCollection.Name)]
 public sealed class BlockMemoryTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     [Fact]
@@ -25,16 +27,16 @@ public sealed class BlockMemoryTests(Xunit.Abstractions.ITestOutputHelper output
             .Append(ml.MulticlassClassification.Trainers.Knn(numberOfNeighbors: 3, distance: KnnDistance.L2))
             .Append(ml.Transforms.Conversion.MapKeyToValue("PredictedLabel"))
             .Fit(data);
-        long start = GC.GetAllocatedBytesForCurrentThread();
+        long start = GC.GetTotalAllocatedBytes(precise: true);
         var engine = ml.Model.CreatePredictionEngine<WideRow, Prediction>(model, inputSchemaDefinition: Schema(features));
         engine.Predict(rows[0]);
-        long first = GC.GetAllocatedBytesForCurrentThread() - start;
+        long first = GC.GetTotalAllocatedBytes(precise: true) - start;
         output.WriteLine($"creating the engine and its first prediction: {first:N0} bytes allocated");
         first.Should().BeLessThan(16L * features * sizeof(float), "the engine holds buffers for one row, not a 1,024-row block");
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
+        long before = GC.GetTotalAllocatedBytes(precise: true);
         var prediction = engine.Predict(rows[5]);
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        long allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
         output.WriteLine($"one prediction, {features:N0} features ({4L * features:N0} bytes a row): {allocated:N0} bytes allocated");
 
         prediction.PredictedLabel.Should().Be("c", "rows 2, 5, 8 and 11 are class c, and row 5 is its own nearest neighbour");
@@ -53,9 +55,9 @@ public sealed class BlockMemoryTests(Xunit.Abstractions.ITestOutputHelper output
         var data = ml.Data.LoadFromEnumerable(new[] { new PhotoRow { Pixels = pixels } }, PhotoSchema(height * width * 3));
         var hog = ml.Transforms.ExtractHogFeatures(new HogFeaturesEstimator.Options { OutputColumnName = "Hog", InputColumnName = "Pixels", ImageHeight = height, ImageWidth = width }).Fit(data);
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
+        long before = GC.GetTotalAllocatedBytes(precise: true);
         var features = hog.Transform(data).GetColumn<VBuffer<float>>("Hog").Single();
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        long allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
         output.WriteLine($"HoG Transform of one {width} × {height} image: {allocated:N0} bytes allocated");
 
         features.Length.Should().BeGreaterThan(0);
@@ -78,9 +80,9 @@ public sealed class BlockMemoryTests(Xunit.Abstractions.ITestOutputHelper output
             ? ml.Transforms.ExtractColorHistogram(new ColorHistogramEstimator.Options { OutputColumnName = "Features", InputColumnName = "Pixels", ImageHeight = side, ImageWidth = side }).Fit(data)
             : ml.Transforms.ExtractHogFeatures(new HogFeaturesEstimator.Options { OutputColumnName = "Features", InputColumnName = "Pixels", ImageHeight = side, ImageWidth = side }).Fit(data);
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
+        long before = GC.GetTotalAllocatedBytes(precise: true);
         var features = featurizer.Transform(data).GetColumn<VBuffer<float>>("Features").Single();
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        long allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
 
         long imageBytes = pixels.Length;
         long featureBytes = 4L * features.Length;

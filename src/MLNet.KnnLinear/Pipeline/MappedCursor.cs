@@ -85,6 +85,9 @@ internal sealed class MappedCursor : DataViewRowCursor
 
     private void Fill()
     {
+        // A block is the unit of a featurizer's or a search's pass: where the pass runs inside one of our fits or
+        // sweeps (a kNN fit reading HoG features, a sweep's folds), cancelling that fit stops it here.
+        Cancellation.ThrowIfRequested();
         _filled = 0;
         _slot = 0;
         while (_filled < _blockRows && _source.MoveNext())

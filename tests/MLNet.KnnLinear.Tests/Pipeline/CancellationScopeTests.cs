@@ -1,4 +1,7 @@
 using FluentAssertions;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using MLNet.KnnLinear.Tests.Support;
 using MLNet.KnnLinear.Pipeline;
 using Xunit;
 
@@ -29,6 +32,26 @@ public sealed class CancellationScopeTests
         }
 
         Cancellation.ThrowIfRequested();
+    }
+
+    [Fact]
+    public void FeaturizerPass_InsideACancelledScope_StopsAtItsNextBlock()
+    {
+        // What a kNN fit over HoG features, or a sweep's fold, runs: our cursor's blocks look at the fit's scope.
+        var ml = new MLContext(seed: 1);
+        var data = ml.Data.LoadFromEnumerable(
+            Enumerable.Range(0, 40).Select(i => new PixelRow { Pixels = Enumerable.Range(0, 3 * 16 * 16).Select(j => (byte)((i * 7) + j)).ToArray() }),
+            PixelRow.Schema(3 * 16 * 16));
+        var hog = ml.Transforms.ExtractHogFeatures(new HogFeaturesEstimator.Options { OutputColumnName = "Hog", InputColumnName = "Pixels", ImageHeight = 16, ImageWidth = 16, CellHeight = 4, CellWidth = 4 }).Fit(data);
+        var features = hog.Transform(data);
+
+        features.GetColumn<VBuffer<float>>("Hog").Count().Should().Be(40, "outside any scope the pass runs");
+        using var source = new CancellationTokenSource();
+        source.Cancel();
+        using (Cancellation.Enter(source.Token))
+        {
+            FluentActions.Invoking(() => features.GetColumn<VBuffer<float>>("Hog").Count()).Should().Throw<OperationCanceledException>();
+        }
     }
 
     [Fact]
@@ -68,5 +91,18 @@ public sealed class CancellationScopeTests
             cancelled.Set();
             FluentActions.Invoking(() => worker.GetAwaiter().GetResult()).Should().Throw<OperationCanceledException>();
         }
+    }
+}
+
+/// <summary>A row of byte pixels for the featurizer-pass test.</summary>
+public sealed class PixelRow
+{
+    public byte[] Pixels { get; set; } = [];
+
+    public static SchemaDefinition Schema(int length)
+    {
+        var schema = SchemaDefinition.Create(typeof(PixelRow));
+        schema[nameof(Pixels)].ColumnType = new VectorDataViewType(NumberDataViewType.Byte, length);
+        return schema;
     }
 }

@@ -19,7 +19,7 @@ int Run(ExampleOptions options)
     var ml = new MLContext(seed: options.Seed);
     if (options.ExportCifar10 is { } exportDirectory)
     {
-        return CifarExport.Run(ml, options.Data, exportDirectory, options.PerClass);
+        return MLNet.KnnLinear.Examples.CifarExport.Run(ml, options.Data, exportDirectory, options.PerClass);
     }
 
     if (string.IsNullOrEmpty(options.Folder))

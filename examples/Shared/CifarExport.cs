@@ -2,12 +2,12 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Spectre.Console;
 
-namespace MLNet.KnnLinear.SimilaritySearch;
+namespace MLNet.KnnLinear.Examples;
 
 /// <summary>
 /// <c>--export-cifar10 DIR --per-class N</c>: the first N CIFAR-10 training images of each class written as
-/// DIR/&lt;class&gt;/&lt;index&gt;.png, a folder of images to run the example on where there is none (CI). The
-/// ImageFolder example has the same short file: the examples stay independent projects.
+/// DIR/&lt;class&gt;/&lt;index&gt;.png, a folder of images to run the example on where there is none (CI). Shared by
+/// the image-folder and similarity-search examples (linked from examples/Shared).
 /// </summary>
 internal static class CifarExport
 {
@@ -17,7 +17,7 @@ internal static class CifarExport
     /// <returns>The process exit code.</returns>
     public static int Run(MLContext ml, string? dataArgument, string directory, int perClass)
     {
-        string? data = Locate(dataArgument);
+        string? data = CifarLocation.Locate(dataArgument);
         if (data is null)
         {
             string problem = string.IsNullOrEmpty(dataArgument)
@@ -63,28 +63,6 @@ internal static class CifarExport
         AnsiConsole.MarkupLine($"Wrote {total:N0} CIFAR-10 training images ({classes.Length} classes) from [bold]{Markup.Escape(Path.GetFullPath(data))}[/] into [bold]{Markup.Escape(root)}[/].");
         return 0;
     }
-
-    /// <summary>--data when given (and then only it), else CIFAR10_DIR, else ../shared/data/cifar-10-batches-bin beside the working directory or the repository (the CIFAR-10 example's rules).</summary>
-    private static string? Locate(string? fromArguments)
-    {
-        if (!string.IsNullOrEmpty(fromArguments))
-        {
-            return IsCifar(fromArguments) ? fromArguments : null;
-        }
-
-        var candidates = new List<string?> { Environment.GetEnvironmentVariable("CIFAR10_DIR"), Path.Combine("..", "shared", "data", "cifar-10-batches-bin") };
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "MLNet.KnnLinear.sln")))
-            {
-                candidates.Add(Path.Combine(dir.FullName, "..", "shared", "data", "cifar-10-batches-bin"));
-            }
-        }
-
-        return candidates.FirstOrDefault(c => !string.IsNullOrEmpty(c) && IsCifar(c));
-    }
-
-    private static bool IsCifar(string path) => File.Exists(path) || File.Exists(Path.Combine(path, "test_batch.bin"));
 
     /// <summary>Planar R, G, B bytes (CIFAR-10's layout) to a PNG through ML.NET's MLImage.</summary>
     private static void SavePng(string path, byte[] planar)

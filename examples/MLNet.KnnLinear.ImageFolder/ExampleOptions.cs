@@ -1,4 +1,5 @@
 using System.CommandLine;
+using MLNet.KnnLinear.Examples;
 using System.CommandLine.Parsing;
 using System.Globalization;
 
@@ -28,14 +29,14 @@ internal sealed record ExampleOptions(
             Arity = ArgumentArity.ZeroOrOne,
         };
         var output = new Option<string>("--out") { Description = "Folder for model.zip, results.json and confusion-matrix.png.", DefaultValueFactory = _ => "image-folder-output" };
-        var seed = new Option<int>("--seed") { Description = "Seed of the MLContext and of the train/test split.", DefaultValueFactory = _ => 1, CustomParser = r => Whole(r, "--seed", 0) };
-        var testFraction = new Option<double>("--test-fraction") { Description = "Share of each class's images held out for the test, in (0, 1).", DefaultValueFactory = _ => 0.2, CustomParser = r => Fraction(r, "--test-fraction") };
+        var seed = new Option<int>("--seed") { Description = "Seed of the MLContext and of the train/test split.", DefaultValueFactory = _ => 1, CustomParser = r => OptionParsers.Whole(r, "--seed", 0) };
+        var testFraction = new Option<double>("--test-fraction") { Description = "Share of each class's images held out for the test, in (0, 1).", DefaultValueFactory = _ => 0.2, CustomParser = r => OptionParsers.Fraction(r, "--test-fraction") };
         // HoG's default 2 × 2 blocks of 8 × 8-pixel cells need images of at least 16 × 16.
-        var size = new Option<int>("--size") { Description = "Images are resized to N × N pixels before featurizing (at least 16: one HoG block of 2 × 2 cells of 8 pixels).", DefaultValueFactory = _ => 32, CustomParser = r => Whole(r, "--size", 16) };
-        var k = new Option<int>("--k") { Description = "Neighbours the kNN classifier votes with.", DefaultValueFactory = _ => 5, CustomParser = r => Whole(r, "--k", 1) };
-        var lambda = new Option<double>("--lambda") { Description = "L2 regularization strength λ of the softmax classifier (invariant culture: 1e-2 or 0.01).", DefaultValueFactory = _ => 1e-2, CustomParser = r => NonNegative(r, "--lambda") };
+        var size = new Option<int>("--size") { Description = "Images are resized to N × N pixels before featurizing (at least 16: one HoG block of 2 × 2 cells of 8 pixels).", DefaultValueFactory = _ => 32, CustomParser = r => OptionParsers.Whole(r, "--size", 16) };
+        var k = new Option<int>("--k") { Description = "Neighbours the kNN classifier votes with.", DefaultValueFactory = _ => 5, CustomParser = r => OptionParsers.Whole(r, "--k", 1) };
+        var lambda = new Option<double>("--lambda") { Description = "L2 regularization strength λ of the softmax classifier (invariant culture: 1e-2 or 0.01).", DefaultValueFactory = _ => 1e-2, CustomParser = r => OptionParsers.NonNegative(r, "--lambda") };
         var exportCifar10 = new Option<string?>("--export-cifar10") { Description = "Instead of classifying: write --per-class CIFAR-10 training images of each class as DIR/<class>/<index>.png, then exit (a folder to try the example on)." };
-        var perClass = new Option<int>("--per-class") { Description = "Images per class written by --export-cifar10.", DefaultValueFactory = _ => 40, CustomParser = r => Whole(r, "--per-class", 1) };
+        var perClass = new Option<int>("--per-class") { Description = "Images per class written by --export-cifar10.", DefaultValueFactory = _ => 40, CustomParser = r => OptionParsers.Whole(r, "--per-class", 1) };
         var data = new Option<string?>("--data") { Description = "For --export-cifar10: the cifar-10-batches-bin folder or cifar-10-binary.tar.gz; default: CIFAR10_DIR, else ../shared/data/cifar-10-batches-bin." };
         var command = new RootCommand("Classify your own images: a folder of class subfolders → HoG + colour histogram → kNN and a softmax classifier, evaluated on a held-out split.")
         {
@@ -53,43 +54,5 @@ internal sealed record ExampleOptions(
             result.GetValue(perClass),
             result.GetValue(data))));
         return command;
-    }
-
-    private static string Token(ArgumentResult result) => result.Tokens.Count == 1 ? result.Tokens[0].Value : string.Empty;
-
-    private static int Whole(ArgumentResult result, string name, int min)
-    {
-        string text = Token(result);
-        if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int value) && value >= min)
-        {
-            return value;
-        }
-
-        result.AddError($"{name}: expected a whole number ≥ {min}, got '{text}'.");
-        return min;
-    }
-
-    private static double Fraction(ArgumentResult result, string name)
-    {
-        string text = Token(result);
-        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && value > 0 && value < 1)
-        {
-            return value;
-        }
-
-        result.AddError($"{name}: expected a number between 0 and 1 (exclusive), got '{text}'.");
-        return 0.2;
-    }
-
-    private static double NonNegative(ArgumentResult result, string name)
-    {
-        string text = Token(result);
-        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && value >= 0 && double.IsFinite(value))
-        {
-            return value;
-        }
-
-        result.AddError($"{name}: expected a finite number ≥ 0, got '{text}'.");
-        return 0;
     }
 }

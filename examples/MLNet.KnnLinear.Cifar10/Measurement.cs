@@ -28,7 +28,7 @@ internal static class Measurement
                 }
             }
 
-            using var ticker = new Timer(_ => Show(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+            var ticker = new Timer(_ => Show(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
             ml.Log += OnLog;
             ITransformer model;
             TimeSpan fit;
@@ -40,9 +40,13 @@ internal static class Measurement
             finally
             {
                 ml.Log -= OnLog;
+
+                // Stop the ticker and wait for a tick already running, so it cannot write over the next status.
+                using var stopped = new ManualResetEvent(false);
+                ticker.Dispose(stopped);
+                stopped.WaitOne();
             }
 
-            ticker.Change(Timeout.Infinite, Timeout.Infinite);
             status.Status($"{Markup.Escape(name)}: evaluating");
             watch.Restart();
             var metrics = ml.MulticlassClassification.Evaluate(model.Transform(test));

@@ -46,18 +46,18 @@ internal abstract class ImageReader
 }
 
 /// <summary>
-/// MLImage (Bgra32 or Rgba32, 4 bytes per pixel) to planar R, G, B bytes. The image is read, never disposed: it
-/// belongs to the upstream transform. The getter is given no image of ours to reuse: ML.NET's image transforms may
-/// hand the same object down the chain (ResizeImages returns its source when the size already fits) and dispose it on
-/// the next row, so a reused reference came back disposed ("Object is disposed" on a folder of 32 × 32 images).
+/// MLImage (Bgra32 or Rgba32, 4 bytes per pixel) to planar R, G, B bytes, copied at once. The last image is handed
+/// back to the getter, as ML.NET's consumers do: its image transforms dispose the image they are given back (LoadImages'
+/// decoded file, ResizeImages' copy), and an image never given back is left to SkiaSharp's finalizer.
 /// </summary>
 internal sealed class MLImageReader(ImageColumn column, ValueGetter<MLImage> getter) : ImageReader
 {
+    private MLImage? _image;
+
     public override void Read(ImageStore store, int slot)
     {
-        MLImage? fetched = null;
-        getter(ref fetched!);
-        var image = fetched ?? throw new InvalidOperationException($"Image column '{column.Column.Name}' holds no image in this row (a missing or unreadable file?).");
+        getter(ref _image!);
+        var image = _image ?? throw new InvalidOperationException($"Image column '{column.Column.Name}' holds no image in this row (a missing or unreadable file?).");
         if (image.Height != column.Height || image.Width != column.Width)
         {
             throw new InvalidOperationException($"Image column '{column.Column.Name}' holds a {image.Height} × {image.Width} (height × width) image; this featurizer was bound to {column.Height} × {column.Width}. Resize the images first (ResizeImages).");

@@ -59,6 +59,7 @@ public sealed class SweepMetric
     /// <summary>The metric's value in <paramref name="metrics"/>.</summary>
     internal double Read(MulticlassClassificationMetrics metrics) => _read(metrics);
 
-    /// <summary>Whether <paramref name="candidate"/> scores better than <paramref name="incumbent"/> (ties: not better).</summary>
-    internal bool IsBetter(double candidate, double incumbent) => HigherIsBetter ? candidate > incumbent : candidate < incumbent;
+    /// <summary>Whether <paramref name="candidate"/> scores better than <paramref name="incumbent"/> (ties: not better; NaN is worst).</summary>
+    internal bool IsBetter(double candidate, double incumbent)
+        => !double.IsNaN(candidate) && (double.IsNaN(incumbent) || (HigherIsBetter ? candidate > incumbent : candidate < incumbent));
 }

@@ -53,6 +53,15 @@ internal sealed class BufferedRows : DataViewRow
 
     public override ValueGetter<DataViewRowId> GetIdGetter() => (ref DataViewRowId id) => id = _ids[_slot()];
 
+    /// <summary>Releases what the column buffers own (copied images) when the cursor is disposed.</summary>
+    public void Release()
+    {
+        foreach (var column in _columns)
+        {
+            column?.Release();
+        }
+    }
+
     public override bool IsColumnActive(DataViewSchema.Column column) => _columns[column.Index] is not null;
 
     public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)

@@ -30,6 +30,11 @@ internal abstract class ColumnBuffer
 
     /// <summary>A getter of the value in slot <paramref name="slot"/>().</summary>
     public abstract Delegate CreateGetter(Func<int> slot);
+
+    /// <summary>Releases what the buffer owns (its images) when the cursor is disposed.</summary>
+    public virtual void Release()
+    {
+    }
 }
 
 internal sealed class ValueColumnBuffer<T>(DataViewRowCursor cursor, DataViewSchema.Column column, int capacity) : ColumnBuffer
@@ -76,20 +81,52 @@ internal sealed class TextColumnBuffer(DataViewRowCursor cursor, DataViewSchema.
 /// Images, copied: ML.NET's image transforms dispose the image they handed out when they read the next row
 /// (LoadImages disposes its last image; ResizeImages passes an image of the right size down as it is), so a block
 /// read ahead kept only disposed images, and a second featurizer over the same image column failed with "Object is
-/// disposed". Each slot owns its copy until the slot is filled again.
+/// disposed". Each slot owns its copy until the slot is filled again; a consumer gets a copy of its own, as from
+/// ML.NET's getters (a cache keeps every image it is given), and an image a consumer hands back is disposed.
 /// </summary>
 internal sealed class ImageColumnBuffer(DataViewRowCursor cursor, DataViewSchema.Column column, int capacity) : ColumnBuffer
 {
     private readonly ValueGetter<MLImage> _source = cursor.GetGetter<MLImage>(column);
     private readonly MLImage?[] _values = new MLImage?[capacity];
+    private MLImage? _fetched;
 
     public override void Capture(int slot)
     {
-        MLImage? image = null;
-        _source(ref image!);
+        // The source's own image is handed back to it on the next row (it disposes it then); the slot keeps a copy.
+        _source(ref _fetched!);
         _values[slot]?.Dispose();
-        _values[slot] = image is null ? null : MLImage.CreateFromPixels(image.Width, image.Height, image.PixelFormat, image.Pixels);
+        _values[slot] = _fetched is null ? null : Copy(_fetched);
     }
 
-    public override Delegate CreateGetter(Func<int> slot) => (ValueGetter<MLImage>)((ref MLImage value) => value = _values[slot()]!);
+    public override Delegate CreateGetter(Func<int> slot)
+    {
+        MLImage? handedOut = null;
+        return (ValueGetter<MLImage>)((ref MLImage value) =>
+        {
+            if (value is not null && ReferenceEquals(value, handedOut))
+            {
+                value.Dispose();
+            }
+
+            var stored = _values[slot()];
+            handedOut = stored is null ? null : Copy(stored);
+            value = handedOut!;
+        });
+    }
+
+    public override void Release()
+    {
+        for (int i = 0; i < _values.Length; i++)
+        {
+            _values[i]?.Dispose();
+            _values[i] = null;
+        }
+    }
+
+    private static MLImage Copy(MLImage image)
+    {
+        var copy = MLImage.CreateFromPixels(image.Width, image.Height, image.PixelFormat, image.Pixels);
+        copy.Tag = image.Tag;
+        return copy;
+    }
 }

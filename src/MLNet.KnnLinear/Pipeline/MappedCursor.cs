@@ -77,6 +77,7 @@ internal sealed class MappedCursor : DataViewRowCursor
     {
         if (disposing)
         {
+            _buffered?.Release();
             _source.Dispose();
         }
 

@@ -69,11 +69,9 @@ internal static class WorkerPool
         {
             while (_workers < wanted)
             {
-                // Without the caller's execution context: a worker outlives the call that started it.
-                using (ExecutionContext.SuppressFlow())
-                {
-                    new Thread(WorkerLoop) { IsBackground = true, Name = $"MLNet.KnnLinear worker {_workers + 1}" }.Start();
-                }
+                // Without the caller's execution context (UnsafeStart): a worker outlives the call that started it.
+                // (SuppressFlow would throw where the caller has suppressed the flow already.)
+                new Thread(WorkerLoop) { IsBackground = true, Name = $"MLNet.KnnLinear worker {_workers + 1}" }.UnsafeStart();
 
                 _workers++;
                 Interlocked.Increment(ref _threadsStarted);

@@ -235,8 +235,10 @@ public sealed partial class NeighborIndex
     /// <param name="cancellationToken">Stops the addition between chunks with <see cref="OperationCanceledException"/>; chunks already added stay.</param>
     public void Add(ReadOnlySpan<byte> rows, IProgress<NeighborIndexProgress>? progress, CancellationToken cancellationToken)
     {
+        // One progress scope for the whole call (its elapsed time runs from the call's start), chunks added under it.
+        using var reporting = WorkProgress.Enter(progress);
         CheckByteRows(rows);
-        ByteRowChunks.ForEach(rows, _dimension, (chunk, _, _) => Add(chunk, progress, cancellationToken));
+        ByteRowChunks.ForEach(rows, _dimension, (chunk, _, _) => Add(chunk, NoProgress, cancellationToken));
     }
 
     /// <summary>

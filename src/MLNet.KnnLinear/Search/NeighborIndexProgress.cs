@@ -5,7 +5,7 @@ namespace MLNet.KnnLinear;
 /// <see cref="NeighborIndex.Train(ReadOnlySpan{float}, IProgress{NeighborIndexProgress}?, CancellationToken)"/> or
 /// <c>Add</c>: its stage, how far it is, and the time since the call began.
 /// </summary>
-/// <param name="Stage">What is running: <c>"k-means iteration"</c> (an inverted file's training), <c>"rows filed in lists"</c> (an inverted file's add), <c>"HNSW insertion"</c> (rows linked into the graph), <c>"rows added"</c> (an exact index).</param>
+/// <param name="Stage">What is running: <c>"k-means iteration"</c> (an inverted file's training), <c>"rows filed in lists"</c> (an inverted file's add), <c>"HNSW insertion"</c> (rows linked into the graph); in ML.NET's log also <c>"rows read"</c> (a fit reading its input, when the input knows its row count), <c>"SGD epoch"</c> and <c>"OWL-QN iteration"</c>. An exact index's add is a copy and reports nothing.</param>
 /// <param name="Completed">Units done in this stage (iterations or rows).</param>
 /// <param name="Total">Units the stage has in all.</param>
 /// <param name="Elapsed">Time since the call began.</param>

@@ -55,6 +55,18 @@ public sealed class ValidationSetTests
     }
 
     [Fact]
+    public void ValidationSetWithoutLabelledRows_IsRefused_InsteadOfStoppingOnNothing()
+    {
+        var ml = new MLContext(seed: 1);
+        var train = SyntheticData.Keyed(ml, SyntheticData.Rows(100, Dimension, seed: 8), Dimension);
+        // Labels outside the key's values map to key 0 (missing): no row of this set counts.
+        var unlabelled = SyntheticData.Keyed(ml, SyntheticData.Rows(20, Dimension, seed: 9).Select(r => new LabelledRow { Label = "unknown", Features = r.Features }), Dimension);
+
+        FluentActions.Invoking(() => ml.MulticlassClassification.Trainers.LinearClassifier(new LinearClassifierTrainer.Options { Solver = LinearSolver.MiniBatchSgd, NumberOfEpochs = 5 }).Fit(train, unlabelled))
+            .Should().Throw<InvalidOperationException>().WithMessage("*validation set has no labelled row*");
+    }
+
+    [Fact]
     public void QuasiNewton_WithValidationSet_IsRefusedNamingTheSolver()
     {
         var ml = new MLContext(seed: 1);

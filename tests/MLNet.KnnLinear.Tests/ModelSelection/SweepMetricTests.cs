@@ -70,6 +70,17 @@ public sealed class SweepMetricTests
     }
 
     [Fact]
+    public void NaNMean_NeverBest_WhateverItsPlace()
+    {
+        var estimator = new MLContext().Transforms.CopyColumns("Out", "In");
+        CandidateResult Candidate(double value) => new(new SweepCandidate($"{value}", value, estimator), [value]);
+
+        new SweepResult([Candidate(double.NaN), Candidate(0.7), Candidate(0.5)], 1, SweepMetric.LogLoss).Best.Mean.Should().Be(0.5);
+        new SweepResult([Candidate(double.NaN), Candidate(0.4)], 1, SweepMetric.MicroAccuracy).Best.Mean.Should().Be(0.4);
+        new SweepResult([Candidate(0.4), Candidate(double.NaN)], 1, SweepMetric.MicroAccuracy).Best.Mean.Should().Be(0.4);
+    }
+
+    [Fact]
     public void TopK_BelowOne_IsRefused()
         => FluentActions.Invoking(() => SweepMetric.TopKAccuracy(0)).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("k");
 }

@@ -49,6 +49,22 @@ public sealed class IndexProgressTests
     }
 
     [Fact]
+    public void ByteAdd_ElapsedRunsFromTheCallsStart_AcrossChunks()
+    {
+        // 3,072-byte rows: a 16 MiB-of-floats chunk holds 1,365 rows, so 4,000 rows are added in 3 chunks.
+        const int d = 3072;
+        var rows = new byte[4_000 * d];
+        new Random(5).NextBytes(rows);
+        var index = NeighborIndex.Create(d, KnnDistance.L2, new HnswIndexOptions { MaxConnections = 8, ConstructionSearchSize = 16 });
+        var reports = new SynchronousProgress();
+
+        index.Add(rows, reports, CancellationToken.None);
+
+        reports.Items.Count(p => p.Completed == 0).Should().BeGreaterThan(1, "each chunk is its own HNSW insertion");
+        reports.Items.Select(p => p.Elapsed).Should().BeInAscendingOrder("one clock for the whole call");
+    }
+
+    [Fact]
     public void ProgressEndsWithTheCall_ALaterAddWithoutItReportsNothingToIt()
     {
         var rows = IvfIndexTests.Clustered(2_000, Dimension, centers: 5, seed: 3);

@@ -87,7 +87,7 @@ internal sealed class MiniBatchSgd(LinearClassifierTrainer.Options options, Regu
 
             if (rows == 0)
             {
-                throw new InvalidOperationException($"The training data has no rows with a label (column '{label.Name}'){(validating ? " outside the validation fraction" : string.Empty)}.");
+                throw new InvalidOperationException($"The training data has no rows with a label (column '{label.Name}'){(validationData is null && validating ? " outside the validation fraction" : string.Empty)}.");
             }
 
             double objective = (lossSum / Math.Max(weightSum, double.Epsilon)) + regularizer.Value(w);
@@ -97,6 +97,14 @@ internal sealed class MiniBatchSgd(LinearClassifierTrainer.Options options, Regu
             if (validating)
             {
                 double validationLoss = ValidationLoss(validation, validationRows, batch, loss, w, b);
+                if (double.IsPositiveInfinity(validationLoss) && epoch == 0)
+                {
+                    // No labelled, weighted validation row: early stopping would stop on nothing.
+                    throw new InvalidOperationException(validationData is null
+                        ? $"The validation fraction ({options.ValidationFraction}) held out no labelled row with a positive weight; raise ValidationFraction, or set it to 0 to train without early stopping."
+                        : $"The validation set has no labelled row with a positive weight (label column '{validation.Label.Name}'); early stopping needs at least one.");
+                }
+
                 message += $", validation loss {validationLoss:G6}";
                 if (validationLoss < bestValidation)
                 {
@@ -117,6 +125,7 @@ internal sealed class MiniBatchSgd(LinearClassifierTrainer.Options options, Regu
             TrainingLog.Info(channel, message);
         }
 
+        WorkProgress.Report("SGD epoch", trace.Objective.Count, trace.Objective.Count);
         trace.StopReason ??= "all epochs done";
         return new LinearModelParameters(bestW ?? w, bestB ?? b, d, options.Loss, trace);
     }

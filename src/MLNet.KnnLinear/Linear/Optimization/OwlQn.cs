@@ -161,6 +161,7 @@ internal sealed class OwlQn
         }
 
         trace.StopReason ??= "maximum iterations";
+        WorkProgress.Report("OWL-QN iteration", trace.Objective.Count - 1, trace.Objective.Count - 1);
         return trace;
     }
 

@@ -41,10 +41,16 @@ internal static class FeatureExperiment
 
         // Featurize once; every trainer below sees the same standardised vectors.
         watch.Restart();
-        var featurizer = Featurizer(ml, variant).Fit(trainImages);
-        var train = ml.Data.Cache(featurizer.Transform(trainImages));
-        var test = ml.Data.Cache(featurizer.Transform(testImages));
-        int rows = train.GetColumn<uint>("Label").Count() + test.GetColumn<uint>("Label").Count();
+        // Reading the Features column is what fills the caches (a cache fills a column when it is first read): the
+        // time below is the featurizer's, and the classifiers below all read the cached vectors.
+        var (featurizer, train, test, rows) = Spectre.Console.AnsiConsole.Status().Start($"{features}: featurizing the images", _ =>
+        {
+            var fitted = Featurizer(ml, variant).Fit(trainImages);
+            var cachedTrain = ml.Data.Cache(fitted.Transform(trainImages));
+            var cachedTest = ml.Data.Cache(fitted.Transform(testImages));
+            int count = cachedTrain.GetColumn<VBuffer<float>>("Features").Count() + cachedTest.GetColumn<VBuffer<float>>("Features").Count();
+            return (fitted, cachedTrain, cachedTest, count);
+        });
         log($"Features of {rows:N0} images in {watch.Elapsed.TotalSeconds:F2} s ({watch.Elapsed.TotalMilliseconds * 1000 / rows:F0} µs per image, {Environment.ProcessorCount} cores).");
 
         // Each row's model is the whole pipeline (pixels → features → classifier), so it can be saved and exported as one.

@@ -47,8 +47,12 @@ int Run(ExampleOptions options)
     Directory.CreateDirectory(outputDirectory);
     var trainImages = ml.Data.TakeRows(ml.Data.LoadFromCifar10(dataDirectory, Cifar10Split.Train), trainCount);
     var testImages = ml.Data.TakeRows(ml.Data.LoadFromCifar10(dataDirectory, Cifar10Split.Test), testCount);
-    var (trainPixels, trainLabels) = CifarFiles.ToArrays(ml, trainImages);
-    var (testPixels, testLabels) = CifarFiles.ToArrays(ml, testImages);
+    var (trainPixels, trainLabels, testPixels, testLabels) = AnsiConsole.Status().Start("Reading CIFAR-10", _ =>
+    {
+        var (trainArrays, trainKeys) = CifarFiles.ToArrays(ml, trainImages);
+        var (testArrays, testKeys) = CifarFiles.ToArrays(ml, testImages);
+        return (trainArrays, trainKeys, testArrays, testKeys);
+    });
     AnsiConsole.MarkupLine($"CIFAR-10 from [bold]{Markup.Escape(Path.GetFullPath(dataDirectory))}[/]: {trainLabels.Length:N0} training and {testLabels.Length:N0} test images; {Markup.Escape(ResultsFiles.ProcessorName())}, {Environment.ProcessorCount} cores, {KnnLinearParallelism.MaxDegreeOfParallelism} threads, seed {options.Seed}. Output: [bold]{Markup.Escape(outputDirectory)}[/]");
     var rawPixels = ml.Transforms.Conversion.ConvertType("Features", "Pixels", Microsoft.ML.Data.DataKind.Single);
 

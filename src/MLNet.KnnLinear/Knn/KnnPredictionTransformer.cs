@@ -14,15 +14,16 @@ namespace MLNet.KnnLinear;
 /// what ML.NET's <c>Evaluate</c> reads, is always <c>PredictedLabel</c>, whatever the order of the label keys.
 /// </summary>
 /// <remarks>
-/// Saved state version 3 holds the model, its index (exact, or an inverted file's centroids and lists) and column
-/// names; the number of search threads is a runtime setting (the trainer's <see cref="KnnTrainer.Options.NumberOfThreads"/>
+/// Saved state version 4 holds the model, its index (exact, or an inverted file's centroids and lists, or an HNSW
+/// graph) and column names; since version 4 an exact L2 or cosine index over pixel bytes is saved as bytes (version 3
+/// saved them as floats), a quarter of the size; the number of search threads is a runtime setting (the trainer's <see cref="KnnTrainer.Options.NumberOfThreads"/>
 /// for a model it fits, every core for a loaded one). Version 2 files (exact index only) and version 1 files (which
-/// also stored the thread count, ignored) are still read.
+/// also stored the thread count, ignored) are still read, and so are version 3 files.
 /// </remarks>
 public sealed class KnnPredictionTransformer : RowMappingTransformer, ISingleFeaturePredictionTransformer<KnnModelParameters>, IPersistentTransformer<KnnPredictionTransformer>
 {
     internal const string LoaderSignature = "KnnPredictionTransformer";
-    private const int StateVersion = 3;
+    private const int StateVersion = 4;
 
     private readonly LabelKeyValues? _classNames;
 

@@ -13,7 +13,7 @@ namespace MLNet.KnnLinear;
 public sealed class NearestNeighborsTransformer : RowMappingTransformer, IPersistentTransformer<NearestNeighborsTransformer>
 {
     internal const string LoaderSignature = "NearestNeighbors";
-    private const int StateVersion = 3;
+    private const int StateVersion = 4;
 
     internal NearestNeighborsTransformer(NeighborIndex index, string inputColumnName, string outputColumnName, string distancesColumnName, int numberOfNeighbors)
     {

@@ -4,8 +4,9 @@ namespace MLNet.KnnLinear.Search;
 
 /// <summary>
 /// Exact search by comparing each query with every row (faiss's <c>IndexFlat</c>). The rows are laid out for the
-/// metric when the first search needs them: L2 and cosine as GEMM panels (<see cref="GemmScan"/>), L1 as bytes when
-/// every value is a whole number in [0, 255] (<see cref="ByteL1Scan"/>), else as floats (<see cref="FloatL1Scan"/>).
+/// metric when the first search needs them, as bytes when every value is a whole number in [0, 255] (raw pixels: L2
+/// and cosine as byte panels, <see cref="BytePanelScan"/>; L1 as byte rows, <see cref="ByteL1Scan"/>), else as
+/// floats (GEMM panels, <see cref="GemmScan"/>; <see cref="FloatL1Scan"/>).
 /// Work is split over threads by rows when there are many (each thread keeps its own top-k lists, merged at the
 /// end; this is what lets a single query use every core), else by queries. Results do not depend on the split:
 /// candidates are ranked by (distance, row number).
@@ -83,11 +84,24 @@ internal sealed class FlatIndex : INeighborIndex
 
     public KnnDistance Distance { get; }
 
-    /// <summary>The rows as bytes when they are held so (L1 over raw pixel data, detected at layout), else null.</summary>
-    public ReadOnlySpan<byte> ByteRows => EnsureLayout() is ByteL1Scan bytes ? bytes.Rows : default;
+    /// <summary>Whether the rows are held as bytes (raw pixel data detected at layout: L1's byte rows, L2's and cosine's byte panels).</summary>
+    public bool StoresBytes => EnsureLayout() is ByteL1Scan or BytePanelScan;
 
-    /// <summary>Whether L1 rows are held as bytes (raw pixel data detected at layout).</summary>
-    public bool StoresBytes => EnsureLayout() is ByteL1Scan;
+    /// <summary>Row <paramref name="row"/> as bytes, where <see cref="StoresBytes"/>.</summary>
+    public void CopyRow(int row, Span<byte> destination)
+    {
+        switch (EnsureLayout())
+        {
+            case ByteL1Scan l1:
+                l1.Rows.Slice(row * Dimension, Dimension).CopyTo(destination);
+                break;
+            case BytePanelScan panels:
+                panels.Panels.CopyRow(row, destination);
+                break;
+            default:
+                throw new InvalidOperationException("The index holds its rows as floats.");
+        }
+    }
 
     /// <summary>Bytes of memory held for the rows.</summary>
     public long MemoryBytes => Count == 0 ? 0 : EnsureLayout().MemoryBytes;

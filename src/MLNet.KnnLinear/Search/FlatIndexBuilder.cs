@@ -1,13 +1,18 @@
 namespace MLNet.KnnLinear.Search;
 
 /// <summary>
-/// Builds a <see cref="FlatIndex"/> from rows appended one at a time, straight into the layout its distance searches
-/// (GEMM panels for L2 and cosine; bytes, or floats, for L1), so that fitting reads the data once and holds it once.
+/// Builds a <see cref="FlatIndex"/> from rows appended one at a time, straight into the layout its distance searches,
+/// so that fitting reads the data once and holds it once: for L2 and cosine, byte panels while every value is a whole
+/// number in [0, 255] (raw pixels; <see cref="BytePanelScan"/>), switching once to float GEMM panels
+/// (<see cref="GemmScan"/>) at the first row that is not; for L1, bytes or floats the same way.
 /// </summary>
 internal sealed class FlatIndexBuilder
 {
-    private readonly GemmScanBuilder? _gemm;
     private readonly L1ScanBuilder? _l1;
+    private readonly long _expectedRows;
+    private GemmScanBuilder? _gemm;
+    private BytePanelScanBuilder? _bytePanels;
+    private byte[]? _narrowed;
     private readonly int _dimension;
     private readonly KnnDistance _distance;
     private float[]? _widened;
@@ -20,17 +25,18 @@ internal sealed class FlatIndexBuilder
         ArgumentOutOfRangeException.ThrowIfLessThan(dimension, 1);
         _dimension = dimension;
         _distance = distance;
+        _expectedRows = expectedRows;
         if (distance == KnnDistance.L1)
         {
             _l1 = new L1ScanBuilder(dimension, expectedRows);
         }
         else
         {
-            _gemm = new GemmScanBuilder(dimension, distance == KnnDistance.Cosine, expectedRows);
+            _bytePanels = new BytePanelScanBuilder(dimension, distance == KnnDistance.Cosine, expectedRows);
         }
     }
 
-    public int Count => _gemm?.Count ?? _l1!.Count;
+    public int Count => _bytePanels?.Count ?? _gemm?.Count ?? _l1!.Count;
 
     public void Append(ReadOnlySpan<float> row)
     {
@@ -39,19 +45,33 @@ internal sealed class FlatIndexBuilder
             throw new ArgumentException($"A row of {row.Length} values; the index holds rows of {_dimension}.", nameof(row));
         }
 
-        if (_gemm is not null)
+        if (_l1 is not null)
         {
-            _gemm.Append(row);
+            _l1.Append(row);
+            return;
+        }
+
+        if (_bytePanels is not null && !ByteL1Scan.IsByteValued(row))
+        {
+            SwitchToFloatPanels();
+        }
+
+        if (_bytePanels is not null)
+        {
+            // Whole numbers in [0, 255] (just checked): narrowing is exact.
+            _narrowed ??= new byte[_dimension];
+            WholeNumbers.ToBytes(row, _narrowed);
+            _bytePanels.Append(_narrowed);
         }
         else
         {
-            _l1!.Append(row);
+            _gemm!.Append(row);
         }
     }
 
     /// <summary>
-    /// Appends a row of bytes (raw pixels): L1 stores them as they are; L2 and cosine widen the one row into their
-    /// float panels. No float copy of the whole data is ever made.
+    /// Appends a row of bytes (raw pixels): stored as bytes, or widened into float panels once a row that is not
+    /// bytes made the index switch. No float copy of the whole data is ever made.
     /// </summary>
     public void Append(ReadOnlySpan<byte> row)
     {
@@ -66,12 +86,33 @@ internal sealed class FlatIndexBuilder
             return;
         }
 
+        if (_bytePanels is not null)
+        {
+            _bytePanels.Append(row);
+            return;
+        }
+
         _widened ??= new float[_dimension];
         System.Numerics.Tensors.TensorPrimitives.ConvertTruncating(row, _widened);
         _gemm!.Append(_widened);
     }
 
-    public DistanceScan BuildScan() => _gemm is not null ? _gemm.Build() : _l1!.Build();
+    public DistanceScan BuildScan() => _bytePanels is not null ? _bytePanels.Build() : _gemm is not null ? _gemm.Build() : _l1!.Build();
+
+    /// <summary>The first row that is not a byte: the byte rows so far move into float panels (once, in row order).</summary>
+    private void SwitchToFloatPanels()
+    {
+        var bytes = _bytePanels!.Panels;
+        _gemm = new GemmScanBuilder(_dimension, _distance == KnnDistance.Cosine, Math.Max(_expectedRows, bytes.Count + 1L));
+        var row = new float[_dimension];
+        for (int r = 0; r < bytes.Count; r++)
+        {
+            bytes.CopyRow(r, row);
+            _gemm.Append(row);
+        }
+
+        _bytePanels = null;
+    }
 
     public FlatIndex Build(int maxThreads = 0)
     {

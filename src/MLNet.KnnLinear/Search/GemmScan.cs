@@ -20,9 +20,9 @@ namespace MLNet.KnnLinear.Search;
 /// </summary>
 internal sealed unsafe class GemmScan : DistanceScan
 {
-    private const int QueryBlock = 144;
-    private const int RowBlock = 512;
-    private const int DepthBlock = 384;
+    internal const int QueryBlock = 144;
+    internal const int RowBlock = 512;
+    internal const int DepthBlock = 384;
     private const int ExactDepthBlock = 256;
     private const float ExactRange = 255f;
 
@@ -169,18 +169,27 @@ internal sealed unsafe class GemmScan : DistanceScan
     public override void CopyRow(int row, Span<float> destination) => PanelPacking.Unpack(_panels, row, _dimension, destination);
 
     private void Select(float[] queryNorms, int q0, int qb, int r0, int rb, float* dots, TopKSelector[] selectors, int queryBegin)
+        => SelectFloat(_cosine, _rowNorms, queryNorms, q0, qb, r0, rb, dots, RowBlock, selectors, queryBegin);
+
+    /// <summary>
+    /// Offers the float32 distances of queries [q0, q0 + qb) to rows [r0, r0 + rb) to their selectors, from dot
+    /// products at <paramref name="dots"/> (row stride <paramref name="ldDots"/>) and float norms (square roots for
+    /// cosine): ‖q‖² + ‖x‖² − 2 q·x clamped at 0, or 1 − cosine. Shared by the float and byte panel scans, so a
+    /// fractional query ranks the same whichever stores the rows.
+    /// </summary>
+    internal static void SelectFloat(bool cosine, float[] rowNorms, float[] queryNorms, int q0, int qb, int r0, int rb, float* dots, int ldDots, TopKSelector[] selectors, int queryBegin)
     {
         for (int i = 0; i < qb; i++)
         {
             var selector = selectors[q0 + i - queryBegin];
             float qn = queryNorms[q0 + i];
-            float* row = dots + (i * RowBlock);
+            float* row = dots + (i * ldDots);
             double threshold = selector.Threshold;
             for (int j = 0; j < rb; j++)
             {
-                float distance = _cosine
-                    ? CosineFromDot(row[j], qn, _rowNorms[r0 + j])
-                    : MathF.Max(0f, qn + _rowNorms[r0 + j] - (2f * row[j]));
+                float distance = cosine
+                    ? CosineFromDot(row[j], qn, rowNorms[r0 + j])
+                    : MathF.Max(0f, qn + rowNorms[r0 + j] - (2f * row[j]));
                 if (distance <= threshold)
                 {
                     selector.Add(distance, r0 + j);
@@ -189,6 +198,12 @@ internal sealed unsafe class GemmScan : DistanceScan
             }
         }
     }
+
+    /// <summary>The exact-mode distance from exact (integer) dot product and norms: ‖q‖² + ‖x‖² − 2 q·x, or 1 − cosine from the norms' roots.</summary>
+    internal static double ExactDistance(bool cosine, double dot, double queryNorm, double rowNorm)
+        => cosine
+            ? (queryNorm == 0 || rowNorm == 0 ? 1 : 1 - (dot / (queryNorm * rowNorm)))
+            : queryNorm + rowNorm - (2 * dot);
 
     /// <summary>Rows [first, first + rows) of the queries, features [k0, k0 + kc), into a 6 × kc tile whose other rows are 0.</summary>
     private void CopyTail(float* queries, int first, int rows, int k0, int kc, float* tile)
@@ -226,10 +241,7 @@ internal sealed unsafe class GemmScan : DistanceScan
             double threshold = selector.Threshold;
             for (int j = 0; j < rb; j++)
             {
-                double dot = dots[at + j];
-                double distance = _cosine
-                    ? (qn == 0 || rowNorms[r0 + j] == 0 ? 1 : 1 - (dot / (qn * rowNorms[r0 + j])))
-                    : qn + rowNorms[r0 + j] - (2 * dot);
+                double distance = ExactDistance(_cosine, dots[at + j], qn, rowNorms[r0 + j]);
                 if (distance <= threshold)
                 {
                     selector.Add(distance, r0 + j);
@@ -254,7 +266,7 @@ internal sealed unsafe class GemmScan : DistanceScan
         return sum;
     }
 
-    private static float CosineFromDot(float dot, float queryNorm, float rowNorm)
+    internal static float CosineFromDot(float dot, float queryNorm, float rowNorm)
         => queryNorm == 0f || rowNorm == 0f ? 1f : 1f - (dot / (queryNorm * rowNorm));
 
     private sealed class Prepared(int count, float[] values, float[] norms, double[]? exactNorms) : PreparedQueries(count)

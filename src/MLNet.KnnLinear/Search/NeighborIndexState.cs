@@ -49,7 +49,13 @@ internal static class NeighborIndexState
         writer.Write((byte)(exact.StoresBytes ? RowLayout.ExactBytes : RowLayout.ExactFloats));
         if (exact.StoresBytes)
         {
-            writer.WriteArray(exact.ByteRows);
+            var bytes = new byte[index.Dimension];
+            for (int r = 0; r < index.Count; r++)
+            {
+                exact.CopyRow(r, bytes);
+                writer.WriteArray<byte>(bytes);
+            }
+
             return;
         }
 
@@ -80,9 +86,14 @@ internal static class NeighborIndexState
         }
 
         bool bytes = layout == RowLayout.ExactBytes;
+        if (bytes && distance != KnnDistance.L1 && version < 4)
+        {
+            throw reader.Invalid($"byte rows are only stored for L1 before version 4, but the distance is {distance}");
+        }
+
         if (bytes && distance != KnnDistance.L1)
         {
-            throw reader.Invalid($"byte rows are only stored for L1, but the distance is {distance}");
+            return new NeighborIndex(ReadBytePanels(reader, features, rows, distance, maxThreads));
         }
 
         if (bytes && features > ByteL1Scan.MaxDimension)
@@ -94,6 +105,23 @@ internal static class NeighborIndexState
             ? new FlatIndex(reader.ReadArray<byte>((long)rows * features, "training rows"), features, maxThreads)
             : new FlatIndex(reader.ReadArray<float>((long)rows * features, "training rows"), features, distance, maxThreads);
         return new NeighborIndex(index);
+    }
+
+    /// <summary>L2 or cosine byte rows (version 4 on), row-major as written, laid out into byte panels a row at a time.</summary>
+    private static FlatIndex ReadBytePanels(ModelStateReader reader, int features, int rows, KnnDistance distance, int maxThreads)
+    {
+        if (rows == 0)
+        {
+            throw reader.Invalid("an exact index holds no rows");
+        }
+
+        var builder = new FlatIndexBuilder(features, distance, rows);
+        for (int r = 0; r < rows; r++)
+        {
+            builder.Append(reader.ReadArray<byte>(features, "training rows"));
+        }
+
+        return builder.Build(maxThreads);
     }
 
     private static IvfFlatIndex ReadInvertedFile(ModelStateReader reader, int features, int rows, KnnDistance distance, int maxThreads)

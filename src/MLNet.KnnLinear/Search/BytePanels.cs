@@ -1,0 +1,181 @@
+using MLNet.KnnLinear.Kernels;
+
+namespace MLNet.KnnLinear.Search;
+
+/// <summary>
+/// Byte rows (raw pixels) laid out as <see cref="ByteDotTile"/> reads them: panels of 16 rows, each panel stored
+/// feature pair by feature pair (the 16 rows' two bytes of features 2p and 2p + 1 side by side, 32 bytes), an odd
+/// dimension padded with one zero feature, the last panel padded with zero rows. Panels live in chunks of at most
+/// <see cref="ChunkBytes"/>, allocated pinned, so the rows are not bound by one array's 2^31 elements and a search can
+/// hold raw pointers into them; all sizes are 64-bit. Appending is not thread-safe; reading is.
+/// </summary>
+internal sealed unsafe class BytePanels
+{
+    /// <summary>The most bytes one chunk holds: 64 MiB (whole panels; at least one panel).</summary>
+    public const long ChunkBytes = 64L << 20;
+
+    public const int PanelRows = ByteDotTile.Columns;
+
+    private readonly List<byte[]> _chunks = [];
+    private readonly int _panelsPerChunk;
+
+    /// <param name="dimension">Features per row.</param>
+    /// <param name="expectedRows">Rows expected (sizes the first chunk; more or fewer still work).</param>
+    /// <param name="chunkBytes">The most bytes a chunk holds (tests set it small to cross chunk boundaries).</param>
+    public BytePanels(int dimension, long expectedRows, long chunkBytes = ChunkBytes)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(dimension, 1);
+        Dimension = dimension;
+        Pairs = (int)((dimension + 1L) / 2);
+        PanelBytes = checked((long)Pairs * ByteDotTile.PairBytes);
+        if (PanelBytes > Array.MaxLength)
+        {
+            throw new ArgumentOutOfRangeException(nameof(dimension), dimension, $"Byte rows of {dimension} features are too long to store in panels of {PanelRows}.");
+        }
+
+        _panelsPerChunk = (int)Math.Clamp(chunkBytes / PanelBytes, 1, Array.MaxLength / PanelBytes);
+        ExpectedRows = Math.Max(0, expectedRows);
+    }
+
+    public int Dimension { get; }
+
+    /// <summary>Feature pairs per row (the dimension rounded up to even, halved).</summary>
+    public int Pairs { get; }
+
+    /// <summary>Bytes of one panel: 16 rows × <see cref="Pairs"/> × 2.</summary>
+    public long PanelBytes { get; }
+
+    public int Count { get; private set; }
+
+    /// <summary>Bytes held, padding included.</summary>
+    public long MemoryBytes => _chunks.Sum(c => c.LongLength);
+
+    private long ExpectedRows { get; }
+
+    /// <summary>Appends one row of <see cref="Dimension"/> bytes.</summary>
+    public void Append(ReadOnlySpan<byte> row)
+    {
+        if (Count == int.MaxValue)
+        {
+            throw new InvalidOperationException($"An exact index holds at most {int.MaxValue} rows.");
+        }
+
+        int panel = Count / PanelRows;
+        int lane = Count % PanelRows;
+        if (lane == 0)
+        {
+            EnsurePanel(panel);
+        }
+
+        byte* p = Panel(panel) + (2 * lane);
+        int d = row.Length;
+        for (int k = 0; k + 1 < d; k += 2)
+        {
+            p[0] = row[k];
+            p[1] = row[k + 1];
+            p += ByteDotTile.PairBytes;
+        }
+
+        if ((d & 1) != 0)
+        {
+            p[0] = row[d - 1];
+        }
+
+        Count++;
+    }
+
+    /// <summary>The first byte of panel <paramref name="panel"/> (chunks are pinned, so the pointer stays valid while this store lives).</summary>
+    public byte* Panel(int panel)
+    {
+        var chunk = _chunks[panel / _panelsPerChunk];
+        fixed (byte* start = chunk)
+        {
+            return start + ((panel % _panelsPerChunk) * PanelBytes);
+        }
+    }
+
+    /// <summary>Row <paramref name="row"/> as bytes.</summary>
+    public void CopyRow(int row, Span<byte> destination)
+    {
+        byte* p = Panel(row / PanelRows) + (2 * (row % PanelRows));
+        for (int k = 0; k < Dimension; k++)
+        {
+            destination[k] = p[((k >> 1) * ByteDotTile.PairBytes) + (k & 1)];
+        }
+    }
+
+    /// <summary>Row <paramref name="row"/> widened to floats.</summary>
+    public void CopyRow(int row, Span<float> destination)
+    {
+        byte* p = Panel(row / PanelRows) + (2 * (row % PanelRows));
+        for (int k = 0; k < Dimension; k++)
+        {
+            destination[k] = p[((k >> 1) * ByteDotTile.PairBytes) + (k & 1)];
+        }
+    }
+
+    /// <summary>
+    /// Features [<paramref name="k0"/>, k0 + <paramref name="kc"/>) of one panel as floats in <c>PanelPacking</c>'s
+    /// layout (16 consecutive floats per feature), what the float micro-kernel reads.
+    /// </summary>
+    public void WidenPanel(int panel, int k0, int kc, float* destination)
+    {
+        byte* p = Panel(panel);
+        for (int k = 0; k < kc; k++)
+        {
+            byte* pair = p + (((k0 + k) >> 1) * ByteDotTile.PairBytes) + ((k0 + k) & 1);
+            float* f = destination + (k * PanelRows);
+            for (int lane = 0; lane < PanelRows; lane++)
+            {
+                f[lane] = pair[2 * lane];
+            }
+        }
+    }
+
+    /// <summary>Gives back the unused end of the last chunk (after the last row is appended).</summary>
+    public void Trim()
+    {
+        if (_chunks.Count == 0)
+        {
+            return;
+        }
+
+        int panels = (Count + PanelRows - 1) / PanelRows;
+        long used = (panels - ((long)(_chunks.Count - 1) * _panelsPerChunk)) * PanelBytes;
+        var last = _chunks[^1];
+        if (used < last.LongLength)
+        {
+            var trimmed = GC.AllocateUninitializedArray<byte>((int)used, pinned: true);
+            last.AsSpan(0, (int)used).CopyTo(trimmed);
+            _chunks[^1] = trimmed;
+        }
+    }
+
+    /// <summary>Makes room for panel <paramref name="panel"/>: a new chunk, or a short chunk grown (doubling, up to a full chunk).</summary>
+    private void EnsurePanel(int panel)
+    {
+        int chunk = panel / _panelsPerChunk;
+        int panelsNeeded = (panel % _panelsPerChunk) + 1;
+        if (chunk == _chunks.Count)
+        {
+            long expectedPanels = ((ExpectedRows + PanelRows - 1) / PanelRows) - ((long)chunk * _panelsPerChunk);
+            _chunks.Add(NewChunk((int)Math.Clamp(expectedPanels, panelsNeeded, _panelsPerChunk)));
+            return;
+        }
+
+        var current = _chunks[chunk];
+        int held = (int)(current.LongLength / PanelBytes);
+        if (held < panelsNeeded)
+        {
+            var grown = NewChunk((int)Math.Clamp(2L * held, panelsNeeded, _panelsPerChunk));
+            current.CopyTo(grown, 0);
+            _chunks[chunk] = grown;
+        }
+    }
+
+    private byte[] NewChunk(int panels)
+    {
+        // Zeroed: padding rows and the padding feature must read as 0.
+        return GC.AllocateArray<byte>((int)(panels * PanelBytes), pinned: true);
+    }
+}

@@ -22,6 +22,12 @@ if (args.Length > 0 && args[0] == "engines")
     return MLNet.KnnLinear.Benchmarks.ConcurrentEnginesRun.Run(args);
 }
 
+if (args.Length > 0 && args[0] == "exact-bytes")
+{
+    // Exact L2 over pixel bytes beside faiss' IndexFlatL2 (ExactBytesRun): `-- exact-bytes [rows] [queries] [data dir]`.
+    return MLNet.KnnLinear.Benchmarks.ExactBytesRun.Run(args);
+}
+
 if (args.Length > 0 && args[0] == "kernel-path")
 {
     // kNN L1 through Transform on this process's kernel path (KernelPathRun): `-- kernel-path [rows] [queries]`.

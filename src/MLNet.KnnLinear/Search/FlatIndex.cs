@@ -24,7 +24,7 @@ internal sealed class FlatIndex : INeighborIndex
     /// <summary>Threads a call uses at most now: this index's own limit (0: none) within <see cref="KnnLinearParallelism.MaxDegreeOfParallelism"/>.</summary>
     private int MaxThreads => KnnLinearParallelism.ThreadsFor(_maxThreads);
     private readonly object _layoutLock = new();
-    private GrowableArray<float>? _pending = new();
+    private FlatIndexBuilder? _pending;
     private DistanceScan? _scan;
 
     public FlatIndex(int dimension, KnnDistance distance, int maxThreads = 0)
@@ -39,6 +39,7 @@ internal sealed class FlatIndex : INeighborIndex
         Distance = distance;
         // More threads than cores only adds partitions to merge.
         _maxThreads = Math.Max(0, maxThreads);
+        _pending = new FlatIndexBuilder(dimension, distance, expectedRows: 0);
     }
 
     /// <summary>An index over <paramref name="rows"/> (row-major), laid out at once without an intermediate copy.</summary>
@@ -106,7 +107,7 @@ internal sealed class FlatIndex : INeighborIndex
     /// <summary>Bytes of memory held for the rows.</summary>
     public long MemoryBytes => Count == 0 ? 0 : EnsureLayout().MemoryBytes;
 
-    /// <summary>Appends rows (a multiple of <see cref="Dimension"/> values, row-major).</summary>
+    /// <summary>Appends rows (a multiple of <see cref="Dimension"/> values, row-major), straight into the search layout.</summary>
     public void Add(ReadOnlySpan<float> rows)
     {
         if (rows.Length % Dimension != 0)
@@ -116,21 +117,74 @@ internal sealed class FlatIndex : INeighborIndex
 
         lock (_layoutLock)
         {
-            if (_pending is null)
+            var builder = Reopen();
+            for (int r = 0; r < rows.Length / Dimension; r++)
             {
-                // Rare: rows added after a search. Rebuild from the laid-out rows plus the new ones.
-                _pending = new GrowableArray<float>();
-                for (int r = 0; r < Count; r++)
-                {
-                    _scan!.CopyRow(r, _pending.Append(Dimension));
-                }
-
-                _scan = null;
+                builder.Append(rows.Slice(r * Dimension, Dimension));
             }
 
-            rows.CopyTo(_pending.Append(rows.Length));
-            Count += rows.Length / Dimension;
+            Count = builder.Count;
         }
+    }
+
+    /// <summary>Appends byte rows (raw pixels), kept as bytes while every row is (a cancellation point every 16,384 rows).</summary>
+    public void Add(ReadOnlySpan<byte> rows)
+    {
+        if (rows.Length % Dimension != 0)
+        {
+            throw new ArgumentException($"Row data length {rows.Length} is not a multiple of the dimension {Dimension}.", nameof(rows));
+        }
+
+        lock (_layoutLock)
+        {
+            var builder = Reopen();
+            for (int r = 0; r < rows.Length / Dimension; r++)
+            {
+                if (r % 16_384 == 0)
+                {
+                    Cancellation.ThrowIfRequested();
+                }
+
+                builder.Append(rows.Slice(r * Dimension, Dimension));
+                Count = builder.Count;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The builder rows are appended to. Rare: rows added after a search; the laid-out rows go into a new builder
+    /// first (as bytes where they are held so).
+    /// </summary>
+    private FlatIndexBuilder Reopen()
+    {
+        if (_pending is not null)
+        {
+            return _pending;
+        }
+
+        var scan = _scan!;
+        _pending = new FlatIndexBuilder(Dimension, Distance, Count);
+        if (scan is ByteL1Scan or BytePanelScan)
+        {
+            var bytes = new byte[Dimension];
+            for (int r = 0; r < Count; r++)
+            {
+                CopyRow(r, bytes);
+                _pending.Append(bytes);
+            }
+        }
+        else
+        {
+            var floats = new float[Dimension];
+            for (int r = 0; r < Count; r++)
+            {
+                scan.CopyRow(r, floats);
+                _pending.Append(floats);
+            }
+        }
+
+        _scan = null;
+        return _pending;
     }
 
     /// <summary>Row <paramref name="row"/> as floats.</summary>
@@ -329,7 +383,12 @@ internal sealed class FlatIndex : INeighborIndex
                 return _scan;
             }
 
-            _scan = CreateScan(_pending!.ToArray());
+            if (Count == 0)
+            {
+                throw new InvalidOperationException("The index holds no rows.");
+            }
+
+            _scan = _pending!.BuildScan();
             _pending = null;
             return _scan;
         }

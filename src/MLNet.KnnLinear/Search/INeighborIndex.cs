@@ -23,6 +23,17 @@ internal interface INeighborIndex
     void Add(ReadOnlySpan<float> rows);
 
     /// <summary>
+    /// Adds byte rows (raw pixels), numbered from <see cref="Count"/> on. By default widened to floats a bounded
+    /// chunk at a time (a cancellation point between chunks); an index that stores bytes takes them as they are.
+    /// </summary>
+    void Add(ReadOnlySpan<byte> rows)
+        => ByteRowChunks.ForEach(rows, Dimension, (chunk, _, _) =>
+        {
+            Pipeline.Cancellation.ThrowIfRequested();
+            Add(chunk);
+        });
+
+    /// <summary>
     /// For each of the <c>queries.Length / Dimension</c> queries (rows of <paramref name="queries"/>), finds the
     /// <paramref name="k"/> nearest rows not in <paramref name="removed"/>, nearest first; equal distances are ordered
     /// by row number. Query q's results go to <c>distances[q*k .. q*k+k)</c> and <c>rows[q*k .. q*k+k)</c>; where

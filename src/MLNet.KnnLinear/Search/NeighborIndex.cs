@@ -237,8 +237,15 @@ public sealed partial class NeighborIndex
     {
         // One progress scope for the whole call (its elapsed time runs from the call's start), chunks added under it.
         using var reporting = WorkProgress.Enter(progress);
+        using var cancellation = Cancellation.Enter(cancellationToken);
         CheckByteRows(rows);
-        ByteRowChunks.ForEach(rows, _dimension, (chunk, _, _) => Add(chunk, NoProgress, cancellationToken));
+        CheckAdd([], nameof(rows));
+        if (_ids is not null)
+        {
+            throw new InvalidOperationException("The rows of this index carry ids of the user's: add rows with Add(rows, ids), as faiss' IndexIDMap takes add_with_ids only.");
+        }
+
+        _inner!.Add(rows);
     }
 
     /// <summary>

@@ -28,6 +28,12 @@ if (args.Length > 0 && args[0] == "exact-bytes")
     return MLNet.KnnLinear.Benchmarks.ExactBytesRun.Run(args);
 }
 
+if (args.Length > 0 && args[0] == "fit-cold")
+{
+    // kNN Fit cold (first in the process) and warm against a cursor pass (KnnFitColdRun): `-- fit-cold [distance] [Byte|Single] [rows]`.
+    return MLNet.KnnLinear.Benchmarks.KnnFitColdRun.Run(args);
+}
+
 if (args.Length > 0 && args[0] == "kernel-path")
 {
     // kNN L1 through Transform on this process's kernel path (KernelPathRun): `-- kernel-path [rows] [queries]`.

@@ -18,6 +18,9 @@ internal sealed class BytePanelScanBuilder(int dimension, bool cosine, long expe
     /// <summary>The rows appended so far.</summary>
     public BytePanels Panels => _panels;
 
+    /// <summary>Expects <paramref name="rows"/> more rows (one allocation at their size instead of doubling).</summary>
+    public void Reserve(long rows) => _panels.Reserve(rows);
+
     public void Append(ReadOnlySpan<byte> row)
     {
         _panels.Append(row);

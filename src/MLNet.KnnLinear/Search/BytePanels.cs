@@ -50,7 +50,10 @@ internal sealed unsafe class BytePanels
     /// <summary>Bytes held, padding included.</summary>
     public long MemoryBytes => _chunks.Sum(c => c.LongLength);
 
-    private long ExpectedRows { get; }
+    private long ExpectedRows { get; set; }
+
+    /// <summary>Expects <paramref name="rows"/> more rows than held now, so the chunks they need are allocated once at their size.</summary>
+    public void Reserve(long rows) => ExpectedRows = Math.Max(ExpectedRows, Count + Math.Max(0, rows));
 
     /// <summary>Appends one row of <see cref="Dimension"/> bytes.</summary>
     public void Append(ReadOnlySpan<byte> row)
@@ -69,16 +72,21 @@ internal sealed unsafe class BytePanels
 
         byte* p = Panel(panel) + (2 * lane);
         int d = row.Length;
-        for (int k = 0; k + 1 < d; k += 2)
+        fixed (byte* source = row)
         {
-            p[0] = row[k];
-            p[1] = row[k + 1];
-            p += ByteDotTile.PairBytes;
-        }
+            // A feature pair is two adjacent bytes in the row and in the panel: one 16-bit move each.
+            ushort* pairs = (ushort*)source;
+            int whole = d / 2;
+            for (int k = 0; k < whole; k++)
+            {
+                *(ushort*)p = System.Runtime.CompilerServices.Unsafe.ReadUnaligned<ushort>(pairs + k);
+                p += ByteDotTile.PairBytes;
+            }
 
-        if ((d & 1) != 0)
-        {
-            p[0] = row[d - 1];
+            if ((d & 1) != 0)
+            {
+                p[0] = source[d - 1];
+            }
         }
 
         Count++;

@@ -118,6 +118,7 @@ internal sealed class FlatIndex : INeighborIndex
         lock (_layoutLock)
         {
             var builder = Reopen();
+            builder.Reserve(rows.Length / Dimension);
             for (int r = 0; r < rows.Length / Dimension; r++)
             {
                 builder.Append(rows.Slice(r * Dimension, Dimension));
@@ -138,6 +139,7 @@ internal sealed class FlatIndex : INeighborIndex
         lock (_layoutLock)
         {
             var builder = Reopen();
+            builder.Reserve(rows.Length / Dimension);
             for (int r = 0; r < rows.Length / Dimension; r++)
             {
                 if (r % 16_384 == 0)

@@ -38,6 +38,9 @@ internal sealed class FlatIndexBuilder
 
     public int Count => _bytePanels?.Count ?? _gemm?.Count ?? _l1!.Count;
 
+    /// <summary>Expects <paramref name="rows"/> more rows: byte panels allocate for them at once (other layouts grow by doubling).</summary>
+    public void Reserve(long rows) => _bytePanels?.Reserve(rows);
+
     public void Append(ReadOnlySpan<float> row)
     {
         if (row.Length != _dimension)

@@ -1,0 +1,116 @@
+using System.Diagnostics;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace MLNet.KnnLinear.Benchmarks;
+
+/// <summary>
+/// kNN Fit cold and warm against a bare cursor pass, in a fresh process: the data (CIFAR-shaped pixels as Byte or
+/// Single features, cached) is read once to fill the cache, then a cursor pass is timed, then the first Fit in the
+/// process (cold: JIT and first-touch included), then the best of 3 further Fits and cursor passes (warm).
+/// <code>dotnet run -c Release --project tests/MLNet.KnnLinear.Benchmarks -- fit-cold [L1|L2|Cosine] [Byte|Single] [rows]</code>
+/// </summary>
+public static class KnnFitColdRun
+{
+    public static int Run(string[] args)
+    {
+        var distance = args.Length > 1 ? Enum.Parse<KnnDistance>(args[1], ignoreCase: true) : KnnDistance.L2;
+        var type = args.Length > 2 ? Enum.Parse<DataKind>(args[2], ignoreCase: true) : DataKind.Byte;
+        int rows = args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 50_000;
+        const int d = 3072;
+        var ml = new MLContext(seed: 1);
+        var pixels = BenchmarkData.Pixels(rows, d, 1);
+        IDataView view = type == DataKind.Byte
+            ? Load(ml, Enumerable.Range(0, rows).Select(i => new ByteRow { Label = i % 10, Features = pixels.AsSpan(i * d, d).ToArray().Select(v => (byte)v).ToArray() }).ToArray(), NumberDataViewType.Byte, d)
+            : Load(ml, Enumerable.Range(0, rows).Select(i => new Row { Label = i % 10, Features = pixels.AsSpan(i * d, d).ToArray() }).ToArray(), NumberDataViewType.Single, d);
+        var train = ml.Data.Cache(ml.Transforms.Conversion.MapValueToKey("Label").Fit(view).Transform(view));
+        CursorPass(train, type); // fills the cache
+
+        double firstPass = Time(() => CursorPass(train, type));
+        double coldFit = Time(() => Fit(ml, train, distance));
+        double warmFit = Enumerable.Range(0, 3).Min(_ => Time(() => Fit(ml, train, distance)));
+        double warmPass = Enumerable.Range(0, 3).Min(_ => Time(() => CursorPass(train, type)));
+        if (Environment.GetEnvironmentVariable("KNNLINEAR_FIT_PROFILE") == "1")
+        {
+            var labelColumn = train.Schema["Label"];
+            var featureColumn = train.Schema["Features"];
+            for (int i = 0; i < 3; i++)
+            {
+                double read = Time(() => Pipeline.LabelledRows.Read(train, labelColumn, featureColumn, null, sink: _ => { }, byteSink: _ => { }));
+                Search.NeighborIndexFit? fit = null;
+                double readFit = Time(() =>
+                {
+                    fit = new Search.NeighborIndexFit(d, distance, new ExactIndexOptions(), rows);
+                    Pipeline.LabelledRows.Read(train, labelColumn, featureColumn, null, sink: fit.Append, byteSink: fit.Append);
+                });
+                double build = Time(() => fit!.Build(0));
+                Console.WriteLine($"  profile: LabelledRows.Read alone {read * 1e3:F0} ms, with the index fit {readFit * 1e3:F0} ms, Build {build * 1e3:F0} ms");
+            }
+        }
+
+        Console.WriteLine($"kNN Fit, {distance}, {type} features, {rows:N0} rows × {d}: cursor pass {warmPass * 1e3:F0} ms warm ({firstPass * 1e3:F0} ms first); Fit cold {coldFit * 1e3:F0} ms ({coldFit / warmPass:F1}× the warm pass), warm {warmFit * 1e3:F0} ms ({warmFit / warmPass:F1}×); {Environment.ProcessorCount} cores");
+        return 0;
+    }
+
+    private static double Time(Action action)
+    {
+        var watch = Stopwatch.StartNew();
+        action();
+        return watch.Elapsed.TotalSeconds;
+    }
+
+    private static void Fit(MLContext ml, IDataView train, KnnDistance distance)
+        => ml.MulticlassClassification.Trainers.Knn(numberOfNeighbors: 1, distance: distance).Fit(train);
+
+    private static void CursorPass(IDataView train, DataKind type)
+    {
+        if (type == DataKind.Byte)
+        {
+            CursorPass<byte>(train);
+        }
+        else
+        {
+            CursorPass<float>(train);
+        }
+    }
+
+    private static long CursorPass<T>(IDataView train)
+    {
+        using var cursor = train.GetRowCursor([train.Schema["Label"], train.Schema["Features"]]);
+        var label = cursor.GetGetter<uint>(train.Schema["Label"]);
+        var features = cursor.GetGetter<VBuffer<T>>(train.Schema["Features"]);
+        uint key = 0;
+        VBuffer<T> vector = default;
+        long sum = 0;
+        while (cursor.MoveNext())
+        {
+            label(ref key);
+            features(ref vector);
+            sum += key + vector.Length;
+        }
+
+        return sum;
+    }
+
+    private static IDataView Load<TRow>(MLContext ml, IEnumerable<TRow> data, PrimitiveDataViewType itemType, int d)
+        where TRow : class
+    {
+        var schema = SchemaDefinition.Create(typeof(TRow));
+        schema["Features"].ColumnType = new VectorDataViewType(itemType, d);
+        return ml.Data.LoadFromEnumerable(data, schema);
+    }
+
+    private sealed class ByteRow
+    {
+        public int Label { get; set; }
+
+        public byte[] Features { get; set; } = [];
+    }
+
+    private sealed class Row
+    {
+        public int Label { get; set; }
+
+        public float[] Features { get; set; } = [];
+    }
+}

@@ -28,6 +28,12 @@ if (args.Length > 0 && args[0] == "exact-bytes")
     return MLNet.KnnLinear.Benchmarks.ExactBytesRun.Run(args);
 }
 
+if (args.Length > 0 && args[0] == "ceiling")
+{
+    // Indexes past 2^31 values, added in byte batches (CeilingRun): `-- ceiling [exact|ivf|both] [rows] [data dir]`.
+    return MLNet.KnnLinear.Benchmarks.CeilingRun.Run(args);
+}
+
 if (args.Length > 0 && args[0] == "fit-cold")
 {
     // kNN Fit cold (first in the process) and warm against a cursor pass (KnnFitColdRun): `-- fit-cold [distance] [Byte|Single] [rows]`.

@@ -35,6 +35,12 @@ internal sealed unsafe class BytePanelScan : DistanceScan
     private static long[]? t_wideDots;
 
     [ThreadStatic]
+    private static short[]? t_exactTail;
+
+    [ThreadStatic]
+    private static float[]? t_floatTail;
+
+    [ThreadStatic]
     private static float[]? t_floatDots;
 
     [ThreadStatic]
@@ -63,18 +69,15 @@ internal sealed unsafe class BytePanelScan : DistanceScan
         int d = _panels.Dimension;
         var span = queries[..(count * d)];
 
-        // Six zero queries after the last, so a tile starting at any query stays inside the buffer.
         if (GemmScan.IsSmallWholeNumbers(span))
         {
             int lda = 2 * _panels.Pairs;
-            var values = new short[(long)(count + ByteDotTile.Rows) * lda];
+            var values = new short[(long)count * lda];
             var norms = new double[count];
-            var widened = new int[d];
             for (int q = 0; q < count; q++)
             {
                 var query = span.Slice(q * d, d);
-                System.Numerics.Tensors.TensorPrimitives.ConvertTruncating(query, widened);
-                System.Numerics.Tensors.TensorPrimitives.ConvertTruncating<int, short>(widened, values.AsSpan(q * lda, d));
+                WholeNumbers.ToInt16(query, values.AsSpan(q * lda, d));
                 double squared = GemmScan.ExactSquaredNorm(query);
                 norms[q] = _cosine ? Math.Sqrt(squared) : squared;
             }
@@ -82,8 +85,7 @@ internal sealed unsafe class BytePanelScan : DistanceScan
             return new ExactQueries(count, values, lda, norms);
         }
 
-        var floats = new float[(long)(count + ByteDotTile.Rows) * d];
-        span.CopyTo(floats);
+        var floats = span.ToArray();
         var floatNorms = new float[count];
         for (int q = 0; q < count; q++)
         {
@@ -115,7 +117,8 @@ internal sealed unsafe class BytePanelScan : DistanceScan
         bool wide = pairs > PairsPer32BitSum;
         int[] dots = t_dots ??= new int[QueryBlock * RowBlock];
         long[]? wideDots = wide ? t_wideDots ??= new long[QueryBlock * RowBlock] : null;
-        fixed (short* a = queries.Values)
+        short[] tailBuffer = t_exactTail ??= new short[ByteDotTile.Rows * 2 * DepthPairs];
+        fixed (short* a = queries.Values, tailTile = tailBuffer)
         fixed (int* c = dots)
         {
             for (int q0 = queryBegin; q0 < queryEnd; q0 += QueryBlock)
@@ -133,13 +136,29 @@ internal sealed unsafe class BytePanelScan : DistanceScan
                     for (int p0 = 0; p0 < pairs; p0 += DepthPairs)
                     {
                         int pc = Math.Min(DepthPairs, pairs - p0);
+
+                        // A last tile that runs past the queries reads a zero-padded copy of this depth block instead,
+                        // so queries are never copied whole to pad them.
+                        int lastTileStart = q0 + ((tiles - 1) * ByteDotTile.Rows);
+                        bool paddedTail = lastTileStart + ByteDotTile.Rows > queries.Count;
+                        if (paddedTail)
+                        {
+                            var tail = new Span<short>(tailTile, ByteDotTile.Rows * 2 * pc);
+                            tail.Clear();
+                            for (int i = 0; i < queries.Count - lastTileStart; i++)
+                            {
+                                new ReadOnlySpan<short>(a + ((long)(lastTileStart + i) * lda) + (2 * p0), 2 * pc).CopyTo(tail.Slice(i * 2 * pc, 2 * pc));
+                            }
+                        }
+
                         for (int p = 0; p < panels; p++)
                         {
                             byte* panel = _panels.Panel(firstPanel + p) + ((long)p0 * ByteDotTile.PairBytes);
                             for (int t = 0; t < tiles; t++)
                             {
-                                short* tile = a + ((long)(q0 + (t * ByteDotTile.Rows)) * lda) + (2 * p0);
-                                ByteDotTile.Accumulate(tile, lda, panel, pc, c + (t * ByteDotTile.Rows * RowBlock) + (p * BytePanels.PanelRows), RowBlock);
+                                bool isTail = paddedTail && t == tiles - 1;
+                                short* tile = isTail ? tailTile : a + ((long)(q0 + (t * ByteDotTile.Rows)) * lda) + (2 * p0);
+                                ByteDotTile.Accumulate(tile, isTail ? 2 * pc : lda, panel, pc, c + (t * ByteDotTile.Rows * RowBlock) + (p * BytePanels.PanelRows), RowBlock);
                             }
                         }
 
@@ -190,7 +209,8 @@ internal sealed unsafe class BytePanelScan : DistanceScan
         var rowNorms = _floatNorms.Value;
         float[] dots = t_floatDots ??= new float[QueryBlock * RowBlock];
         float[] panelBuffer = t_floatPanel ??= new float[BytePanels.PanelRows * GemmScan.DepthBlock];
-        fixed (float* a = queries.Values, c = dots, widened = panelBuffer)
+        float[] tailBuffer = t_floatTail ??= new float[DotTile.Rows * GemmScan.DepthBlock];
+        fixed (float* a = queries.Values, c = dots, widened = panelBuffer, tail = tailBuffer)
         {
             for (int q0 = queryBegin; q0 < queryEnd; q0 += QueryBlock)
             {
@@ -205,13 +225,26 @@ internal sealed unsafe class BytePanelScan : DistanceScan
                     for (int k0 = 0; k0 < d; k0 += GemmScan.DepthBlock)
                     {
                         int kc = Math.Min(GemmScan.DepthBlock, d - k0);
+                        int lastTileStart = q0 + ((tiles - 1) * DotTile.Rows);
+                        bool paddedTail = lastTileStart + DotTile.Rows > queries.Count;
+                        if (paddedTail)
+                        {
+                            var tailRows = new Span<float>(tail, DotTile.Rows * kc);
+                            tailRows.Clear();
+                            for (int i = 0; i < queries.Count - lastTileStart; i++)
+                            {
+                                new ReadOnlySpan<float>(a + ((long)(lastTileStart + i) * d) + k0, kc).CopyTo(tailRows.Slice(i * kc, kc));
+                            }
+                        }
+
                         for (int p = 0; p < panels; p++)
                         {
                             _panels.WidenPanel((r0 / BytePanels.PanelRows) + p, k0, kc, widened);
                             for (int t = 0; t < tiles; t++)
                             {
-                                float* tileA = a + ((long)(q0 + (t * DotTile.Rows)) * d) + k0;
-                                DotTile.Accumulate(tileA, d, widened, kc, c + (t * DotTile.Rows * RowBlock) + (p * BytePanels.PanelRows), RowBlock);
+                                bool isTail = paddedTail && t == tiles - 1;
+                                float* tileA = isTail ? tail : a + ((long)(q0 + (t * DotTile.Rows)) * d) + k0;
+                                DotTile.Accumulate(tileA, isTail ? kc : d, widened, kc, c + (t * DotTile.Rows * RowBlock) + (p * BytePanels.PanelRows), RowBlock);
                             }
                         }
                     }

@@ -159,7 +159,7 @@ internal sealed unsafe class BytePanels
         }
     }
 
-    /// <summary>Makes room for panel <paramref name="panel"/>: a new chunk, or a short chunk grown (doubling, up to a full chunk).</summary>
+    /// <summary>Makes room for panel <paramref name="panel"/>: a new chunk, or a short chunk grown (by a quarter, up to a full chunk).</summary>
     private void EnsurePanel(int panel)
     {
         int chunk = panel / _panelsPerChunk;
@@ -175,7 +175,8 @@ internal sealed unsafe class BytePanels
         int held = (int)(current.LongLength / PanelBytes);
         if (held < panelsNeeded)
         {
-            var grown = NewChunk((int)Math.Clamp(2L * held, panelsNeeded, _panelsPerChunk));
+            // Growing by a quarter keeps a row-at-a-time index (an inverted list) within 1.25× its rows while it grows.
+            var grown = NewChunk((int)Math.Clamp(held + (held / 4) + 1L, panelsNeeded, _panelsPerChunk));
             current.CopyTo(grown, 0);
             _chunks[chunk] = grown;
         }

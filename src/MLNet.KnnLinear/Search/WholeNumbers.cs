@@ -55,4 +55,16 @@ internal static class WholeNumbers
             TensorPrimitives.ConvertTruncating<int, byte>(whole[..part.Length], destination.Slice(i, part.Length));
         }
     }
+
+    /// <summary>Narrows whole numbers in [−32,768, 32,767] (checked by <see cref="AllWithin"/>) to 16-bit integers, through int in chunks as <see cref="ToBytes"/>.</summary>
+    public static void ToInt16(ReadOnlySpan<float> values, Span<short> destination)
+    {
+        Span<int> whole = stackalloc int[Math.Min(Chunk, values.Length)];
+        for (int i = 0; i < values.Length; i += Chunk)
+        {
+            var part = values.Slice(i, Math.Min(Chunk, values.Length - i));
+            TensorPrimitives.ConvertTruncating(part, whole[..part.Length]);
+            TensorPrimitives.ConvertTruncating<int, short>(whole[..part.Length], destination.Slice(i, part.Length));
+        }
+    }
 }

@@ -166,8 +166,9 @@ internal sealed unsafe class BytePanels
         int panelsNeeded = (panel % _panelsPerChunk) + 1;
         if (chunk == _chunks.Count)
         {
+            // Past the first chunk an index is large: whole chunks, no regrowth (the last is trimmed when laid out).
             long expectedPanels = ((ExpectedRows + PanelRows - 1) / PanelRows) - ((long)chunk * _panelsPerChunk);
-            _chunks.Add(NewChunk((int)Math.Clamp(expectedPanels, panelsNeeded, _panelsPerChunk)));
+            _chunks.Add(NewChunk(chunk > 0 ? _panelsPerChunk : (int)Math.Clamp(expectedPanels, panelsNeeded, _panelsPerChunk)));
             return;
         }
 
@@ -175,8 +176,10 @@ internal sealed unsafe class BytePanels
         int held = (int)(current.LongLength / PanelBytes);
         if (held < panelsNeeded)
         {
-            // Growing by a quarter keeps a row-at-a-time index (an inverted list) within 1.25× its rows while it grows.
-            var grown = NewChunk((int)Math.Clamp(held + (held / 4) + 1L, panelsNeeded, _panelsPerChunk));
+            // Growing by a quarter keeps a row-at-a-time index (an inverted list) within 1.25× its rows while it grows;
+            // a chunk past the first (trimmed, then added to) grows back to whole at once.
+            long target = chunk > 0 ? _panelsPerChunk : held + (held / 4) + 1L;
+            var grown = NewChunk((int)Math.Clamp(target, panelsNeeded, _panelsPerChunk));
             current.CopyTo(grown, 0);
             _chunks[chunk] = grown;
         }

@@ -179,6 +179,8 @@ internal sealed unsafe class BytePanelScan : DistanceScan
                 }
             }
         }
+
+        GC.KeepAlive(_panels); // the kernels read its native memory through raw pointers
     }
 
     private void SelectExact(double[] queryNorms, int q0, int qb, int r0, int rb, int* dots, long[]? wideDots, TopKSelector[] selectors, int queryBegin)
@@ -253,6 +255,8 @@ internal sealed unsafe class BytePanelScan : DistanceScan
                 }
             }
         }
+
+        GC.KeepAlive(_panels);
     }
 
     /// <summary>The float norms <see cref="GemmScan"/> would hold for these rows (square roots for cosine), made on the first fractional query.</summary>

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using MLNet.KnnLinear.Kernels;
 
 namespace MLNet.KnnLinear.Search;
@@ -6,8 +7,10 @@ namespace MLNet.KnnLinear.Search;
 /// Byte rows (raw pixels) laid out as <see cref="ByteDotTile"/> reads them: panels of 16 rows, each panel stored
 /// feature pair by feature pair (the 16 rows' two bytes of features 2p and 2p + 1 side by side, 32 bytes), an odd
 /// dimension padded with one zero feature, the last panel padded with zero rows. Panels live in chunks of at most
-/// <see cref="ChunkBytes"/>, allocated pinned, so the rows are not bound by one array's 2^31 elements and a search can
-/// hold raw pointers into them; all sizes are 64-bit. Appending is not thread-safe; reading is.
+/// <see cref="ChunkBytes"/> of native memory, so the rows are not bound by one array's 2^31 elements, a search holds
+/// raw pointers into them, and growing a chunk (realloc) frees the old block at once instead of leaving garbage for a
+/// full collection (an inverted file grows thousands of small lists a row at a time). The GC is told the bytes held
+/// (memory pressure); the finalizer frees them. All sizes are 64-bit. Appending is not thread-safe; reading is.
 /// </summary>
 internal sealed unsafe class BytePanels
 {
@@ -16,7 +19,7 @@ internal sealed unsafe class BytePanels
 
     public const int PanelRows = ByteDotTile.Columns;
 
-    private readonly List<byte[]> _chunks = [];
+    private readonly List<(nint Start, long Bytes)> _chunks = [];
     private readonly int _panelsPerChunk;
 
     /// <param name="dimension">Features per row.</param>
@@ -48,7 +51,7 @@ internal sealed unsafe class BytePanels
     public int Count { get; private set; }
 
     /// <summary>Bytes held, padding included.</summary>
-    public long MemoryBytes => _chunks.Sum(c => c.LongLength);
+    public long MemoryBytes { get; private set; }
 
     private long ExpectedRows { get; set; }
 
@@ -92,15 +95,9 @@ internal sealed unsafe class BytePanels
         Count++;
     }
 
-    /// <summary>The first byte of panel <paramref name="panel"/> (chunks are pinned, so the pointer stays valid while this store lives).</summary>
+    /// <summary>The first byte of panel <paramref name="panel"/> (valid while this store lives and nothing is appended).</summary>
     public byte* Panel(int panel)
-    {
-        var chunk = _chunks[panel / _panelsPerChunk];
-        fixed (byte* start = chunk)
-        {
-            return start + ((panel % _panelsPerChunk) * PanelBytes);
-        }
-    }
+        => (byte*)_chunks[panel / _panelsPerChunk].Start + ((panel % _panelsPerChunk) * PanelBytes);
 
     /// <summary>Row <paramref name="row"/> as bytes.</summary>
     public void CopyRow(int row, Span<byte> destination)
@@ -110,6 +107,8 @@ internal sealed unsafe class BytePanels
         {
             destination[k] = p[((k >> 1) * ByteDotTile.PairBytes) + (k & 1)];
         }
+
+        GC.KeepAlive(this); // the finalizer frees what p points into
     }
 
     /// <summary>Row <paramref name="row"/> widened to floats.</summary>
@@ -120,6 +119,8 @@ internal sealed unsafe class BytePanels
         {
             destination[k] = p[((k >> 1) * ByteDotTile.PairBytes) + (k & 1)];
         }
+
+        GC.KeepAlive(this); // the finalizer frees what p points into
     }
 
     /// <summary>
@@ -138,6 +139,8 @@ internal sealed unsafe class BytePanels
                 f[lane] = pair[2 * lane];
             }
         }
+
+        GC.KeepAlive(this);
     }
 
     /// <summary>Gives back the unused end of the last chunk (after the last row is appended).</summary>
@@ -150,12 +153,9 @@ internal sealed unsafe class BytePanels
 
         int panels = (Count + PanelRows - 1) / PanelRows;
         long used = (panels - ((long)(_chunks.Count - 1) * _panelsPerChunk)) * PanelBytes;
-        var last = _chunks[^1];
-        if (used < last.LongLength)
+        if (used < _chunks[^1].Bytes)
         {
-            var trimmed = GC.AllocateUninitializedArray<byte>((int)used, pinned: true);
-            last.AsSpan(0, (int)used).CopyTo(trimmed);
-            _chunks[^1] = trimmed;
+            Resize(_chunks.Count - 1, used);
         }
     }
 
@@ -168,26 +168,49 @@ internal sealed unsafe class BytePanels
         {
             // Past the first chunk an index is large: whole chunks, no regrowth (the last is trimmed when laid out).
             long expectedPanels = ((ExpectedRows + PanelRows - 1) / PanelRows) - ((long)chunk * _panelsPerChunk);
-            _chunks.Add(NewChunk(chunk > 0 ? _panelsPerChunk : (int)Math.Clamp(expectedPanels, panelsNeeded, _panelsPerChunk)));
+            _chunks.Add((0, 0));
+            Resize(chunk, (chunk > 0 ? _panelsPerChunk : Math.Clamp(expectedPanels, panelsNeeded, _panelsPerChunk)) * PanelBytes);
             return;
         }
 
-        var current = _chunks[chunk];
-        int held = (int)(current.LongLength / PanelBytes);
+        long held = _chunks[chunk].Bytes / PanelBytes;
         if (held < panelsNeeded)
         {
-            // Growing by a quarter keeps a row-at-a-time index (an inverted list) within 1.25× its rows while it grows;
-            // a chunk past the first (trimmed, then added to) grows back to whole at once.
-            long target = chunk > 0 ? _panelsPerChunk : held + (held / 4) + 1L;
-            var grown = NewChunk((int)Math.Clamp(target, panelsNeeded, _panelsPerChunk));
-            current.CopyTo(grown, 0);
-            _chunks[chunk] = grown;
+            // Growing by a quarter keeps a row-at-a-time index (an inverted list) within 1.25× its rows while it grows,
+            // and realloc often grows in place; a chunk past the first (trimmed, then added to) grows back to whole.
+            long target = chunk > 0 ? _panelsPerChunk : Math.Max(held + (held / 4) + 1, (ExpectedRows + PanelRows - 1) / PanelRows);
+            Resize(chunk, Math.Clamp(target, panelsNeeded, _panelsPerChunk) * PanelBytes);
         }
     }
 
-    private byte[] NewChunk(int panels)
+    /// <summary>Chunk <paramref name="chunk"/> reallocated to <paramref name="bytes"/>, its contents kept and any new bytes zero (padding rows and the padding feature must read as 0).</summary>
+    private void Resize(int chunk, long bytes)
     {
-        // Zeroed: padding rows and the padding feature must read as 0.
-        return GC.AllocateArray<byte>((int)(panels * PanelBytes), pinned: true);
+        var (start, held) = _chunks[chunk];
+        var moved = (nint)NativeMemory.Realloc((void*)start, (nuint)Math.Max(1, bytes));
+        if (bytes > held)
+        {
+            NativeMemory.Clear((byte*)moved + held, (nuint)(bytes - held));
+            GC.AddMemoryPressure(bytes - held);
+        }
+        else if (held > bytes)
+        {
+            GC.RemoveMemoryPressure(held - bytes);
+        }
+
+        _chunks[chunk] = (moved, bytes);
+        MemoryBytes += bytes - held;
+    }
+
+    ~BytePanels()
+    {
+        foreach (var (start, bytes) in _chunks)
+        {
+            NativeMemory.Free((void*)start);
+            if (bytes > 0)
+            {
+                GC.RemoveMemoryPressure(bytes);
+            }
+        }
     }
 }

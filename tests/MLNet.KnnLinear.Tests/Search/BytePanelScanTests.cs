@@ -144,6 +144,61 @@ public sealed class BytePanelScanTests
         index.MemoryBytes.Should().BeGreaterThanOrEqualTo(rowBytes);
     }
 
+    [Theory]
+    [InlineData(null)]
+    [InlineData(8)]
+    public void ByteRowsAddedInBatches_SearchedBetween_GiveWhatFloatRowsAddedAtOnceGive(int? lists)
+    {
+        const int dimension = 48;
+        const int rowCount = 1000;
+        var random = new Random(13);
+        var bytes = new byte[rowCount * dimension];
+        random.NextBytes(bytes);
+        var floats = bytes.Select(b => (float)b).ToArray();
+        NeighborIndexOptions? options = lists is int l ? new IvfIndexOptions { NumberOfLists = l, NumberOfProbes = 3, Seed = 2 } : null;
+        var byBatches = NeighborIndex.Create(dimension, KnnDistance.L2, options);
+        var atOnce = NeighborIndex.Create(dimension, KnnDistance.L2, options);
+        byBatches.Train(floats);
+        atOnce.Train(floats);
+        atOnce.Add(floats);
+        var queries = floats.AsSpan(0, 30 * dimension).ToArray();
+        var ids = new long[30 * 5];
+        var distances = new float[30 * 5];
+        foreach (int end in new[] { 100, 101, 450, 1000 })
+        {
+            int start = (int)byBatches.Count;
+            byBatches.Add(bytes.AsSpan(start * dimension, (end - start) * dimension));
+            byBatches.Search(queries, 5, ids, distances);   // lays the rows out; the next batch reopens them
+        }
+
+        var expectedIds = new long[30 * 5];
+        var expectedDistances = new float[30 * 5];
+        atOnce.Search(queries, 5, expectedIds, expectedDistances);
+        byBatches.Count.Should().Be(rowCount);
+        ids.Should().Equal(expectedIds);
+        distances.Should().Equal(expectedDistances);
+    }
+
+    [Fact]
+    public void AnInvertedFilesByteAdd_CancelledBeforeFiling_LeavesTheIndexAsItWas()
+    {
+        const int dimension = 16;
+        var random = new Random(17);
+        var bytes = new byte[400 * dimension];
+        random.NextBytes(bytes);
+        var index = NeighborIndex.Create(dimension, KnnDistance.L2, new IvfIndexOptions { NumberOfLists = 4, NumberOfProbes = 4, Seed = 1 });
+        index.Train(bytes.Select(b => (float)b).ToArray());
+        index.Add(bytes.AsSpan(0, 100 * dimension));
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+        FluentActions.Invoking(() => index.Add(bytes.AsSpan(100 * dimension), cancelled.Token)).Should().Throw<OperationCanceledException>();
+        index.Count.Should().Be(100);
+        var ids = new long[100];
+        var distances = new float[100];
+        index.Search(bytes.AsSpan(0, dimension).ToArray().Select(b => (float)b).ToArray(), 100, ids, distances);
+        ids.Should().OnlyContain(id => id >= 0 && id < 100);
+    }
+
     private static FlatIndex BuildBytes(float[] rows, int dimension, KnnDistance distance)
     {
         var builder = new FlatIndexBuilder(dimension, distance, rows.Length / dimension);

@@ -100,7 +100,7 @@ internal sealed class IvfFlatIndex : INeighborIndex
     /// <summary>
     /// An empty inverted file whose centroids are trained on <paramref name="sample"/> (faiss' <c>train</c>): the
     /// options' number of lists (by default 4√sample rows), k-means as <see cref="Build"/> runs it. Rows come later
-    /// through <see cref="Add"/>.
+    /// through <see cref="Add(ReadOnlySpan{float})"/>.
     /// </summary>
     public static IvfFlatIndex Train(ReadOnlySpan<float> sample, int dimension, KnnDistance distance, IvfIndexOptions options, int maxThreads)
     {
@@ -134,6 +134,43 @@ internal sealed class IvfFlatIndex : INeighborIndex
 
         // The last look at cancellation: from here the rows are filed in one go, so an add happens whole or not at all.
         Cancellation.ThrowIfRequested();
+        File(assignment);
+        for (int r = 0; r < n; r++)
+        {
+            _lists[assignment[r]]!.Add(rows.Slice(r * Dimension, Dimension));
+        }
+    }
+
+    /// <summary>
+    /// Files byte rows (raw pixels) as <see cref="Add(ReadOnlySpan{float})"/>: each bounded chunk is widened to floats
+    /// only to find its rows' lists, and the lists take the bytes (held as bytes, see <see cref="FlatIndex"/>), so no
+    /// float copy of the rows is kept. As the float add, it happens whole or not at all.
+    /// </summary>
+    public void Add(ReadOnlySpan<byte> rows)
+    {
+        int total = rows.Length / Dimension;
+        var assignment = new int[total];
+        var distances = new float[Math.Min(total, ByteRowChunks.RowsPerChunk(Dimension))];
+        ByteRowChunks.ForEach(rows, Dimension, (chunk, first, count) =>
+        {
+            Cancellation.ThrowIfRequested();
+            WorkProgress.Report("rows filed in lists", first, total);
+            _quantizer.Search(chunk, 1, distances.AsSpan(0, count), assignment.AsSpan(first, count));
+        });
+
+        WorkProgress.Report("rows filed in lists", total, total);
+        Cancellation.ThrowIfRequested();
+        File(assignment);
+        for (int r = 0; r < total; r++)
+        {
+            _lists[assignment[r]]!.Add(rows.Slice(r * Dimension, Dimension));
+        }
+    }
+
+    /// <summary>Numbers the next rows and records their lists and positions (the rows themselves go to the lists after).</summary>
+    private void File(ReadOnlySpan<int> assignment)
+    {
+        int n = assignment.Length;
         int total = checked(Count + n);
         if (total > _listOfRow.Length)
         {
@@ -145,7 +182,7 @@ internal sealed class IvfFlatIndex : INeighborIndex
         for (int r = 0; r < n; r++)
         {
             int list = assignment[r];
-            (_lists[list] ??= new FlatIndex(Dimension, Distance, maxThreads: 1)).Add(rows.Slice(r * Dimension, Dimension));
+            _lists[list] ??= new FlatIndex(Dimension, Distance, maxThreads: 1);
             if (_listSizes[list] == _ids[list].Length)
             {
                 Array.Resize(ref _ids[list], Math.Max(4, 2 * _ids[list].Length));

@@ -59,13 +59,21 @@ public static class CeilingRun
             index.Train(sample);
             sample = null!;
             double train = watch.Elapsed.TotalSeconds;
+            Console.WriteLine($"  working set after training: {WorkingSet() / 1e9:F2} GB (peak {peak.Peak / 1e9:F2} GB)");
             double add = AddAll(index, setA, rowCount, d);
+            Console.WriteLine($"  working set after adding: {WorkingSet() / 1e9:F2} GB (peak {peak.Peak / 1e9:F2} GB)");
             var (search, ids) = Search(index, queryFloats);
             string recall = exactIds is null ? string.Empty : $", recall@10 {RecallAtK.Of(exactIds, ids, 10):F3} against the exact index";
             Console.WriteLine($"IVF256 (nprobe 16), byte lists: train {train:F1} s, add {add:F1} s, search {search:F2} s ({queryCount / search:F0} q/s){recall}, index {index.SizeInBytes / 1e9:F2} GB ({index.SizeInBytes / (double)rowBytes:F3}× the row bytes), peak working set {peak.Peak / 1e9:F2} GB ({peak.Peak / (double)rowBytes:F2}× the row bytes; {peak.Start / 1e9:F2} GB before the index, and the float training sample {256L * 256 * d * 4 / 1e9:F2} GB), GC heap committed {GC.GetGCMemoryInfo().TotalCommittedBytes / 1e9:F2} GB");
         }
 
         return 0;
+    }
+
+    private static long WorkingSet()
+    {
+        using var self = Process.GetCurrentProcess();
+        return self.WorkingSet64;
     }
 
     private static double AddAll(NeighborIndex index, byte[] setA, int rowCount, int d)

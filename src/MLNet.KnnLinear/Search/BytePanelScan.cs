@@ -72,7 +72,8 @@ internal sealed unsafe class BytePanelScan : DistanceScan
         if (GemmScan.IsSmallWholeNumbers(span))
         {
             int lda = 2 * _panels.Pairs;
-            var values = new short[(long)count * lda];
+            var values = PreparedQueries.Rent<short>((long)count * lda);
+            values.AsSpan(0, count * lda).Clear();   // the padding feature of an odd dimension reads as 0
             var norms = new double[count];
             for (int q = 0; q < count; q++)
             {
@@ -85,7 +86,8 @@ internal sealed unsafe class BytePanelScan : DistanceScan
             return new ExactQueries(count, values, lda, norms);
         }
 
-        var floats = span.ToArray();
+        var floats = PreparedQueries.Rent<float>(span.Length);
+        span.CopyTo(floats);
         var floatNorms = new float[count];
         for (int q = 0; q < count; q++)
         {
@@ -276,7 +278,9 @@ internal sealed unsafe class BytePanelScan : DistanceScan
 
     private sealed class ExactQueries(int count, short[] values, int stride, double[] norms) : PreparedQueries(count)
     {
-        /// <summary>Queries as 16-bit integers, <see cref="Stride"/> apart (the dimension rounded up to even, zero-padded).</summary>
+        public override void Dispose() => Return(Values);
+
+        /// <summary>Queries as 16-bit integers, <see cref="Stride"/> apart (the dimension rounded up to even, zero-padded); a pooled array, longer than the queries.</summary>
         public short[] Values { get; } = values;
 
         public int Stride { get; } = stride;
@@ -287,6 +291,8 @@ internal sealed unsafe class BytePanelScan : DistanceScan
 
     private sealed class FloatQueries(int count, float[] values, float[] norms) : PreparedQueries(count)
     {
+        public override void Dispose() => Return(Values);
+
         public float[] Values { get; } = values;
 
         public float[] Norms { get; } = norms;

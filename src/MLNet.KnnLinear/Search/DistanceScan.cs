@@ -37,8 +37,23 @@ internal abstract class DistanceScan
     public abstract long MemoryBytes { get; }
 }
 
-/// <summary>Queries in the form a scan reads them.</summary>
-internal class PreparedQueries(int count)
+/// <summary>
+/// Queries in the form a scan reads them. Disposed when the search ends: large copies come from the shared array pool
+/// and go back to it, so repeated searches (k-means assigns its sample in chunks, every iteration) do not leave a copy
+/// of their queries behind as garbage each time.
+/// </summary>
+internal class PreparedQueries(int count) : IDisposable
 {
     public int Count { get; } = count;
+
+    public virtual void Dispose()
+    {
+    }
+
+    /// <summary>An array of at least <paramref name="length"/> items from the shared pool (the first <paramref name="length"/> are the caller's to fill).</summary>
+    internal static T[] Rent<T>(long length)
+        => System.Buffers.ArrayPool<T>.Shared.Rent(checked((int)length));
+
+    internal static void Return<T>(T[] array)
+        => System.Buffers.ArrayPool<T>.Shared.Return(array);
 }

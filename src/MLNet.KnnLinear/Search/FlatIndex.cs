@@ -248,7 +248,8 @@ internal sealed class FlatIndex : INeighborIndex
 
         if (exact == 0 || exact == queryCount)
         {
-            SearchPrepared(scan, scan.Prepare(queries, queryCount), k, keys, rows, removed, rowNumbers);
+            using var prepared = scan.Prepare(queries, queryCount);
+            SearchPrepared(scan, prepared, k, keys, rows, removed, rowNumbers);
             return;
         }
 
@@ -270,7 +271,11 @@ internal sealed class FlatIndex : INeighborIndex
 
             var groupKeys = new double[n * k];
             var groupRows = new int[n * k];
-            SearchPrepared(scan, scan.Prepare(group, n), k, groupKeys, groupRows, removed, rowNumbers);
+            using (var prepared = scan.Prepare(group, n))
+            {
+                SearchPrepared(scan, prepared, k, groupKeys, groupRows, removed, rowNumbers);
+            }
+
             for (int m = 0; m < n; m++)
             {
                 groupKeys.AsSpan(m * k, k).CopyTo(keys.Slice(members[m] * k, k));

@@ -65,7 +65,7 @@ internal sealed unsafe class GemmScan : DistanceScan
 
     public override PreparedQueries Prepare(ReadOnlySpan<float> queries, int count)
     {
-        var values = queries[..(count * _dimension)].ToArray();
+        var values = Prepared.RentCopy(queries[..(count * _dimension)]);
         var norms = new float[count];
         for (int q = 0; q < count; q++)
         {
@@ -271,7 +271,17 @@ internal sealed unsafe class GemmScan : DistanceScan
 
     private sealed class Prepared(int count, float[] values, float[] norms, double[]? exactNorms) : PreparedQueries(count)
     {
+        /// <summary>The queries, row-major (a pooled array: longer than the queries).</summary>
         public float[] Values { get; } = values;
+
+        public static float[] RentCopy(ReadOnlySpan<float> queries)
+        {
+            var copy = Rent<float>(queries.Length);
+            queries.CopyTo(copy);
+            return copy;
+        }
+
+        public override void Dispose() => Return(Values);
 
         public float[] Norms { get; } = norms;
 

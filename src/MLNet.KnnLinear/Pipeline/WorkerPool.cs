@@ -84,14 +84,24 @@ internal static class WorkerPool
         while (true)
         {
             Pending.Wait();
-            Call call;
-            lock (Notices)
-            {
-                call = Notices.Dequeue();
-            }
-
-            call.WorkInCallersContext();
+            RunNext();
         }
+    }
+
+    /// <summary>
+    /// Takes one call and works on it. A method of its own, so no stack slot of the waiting loop keeps the last call
+    /// (its delegate, and through it an index's rows) alive until the next call comes.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static void RunNext()
+    {
+        Call call;
+        lock (Notices)
+        {
+            call = Notices.Dequeue();
+        }
+
+        call.WorkInCallersContext();
     }
 
     /// <summary>One parallel call: its items, who has claimed how many, and what failed.</summary>

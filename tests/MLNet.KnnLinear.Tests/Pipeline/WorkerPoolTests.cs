@@ -50,6 +50,43 @@ public sealed class WorkerPoolTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void AnIndexSearchedOnTheWorkers_IsCollectedOnceDropped()
+    {
+        // Two threads at least, so the search runs on the shared workers (rows split over them).
+        var saved = KnnLinearParallelism.MaxDegreeOfParallelism;
+        KnnLinearParallelism.MaxDegreeOfParallelism = Math.Max(2, Environment.ProcessorCount);
+        try
+        {
+            var dropped = SearchAndDrop();
+            for (int i = 0; i < 3 && dropped.IsAlive; i++)
+            {
+                GC.Collect();
+                GC.WaitForPendingFinalizers();
+            }
+
+            dropped.IsAlive.Should().BeFalse("a worker that ran the last call must not keep its delegate, and through it the index, alive");
+        }
+        finally
+        {
+            KnnLinearParallelism.MaxDegreeOfParallelism = saved;
+        }
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static WeakReference SearchAndDrop()
+    {
+        var random = new Random(3);
+        var rows = new byte[20_000 * Dimension];
+        random.NextBytes(rows);
+        var index = NeighborIndex.Create(Dimension, KnnDistance.L2);
+        index.Add(rows);
+        var ids = new long[10];
+        index.Search(rows.AsSpan(0, 2 * Dimension).ToArray().Select(b => (float)b).ToArray(), 5, ids, new float[10]);
+        ids[0].Should().Be(0);
+        return new WeakReference(index);
+    }
+
+    [Fact]
     public void FourConcurrentEngines_BitIdenticalToOneEngine_AndToOneThread()
     {
         var (ml, model) = FitKnn(rows: 12_000);

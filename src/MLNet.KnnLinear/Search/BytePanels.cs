@@ -187,10 +187,23 @@ internal sealed unsafe class BytePanels
     private void Resize(int chunk, long bytes)
     {
         var (start, held) = _chunks[chunk];
-        var moved = (nint)NativeMemory.Realloc((void*)start, (nuint)Math.Max(1, bytes));
+        nint moved;
+        if (start == 0)
+        {
+            // calloc: fresh pages from the OS are zero already, so a large chunk is not written twice.
+            moved = (nint)NativeMemory.AllocZeroed((nuint)Math.Max(1, bytes));
+        }
+        else
+        {
+            moved = (nint)NativeMemory.Realloc((void*)start, (nuint)Math.Max(1, bytes));
+            if (bytes > held)
+            {
+                NativeMemory.Clear((byte*)moved + held, (nuint)(bytes - held));
+            }
+        }
+
         if (bytes > held)
         {
-            NativeMemory.Clear((byte*)moved + held, (nuint)(bytes - held));
             GC.AddMemoryPressure(bytes - held);
         }
         else if (held > bytes)

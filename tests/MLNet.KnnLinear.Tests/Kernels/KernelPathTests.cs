@@ -11,10 +11,10 @@ namespace MLNet.KnnLinear.Tests.Kernels;
 /// </summary>
 public sealed class KernelPathTests(ITestOutputHelper output)
 {
-    /// <summary>The byte-SAD and FMA-dot paths in use, e.g. "sad=avx512,dot=fma".</summary>
+    /// <summary>The byte-SAD, float-dot and byte-dot paths in use, e.g. "sad=avx512,dot=fma,bytedot=avx2".</summary>
     public static string Paths()
     {
-        return $"sad={SadTile.Path},dot={DotTile.Path}";
+        return $"sad={SadTile.Path},dot={DotTile.Path},bytedot={ByteDotTile.Path}";
     }
 
     [Fact]
@@ -31,7 +31,7 @@ public sealed class KernelPathTests(ITestOutputHelper output)
 
         if (Environment.GetEnvironmentVariable("DOTNET_EnableHWIntrinsic") == "0")
         {
-            paths.Should().Be("sad=scalar,dot=scalar", "with every hardware intrinsic off only the scalar twins run");
+            paths.Should().Be("sad=scalar,dot=scalar,bytedot=scalar", "with every hardware intrinsic off only the scalar twins run");
         }
 
         // .NET 10 reads DOTNET_EnableAVX512; the older DOTNET_EnableAVX512F no longer turns AVX-512 off, which is
@@ -49,7 +49,7 @@ public sealed class KernelPathTests(ITestOutputHelper output)
         }
         else if (string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
         {
-            throw new InvalidOperationException("Under CI=true, KNNLINEAR_EXPECTED_KERNELS must say which kernel paths this pass runs (e.g. sad=avx2,dot=fma).");
+            throw new InvalidOperationException("Under CI=true, KNNLINEAR_EXPECTED_KERNELS must say which kernel paths this pass runs (e.g. sad=avx2,dot=fma,bytedot=avx2).");
         }
     }
 }

@@ -53,13 +53,16 @@ public class KnnFitBenchmarks
     }
 
     [Benchmark(Baseline = true)]
-    public long CursorPass() => Type == DataKind.Byte ? CursorPass<byte>() : CursorPass<float>();
+    public long CursorPass() => CursorPass(_train, Type);
 
-    private long CursorPass<T>()
+    /// <summary>One bare pass over the Label and Features columns: what any Fit must read at least.</summary>
+    public static long CursorPass(IDataView train, DataKind type) => type == DataKind.Byte ? CursorPass<byte>(train) : CursorPass<float>(train);
+
+    private static long CursorPass<T>(IDataView train)
     {
-        using var cursor = _train.GetRowCursor([_train.Schema["Label"], _train.Schema["Features"]]);
-        var label = cursor.GetGetter<uint>(_train.Schema["Label"]);
-        var features = cursor.GetGetter<VBuffer<T>>(_train.Schema["Features"]);
+        using var cursor = train.GetRowCursor([train.Schema["Label"], train.Schema["Features"]]);
+        var label = cursor.GetGetter<uint>(train.Schema["Label"]);
+        var features = cursor.GetGetter<VBuffer<T>>(train.Schema["Features"]);
         uint key = 0;
         VBuffer<T> vector = default;
         long sum = 0;

@@ -62,35 +62,7 @@ public static class KnnFitColdRun
     private static void Fit(MLContext ml, IDataView train, KnnDistance distance)
         => ml.MulticlassClassification.Trainers.Knn(numberOfNeighbors: 1, distance: distance).Fit(train);
 
-    private static void CursorPass(IDataView train, DataKind type)
-    {
-        if (type == DataKind.Byte)
-        {
-            CursorPass<byte>(train);
-        }
-        else
-        {
-            CursorPass<float>(train);
-        }
-    }
-
-    private static long CursorPass<T>(IDataView train)
-    {
-        using var cursor = train.GetRowCursor([train.Schema["Label"], train.Schema["Features"]]);
-        var label = cursor.GetGetter<uint>(train.Schema["Label"]);
-        var features = cursor.GetGetter<VBuffer<T>>(train.Schema["Features"]);
-        uint key = 0;
-        VBuffer<T> vector = default;
-        long sum = 0;
-        while (cursor.MoveNext())
-        {
-            label(ref key);
-            features(ref vector);
-            sum += key + vector.Length;
-        }
-
-        return sum;
-    }
+    private static void CursorPass(IDataView train, DataKind type) => KnnFitBenchmarks.CursorPass(train, type);
 
     private static IDataView Load<TRow>(MLContext ml, IEnumerable<TRow> data, PrimitiveDataViewType itemType, int d)
         where TRow : class

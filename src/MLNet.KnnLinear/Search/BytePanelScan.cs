@@ -145,12 +145,7 @@ internal sealed unsafe class BytePanelScan : DistanceScan
                         bool paddedTail = lastTileStart + ByteDotTile.Rows > queries.Count;
                         if (paddedTail)
                         {
-                            var tail = new Span<short>(tailTile, ByteDotTile.Rows * 2 * pc);
-                            tail.Clear();
-                            for (int i = 0; i < queries.Count - lastTileStart; i++)
-                            {
-                                new ReadOnlySpan<short>(a + ((long)(lastTileStart + i) * lda) + (2 * p0), 2 * pc).CopyTo(tail.Slice(i * 2 * pc, 2 * pc));
-                            }
+                            QueryTail.Copy(a, lda, lastTileStart, queries.Count - lastTileStart, 2 * p0, 2 * pc, tailTile, ByteDotTile.Rows);
                         }
 
                         for (int p = 0; p < panels; p++)
@@ -233,12 +228,7 @@ internal sealed unsafe class BytePanelScan : DistanceScan
                         bool paddedTail = lastTileStart + DotTile.Rows > queries.Count;
                         if (paddedTail)
                         {
-                            var tailRows = new Span<float>(tail, DotTile.Rows * kc);
-                            tailRows.Clear();
-                            for (int i = 0; i < queries.Count - lastTileStart; i++)
-                            {
-                                new ReadOnlySpan<float>(a + ((long)(lastTileStart + i) * d) + k0, kc).CopyTo(tailRows.Slice(i * kc, kc));
-                            }
+                            QueryTail.Copy(a, d, lastTileStart, queries.Count - lastTileStart, k0, kc, tail, DotTile.Rows);
                         }
 
                         for (int p = 0; p < panels; p++)

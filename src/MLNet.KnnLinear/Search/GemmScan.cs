@@ -124,7 +124,7 @@ internal sealed unsafe class GemmScan : DistanceScan
                         bool paddedTail = lastTileStart + DotTile.Rows > prepared.Count;
                         if (paddedTail)
                         {
-                            CopyTail(a, lastTileStart, prepared.Count - lastTileStart, k0, kc, tail);
+                            QueryTail.Copy(a, _dimension, lastTileStart, prepared.Count - lastTileStart, k0, kc, tail, DotTile.Rows);
                         }
 
                         for (int p = 0; p < panels; p++)
@@ -204,16 +204,6 @@ internal sealed unsafe class GemmScan : DistanceScan
         => cosine
             ? (queryNorm == 0 || rowNorm == 0 ? 1 : 1 - (dot / (queryNorm * rowNorm)))
             : queryNorm + rowNorm - (2 * dot);
-
-    /// <summary>Rows [first, first + rows) of the queries, features [k0, k0 + kc), into a 6 × kc tile whose other rows are 0.</summary>
-    private void CopyTail(float* queries, int first, int rows, int k0, int kc, float* tile)
-    {
-        new Span<float>(tile, DotTile.Rows * kc).Clear();
-        for (int i = 0; i < rows; i++)
-        {
-            new ReadOnlySpan<float>(queries + ((long)(first + i) * _dimension) + k0, kc).CopyTo(new Span<float>(tile + (i * kc), kc));
-        }
-    }
 
     /// <summary>
     /// sums += values, widened to double through an 8 KB buffer that stays in L1 (a block-sized one would push the

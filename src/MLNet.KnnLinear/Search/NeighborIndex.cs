@@ -69,8 +69,8 @@ public sealed partial class NeighborIndex
     public bool IsTrained => _inner is not null;
 
     /// <summary>
-    /// Memory held for the rows and the index structure, in bytes: rows as float32 panels (L2, cosine) or bytes (L1 on
-    /// pixels), plus centroids and row numbers for an inverted file, links for HNSW, and user ids when there are any.
+    /// Memory held for the rows and the index structure, in bytes: rows as bytes where they are pixels (whole numbers in
+    /// [0, 255]; exact indexes and inverted lists, every distance) or float32 (panels for L2 and cosine), plus centroids and row numbers for an inverted file, links for HNSW, and user ids when there are any.
     /// Removed rows keep their storage until the index is built again.
     /// </summary>
     public long SizeInBytes => (_inner?.MemoryBytes ?? 0) + (_ids?.MemoryBytes ?? 0);
@@ -218,18 +218,18 @@ public sealed partial class NeighborIndex
         _inner!.Add(rows);
     }
 
-    /// <summary>Adds byte rows (raw pixels), widened to floats exactly; see <see cref="Add(ReadOnlySpan{float})"/>.</summary>
+    /// <summary>Adds byte rows (raw pixels): held as bytes by exact indexes and inverted lists, widened to floats exactly by HNSW; see <see cref="Add(ReadOnlySpan{float})"/>.</summary>
     /// <param name="rows">Rows, row-major, <see cref="Dimension"/> values each.</param>
     public void Add(ReadOnlySpan<byte> rows)
         => Add(rows, CancellationToken.None);
 
-    /// <summary>Adds byte rows (raw pixels), widened to floats exactly; see <see cref="Add(ReadOnlySpan{float})"/>.</summary>
+    /// <summary>Adds byte rows (raw pixels): held as bytes by exact indexes and inverted lists, widened to floats exactly by HNSW; see <see cref="Add(ReadOnlySpan{float})"/>.</summary>
     /// <param name="rows">Rows, row-major, <see cref="Dimension"/> values each.</param>
     /// <param name="cancellationToken">Stops the addition between chunks with <see cref="OperationCanceledException"/>; chunks already added stay.</param>
     public void Add(ReadOnlySpan<byte> rows, CancellationToken cancellationToken)
         => Add(rows, NoProgress, cancellationToken);
 
-    /// <summary>Adds byte rows (raw pixels), widened to floats exactly, reporting progress; see <see cref="Add(ReadOnlySpan{float})"/>.</summary>
+    /// <summary>Adds byte rows (raw pixels), reporting progress: held as bytes by exact indexes and inverted lists, widened to floats exactly by HNSW; see <see cref="Add(ReadOnlySpan{float})"/>.</summary>
     /// <param name="rows">Rows, row-major, <see cref="Dimension"/> values each.</param>
     /// <param name="progress">Receives each chunk's stage and how far it is, on the calling thread; null for none.</param>
     /// <param name="cancellationToken">Stops the addition between chunks with <see cref="OperationCanceledException"/>; chunks already added stay.</param>

@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
 
@@ -45,26 +46,20 @@ internal static class WholeNumbers
     /// TensorPrimitives steps are vectorised, where float → byte directly is not (4.6 vs 1.6 ms per 1,000 rows of
     /// 3,072, measured on .NET 10).
     /// </summary>
-    public static void ToBytes(ReadOnlySpan<float> values, Span<byte> destination)
-    {
-        Span<int> whole = stackalloc int[Math.Min(Chunk, values.Length)];
-        for (int i = 0; i < values.Length; i += Chunk)
-        {
-            var part = values.Slice(i, Math.Min(Chunk, values.Length - i));
-            TensorPrimitives.ConvertTruncating(part, whole[..part.Length]);
-            TensorPrimitives.ConvertTruncating<int, byte>(whole[..part.Length], destination.Slice(i, part.Length));
-        }
-    }
+    public static void ToBytes(ReadOnlySpan<float> values, Span<byte> destination) => Narrow(values, destination);
 
     /// <summary>Narrows whole numbers in [−32,768, 32,767] (checked by <see cref="AllWithin"/>) to 16-bit integers, through int in chunks as <see cref="ToBytes"/>.</summary>
-    public static void ToInt16(ReadOnlySpan<float> values, Span<short> destination)
+    public static void ToInt16(ReadOnlySpan<float> values, Span<short> destination) => Narrow(values, destination);
+
+    private static void Narrow<T>(ReadOnlySpan<float> values, Span<T> destination)
+        where T : INumberBase<T>
     {
         Span<int> whole = stackalloc int[Math.Min(Chunk, values.Length)];
         for (int i = 0; i < values.Length; i += Chunk)
         {
             var part = values.Slice(i, Math.Min(Chunk, values.Length - i));
             TensorPrimitives.ConvertTruncating(part, whole[..part.Length]);
-            TensorPrimitives.ConvertTruncating<int, short>(whole[..part.Length], destination.Slice(i, part.Length));
+            TensorPrimitives.ConvertTruncating<int, T>(whole[..part.Length], destination.Slice(i, part.Length));
         }
     }
 }

@@ -79,14 +79,16 @@ public class KnnFitBenchmarks
     [Benchmark]
     public object Fit() => _ml.MulticlassClassification.Trainers.Knn(numberOfNeighbors: 1, distance: Distance).Fit(_train);
 
-    private sealed class ByteRow
+    /// <summary>A labelled row of pixel bytes (the Byte feature column).</summary>
+    internal sealed class ByteRow
     {
         public int Label { get; set; }
 
         public byte[] Features { get; set; } = [];
     }
 
-    private sealed class Row
+    /// <summary>A labelled row of pixels as Single.</summary>
+    internal sealed class Row
     {
         public int Label { get; set; }
 

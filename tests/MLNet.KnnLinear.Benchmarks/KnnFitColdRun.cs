@@ -21,8 +21,8 @@ public static class KnnFitColdRun
         var ml = new MLContext(seed: 1);
         var pixels = BenchmarkData.Pixels(rows, d, 1);
         IDataView view = type == DataKind.Byte
-            ? Load(ml, Enumerable.Range(0, rows).Select(i => new ByteRow { Label = i % 10, Features = pixels.AsSpan(i * d, d).ToArray().Select(v => (byte)v).ToArray() }).ToArray(), NumberDataViewType.Byte, d)
-            : Load(ml, Enumerable.Range(0, rows).Select(i => new Row { Label = i % 10, Features = pixels.AsSpan(i * d, d).ToArray() }).ToArray(), NumberDataViewType.Single, d);
+            ? Load(ml, Enumerable.Range(0, rows).Select(i => new KnnFitBenchmarks.ByteRow { Label = i % 10, Features = pixels.AsSpan(i * d, d).ToArray().Select(v => (byte)v).ToArray() }).ToArray(), NumberDataViewType.Byte, d)
+            : Load(ml, Enumerable.Range(0, rows).Select(i => new KnnFitBenchmarks.Row { Label = i % 10, Features = pixels.AsSpan(i * d, d).ToArray() }).ToArray(), NumberDataViewType.Single, d);
         var train = ml.Data.Cache(ml.Transforms.Conversion.MapValueToKey("Label").Fit(view).Transform(view));
         CursorPass(train, type); // fills the cache
 
@@ -70,19 +70,5 @@ public static class KnnFitColdRun
         var schema = SchemaDefinition.Create(typeof(TRow));
         schema["Features"].ColumnType = new VectorDataViewType(itemType, d);
         return ml.Data.LoadFromEnumerable(data, schema);
-    }
-
-    private sealed class ByteRow
-    {
-        public int Label { get; set; }
-
-        public byte[] Features { get; set; } = [];
-    }
-
-    private sealed class Row
-    {
-        public int Label { get; set; }
-
-        public float[] Features { get; set; } = [];
     }
 }

@@ -41,7 +41,7 @@ public sealed partial class NeighborIndex
     {
     }
 
-    private NeighborIndex(INeighborIndex inner, NeighborIndexOptions options, int maxThreads)
+    internal NeighborIndex(INeighborIndex inner, NeighborIndexOptions options, int maxThreads)
         : this(inner.Dimension, inner.Distance, options, maxThreads)
         => _inner = inner;
 

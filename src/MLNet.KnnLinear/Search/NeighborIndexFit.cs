@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using MLNet.KnnLinear.Pipeline;
+using MLNet.KnnLinear.Search.Ivf;
 
 namespace MLNet.KnnLinear.Search;
 
@@ -7,7 +8,8 @@ namespace MLNet.KnnLinear.Search;
 /// The one fit of a <see cref="NeighborIndex"/> from rows read off a cursor, shared by the kNN trainer and the
 /// nearest-neighbours step: rows are appended one at a time as the cursor gives them. An exact index takes them
 /// straight into its search layout (<see cref="FlatIndexBuilder"/>: one read, one copy; pixel bytes stay bytes for L1).
-/// An approximate index collects them first (bytes widened) and is built from them at once, as
+/// An approximate index collects them first (an inverted file keeps pixel rows as bytes, in chunks; HNSW widens them) and
+/// is built from them at once, as
 /// <see cref="NeighborIndex.Build(ReadOnlySpan{float}, int, KnnDistance, NeighborIndexOptions?)"/> builds it: an
 /// inverted file trains its centroids on a seeded sample of all the rows, so the same rows give the same index
 /// whichever component fits it.
@@ -18,7 +20,11 @@ internal sealed class NeighborIndexFit
     private readonly KnnDistance _distance;
     private readonly NeighborIndexOptions _options;
     private readonly FlatIndexBuilder? _exact;
-    private readonly GrowableArray<float>? _rows;
+    private GrowableArray<float>? _rows;
+
+    /// <summary>An inverted file's rows while every one is a byte row (pixels): held as bytes, trained on and filed as bytes.</summary>
+    private ByteRowStore? _byteRows;
+    private byte[]? _narrowed;
     private readonly long? _rowCount;
 
     /// <param name="dimension">The length of every row.</param>
@@ -35,6 +41,10 @@ internal sealed class NeighborIndexFit
         if (options is ExactIndexOptions)
         {
             _exact = new FlatIndexBuilder(dimension, distance, expectedRows);
+        }
+        else if (options is IvfIndexOptions)
+        {
+            _byteRows = new ByteRowStore(dimension, expectedRows);
         }
         else
         {
@@ -54,7 +64,22 @@ internal sealed class NeighborIndexFit
         }
         else
         {
-            row.CopyTo(_rows!.Append(_dimension));
+            if (_byteRows is not null && !ByteL1Scan.IsByteValued(row))
+            {
+                SwitchToFloats();
+            }
+
+            if (_byteRows is not null)
+            {
+                // Whole numbers in [0, 255] (just checked): narrowing is exact.
+                _narrowed ??= new byte[_dimension];
+                WholeNumbers.ToBytes(row, _narrowed);
+                _byteRows.Append(_narrowed);
+            }
+            else
+            {
+                row.CopyTo(_rows!.Append(_dimension));
+            }
         }
 
         Count++;
@@ -66,6 +91,10 @@ internal sealed class NeighborIndexFit
         if (_exact is not null)
         {
             _exact.Append(row);
+        }
+        else if (_byteRows is not null)
+        {
+            _byteRows.Append(row);
         }
         else
         {
@@ -98,6 +127,24 @@ internal sealed class NeighborIndexFit
         }
 
         _options.Validate(Count);
+        if (_byteRows is not null)
+        {
+            return new NeighborIndex(IvfFlatIndex.Build(_byteRows, _distance, (IvfIndexOptions)_options, maxThreads), _options, maxThreads);
+        }
+
         return NeighborIndex.Build(_rows!.Slice(0, _rows.Count), _dimension, _distance, _options, maxThreads);
+    }
+
+    /// <summary>The first row that is not a byte: the byte rows so far move into the float rows (once, in row order).</summary>
+    private void SwitchToFloats()
+    {
+        var bytes = _byteRows!;
+        _rows = new GrowableArray<float>(Math.Max(_rowCount ?? 256, bytes.Count + 1L) * _dimension);
+        foreach (var batch in bytes.Batches())
+        {
+            TensorPrimitives.ConvertTruncating(batch.Span, _rows.Append(batch.Length));
+        }
+
+        _byteRows = null;
     }
 }

@@ -93,13 +93,51 @@ internal sealed class IvfFlatIndex : INeighborIndex
         var centroids = TrainCentroids(rows, dimension, distance, options, maxThreads);
         var assignment = new int[count];
         var ignored = new float[count];
-        new FlatIndex(centroids, dimension, distance, maxThreads).Search(rows, 1, ignored, assignment);
+        var quantizer = new FlatIndex(centroids, dimension, distance, maxThreads);
+
+        // In 16,384-row chunks: a search copies its queries, and all rows at once would be a second copy of the data.
+        for (int begin = 0; begin < count; begin += FilingChunkRows)
+        {
+            int n = Math.Min(FilingChunkRows, count - begin);
+            quantizer.Search(rows.Slice(begin * dimension, n * dimension), 1, ignored.AsSpan(begin, n), assignment.AsSpan(begin, n));
+        }
+
         return FromAssignment(rows, assignment, centroids, dimension, distance, options.ProbesFor(centroids.Length / dimension), maxThreads);
     }
 
     /// <summary>
+    /// <see cref="Build(ReadOnlySpan{float}, int, KnnDistance, IvfIndexOptions, int)"/> over byte rows (raw pixels) held in a <see cref="ByteRowStore"/>: k-means on the same sample
+    /// rows, widened (so the same centroids), then the rows filed batch by batch as bytes; the lists hold the same rows in
+    /// the same order as <see cref="Build(ReadOnlySpan{float}, int, KnnDistance, IvfIndexOptions, int)"/>'s, without a float copy of the data.
+    /// </summary>
+    public static IvfFlatIndex Build(ByteRowStore rows, KnnDistance distance, IvfIndexOptions options, int maxThreads)
+    {
+        int count = rows.Count;
+        int dimension = rows.Dimension;
+        options.Validate(count);
+        int lists = options.ListsFor(count);
+        var order = KMeans.SampleOrder(count, (long)lists * options.TrainingRowsPerList, options.Seed ?? 1);
+        var sample = new float[(long)order.Length * dimension];
+        for (int i = 0; i < order.Length; i++)
+        {
+            System.Numerics.Tensors.TensorPrimitives.ConvertTruncating(rows.Row(order[i]), sample.AsSpan(i * dimension, dimension));
+        }
+
+        var centroids = KMeans.TrainOnSample(sample, dimension, TrainingDistance(distance), lists, options.KMeansIterations, maxThreads);
+        sample = null;
+        var empty = Enumerable.Range(0, lists).Select(_ => Array.Empty<int>()).ToArray();
+        var index = FromLists(centroids, empty, new float[lists][], dimension, distance, options.ProbesFor(lists), maxThreads);
+        foreach (var batch in rows.Batches())
+        {
+            index.Add(batch.Span);
+        }
+
+        return index;
+    }
+
+    /// <summary>
     /// An empty inverted file whose centroids are trained on <paramref name="sample"/> (faiss' <c>train</c>): the
-    /// options' number of lists (by default 4√sample rows), k-means as <see cref="Build"/> runs it. Rows come later
+    /// options' number of lists (by default 4√sample rows), k-means as <see cref="Build(ReadOnlySpan{float}, int, KnnDistance, IvfIndexOptions, int)"/> runs it. Rows come later
     /// through <see cref="Add(ReadOnlySpan{float})"/>.
     /// </summary>
     public static IvfFlatIndex Train(ReadOnlySpan<float> sample, int dimension, KnnDistance distance, IvfIndexOptions options, int maxThreads)
@@ -203,10 +241,11 @@ internal sealed class IvfFlatIndex : INeighborIndex
     /// </summary>
     private static float[] TrainCentroids(ReadOnlySpan<float> rows, int dimension, KnnDistance distance, IvfIndexOptions options, int maxThreads)
     {
-        var trainingDistance = distance == KnnDistance.L1 ? KnnDistance.L2 : distance;
         int lists = options.ListsFor(rows.Length / dimension);
-        return KMeans.Train(rows, dimension, trainingDistance, lists, options.KMeansIterations, options.TrainingRowsPerList, options.Seed ?? 1, maxThreads);
+        return KMeans.Train(rows, dimension, TrainingDistance(distance), lists, options.KMeansIterations, options.TrainingRowsPerList, options.Seed ?? 1, maxThreads);
     }
+
+    private static KnnDistance TrainingDistance(KnnDistance distance) => distance == KnnDistance.L1 ? KnnDistance.L2 : distance;
 
     /// <summary>An index whose row r is in list <paramref name="assignment"/>[r] (rows keep their order within a list).</summary>
     public static IvfFlatIndex FromAssignment(ReadOnlySpan<float> rows, ReadOnlySpan<int> assignment, float[] centroids, int dimension, KnnDistance distance, int probes, int maxThreads)

@@ -20,7 +20,43 @@ internal static class KMeans
     public static float[] Train(ReadOnlySpan<float> rows, int dimension, KnnDistance distance, int clusters, int iterations, int rowsPerCluster, int seed, int maxThreads)
     {
         int count = rows.Length / dimension;
-        var sample = Sample(rows, dimension, count, (long)clusters * rowsPerCluster, seed);
+        var order = SampleOrder(count, (long)clusters * rowsPerCluster, seed);
+        var sample = new float[(long)order.Length * dimension];
+        for (int i = 0; i < order.Length; i++)
+        {
+            rows.Slice(order[i] * dimension, dimension).CopyTo(sample.AsSpan(i * dimension, dimension));
+        }
+
+        return TrainOnSample(sample, dimension, distance, clusters, iterations, maxThreads);
+    }
+
+    /// <summary>
+    /// Which rows <see cref="Train"/> samples from <paramref name="count"/> rows: a seeded permutation's first
+    /// min(count, wanted). A caller holding its rows in another form (bytes) widens these rows into the sample and calls
+    /// <see cref="TrainOnSample"/>, getting the centroids <see cref="Train"/> would give for the rows as floats.
+    /// </summary>
+    public static int[] SampleOrder(int count, long wanted, int seed)
+    {
+        var random = new Random(seed);
+        var order = new int[count];
+        for (int i = 0; i < count; i++)
+        {
+            order[i] = i;
+        }
+
+        int take = (int)Math.Min(count, wanted);
+        for (int i = 0; i < take; i++)
+        {
+            int j = random.Next(i, count);
+            (order[i], order[j]) = (order[j], order[i]);
+        }
+
+        return order[..take];
+    }
+
+    /// <summary>k-means on <paramref name="sample"/>: the rows <see cref="SampleOrder"/> chose, in that order (it is not changed).</summary>
+    public static float[] TrainOnSample(float[] sample, int dimension, KnnDistance distance, int clusters, int iterations, int maxThreads)
+    {
         int sampleCount = sample.Length / dimension;
         var centroids = new float[clusters * dimension];
         for (int c = 0; c < clusters; c++)
@@ -77,32 +113,6 @@ internal static class KMeans
 
         WorkProgress.Report("k-means iteration", iterations, iterations);
         return centroids;
-    }
-
-    /// <summary>A seeded sample of at most <paramref name="wanted"/> rows, in a random order (all rows, permuted, when there are fewer).</summary>
-    private static float[] Sample(ReadOnlySpan<float> rows, int dimension, int count, long wanted, int seed)
-    {
-        var random = new Random(seed);
-        var order = new int[count];
-        for (int i = 0; i < count; i++)
-        {
-            order[i] = i;
-        }
-
-        int take = (int)Math.Min(count, wanted);
-        for (int i = 0; i < take; i++)
-        {
-            int j = random.Next(i, count);
-            (order[i], order[j]) = (order[j], order[i]);
-        }
-
-        var sample = new float[(long)take * dimension];
-        for (int i = 0; i < take; i++)
-        {
-            rows.Slice(order[i] * dimension, dimension).CopyTo(sample.AsSpan(i * dimension, dimension));
-        }
-
-        return sample;
     }
 
     private static void SplitLargestIntoEmpty(float[] centroids, int[] sizes, int dimension)

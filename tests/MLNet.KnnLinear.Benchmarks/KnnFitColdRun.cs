@@ -8,7 +8,9 @@ namespace MLNet.KnnLinear.Benchmarks;
 /// kNN Fit cold and warm against a bare cursor pass, in a fresh process: the data (CIFAR-shaped pixels as Byte or
 /// Single features, cached) is read once to fill the cache, then a cursor pass is timed, then the first Fit in the
 /// process (cold: JIT and first-touch included), then the best of 3 further Fits and cursor passes (warm).
-/// <code>dotnet run -c Release --project tests/MLNet.KnnLinear.Benchmarks -- fit-cold [L1|L2|Cosine] [Byte|Single] [rows]</code>
+/// With <c>ivf</c> as a fifth argument the model's index is an inverted file (default lists and probes), and the bytes
+/// allocated on every thread by one Fit are reported beside the time.
+/// <code>dotnet run -c Release --project tests/MLNet.KnnLinear.Benchmarks -- fit-cold [L1|L2|Cosine] [Byte|Single] [rows] [exact|ivf]</code>
 /// </summary>
 public static class KnnFitColdRun
 {
@@ -17,6 +19,7 @@ public static class KnnFitColdRun
         var distance = args.Length > 1 ? Enum.Parse<KnnDistance>(args[1], ignoreCase: true) : KnnDistance.L2;
         var type = args.Length > 2 ? Enum.Parse<DataKind>(args[2], ignoreCase: true) : DataKind.Byte;
         int rows = args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 50_000;
+        bool ivf = args.Length > 4 && args[4] == "ivf";
         const int d = 3072;
         var ml = new MLContext(seed: 1);
         var pixels = BenchmarkData.Pixels(rows, d, 1);
@@ -27,8 +30,10 @@ public static class KnnFitColdRun
         CursorPass(train, type); // fills the cache
 
         double firstPass = Time(() => CursorPass(train, type));
-        double coldFit = Time(() => Fit(ml, train, distance));
-        double warmFit = Enumerable.Range(0, 3).Min(_ => Time(() => Fit(ml, train, distance)));
+        long allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+        double coldFit = Time(() => Fit(ml, train, distance, ivf));
+        long allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+        double warmFit = Enumerable.Range(0, 3).Min(_ => Time(() => Fit(ml, train, distance, ivf)));
         double warmPass = Enumerable.Range(0, 3).Min(_ => Time(() => CursorPass(train, type)));
         if (Environment.GetEnvironmentVariable("KNNLINEAR_FIT_PROFILE") == "1")
         {
@@ -40,6 +45,7 @@ public static class KnnFitColdRun
                 Search.NeighborIndexFit? fit = null;
                 double readFit = Time(() =>
                 {
+                    // The exact index's fit (the profile splits reading from laying rows out).
                     fit = new Search.NeighborIndexFit(d, distance, new ExactIndexOptions(), rows);
                     Pipeline.LabelledRows.Read(train, labelColumn, featureColumn, null, sink: fit.Append, byteSink: fit.Append);
                 });
@@ -48,7 +54,7 @@ public static class KnnFitColdRun
             }
         }
 
-        Console.WriteLine($"kNN Fit, {distance}, {type} features, {rows:N0} rows × {d}: cursor pass {warmPass * 1e3:F0} ms warm ({firstPass * 1e3:F0} ms first); Fit cold {coldFit * 1e3:F0} ms ({coldFit / warmPass:F1}× the warm pass), warm {warmFit * 1e3:F0} ms ({warmFit / warmPass:F1}×); {Environment.ProcessorCount} cores");
+        Console.WriteLine($"kNN Fit{(ivf ? " (inverted file)" : string.Empty)}, {distance}, {type} features, {rows:N0} rows × {d}: cursor pass {warmPass * 1e3:F0} ms warm ({firstPass * 1e3:F0} ms first); Fit cold {coldFit * 1e3:F0} ms ({coldFit / warmPass:F1}× the warm pass), warm {warmFit * 1e3:F0} ms ({warmFit / warmPass:F1}×); one Fit allocated {allocated / 1e6:N0} MB on all threads (managed); {Environment.ProcessorCount} cores");
         return 0;
     }
 
@@ -59,8 +65,8 @@ public static class KnnFitColdRun
         return watch.Elapsed.TotalSeconds;
     }
 
-    private static void Fit(MLContext ml, IDataView train, KnnDistance distance)
-        => ml.MulticlassClassification.Trainers.Knn(numberOfNeighbors: 1, distance: distance).Fit(train);
+    private static void Fit(MLContext ml, IDataView train, KnnDistance distance, bool ivf)
+        => ml.MulticlassClassification.Trainers.Knn(new KnnTrainer.Options { NumberOfNeighbors = 1, Distance = distance, Index = ivf ? new IvfIndexOptions() : new ExactIndexOptions() }).Fit(train);
 
     private static void CursorPass(IDataView train, DataKind type) => KnnFitBenchmarks.CursorPass(train, type);
 

@@ -50,7 +50,7 @@ public static class CeilingRun
             var options = new IvfIndexOptions { NumberOfLists = 256, NumberOfProbes = 16, Seed = 1 };
             var index = NeighborIndex.Create(d, KnnDistance.L2, options);
             var watch = Stopwatch.StartNew();
-            var sample = new float[256L * 256 * d];   // faiss' 256 training rows per list: the first 65,536 rows
+            var sample = new byte[256L * 256 * d];   // faiss' 256 training rows per list: the first 65,536 rows, as bytes
             for (long i = 0; i < sample.LongLength; i++)
             {
                 sample[i] = RowValue(setA, d, i / d, (int)(i % d));
@@ -64,7 +64,7 @@ public static class CeilingRun
             Console.WriteLine($"  working set after adding: {WorkingSet() / 1e9:F2} GB (peak {peak.Peak / 1e9:F2} GB)");
             var (search, ids) = Search(index, queryFloats);
             string recall = exactIds is null ? string.Empty : $", recall@10 {RecallAtK.Of(exactIds, ids, 10):F3} against the exact index";
-            Console.WriteLine($"IVF256 (nprobe 16), byte lists: train {train:F1} s, add {add:F1} s, search {search:F2} s ({queryCount / search:F0} q/s){recall}, index {index.SizeInBytes / 1e9:F2} GB ({index.SizeInBytes / (double)rowBytes:F3}× the row bytes), peak working set {peak.Peak / 1e9:F2} GB ({peak.Peak / (double)rowBytes:F2}× the row bytes; {peak.Start / 1e9:F2} GB before the index, and the float training sample {256L * 256 * d * 4 / 1e9:F2} GB), GC heap committed {GC.GetGCMemoryInfo().TotalCommittedBytes / 1e9:F2} GB");
+            Console.WriteLine($"IVF256 (nprobe 16), byte lists: train {train:F1} s, add {add:F1} s, search {search:F2} s ({queryCount / search:F0} q/s){recall}, index {index.SizeInBytes / 1e9:F2} GB ({index.SizeInBytes / (double)rowBytes:F3}× the row bytes), peak working set {peak.Peak / 1e9:F2} GB ({peak.Peak / (double)rowBytes:F2}× the row bytes; {peak.Start / 1e9:F2} GB before the index, and the byte training sample {256L * 256 * d / 1e9:F2} GB), GC heap committed {GC.GetGCMemoryInfo().TotalCommittedBytes / 1e9:F2} GB");
         }
 
         return 0;

@@ -175,6 +175,52 @@ public sealed partial class NeighborIndex
     }
 
     /// <summary>
+    /// Learns what the index kind needs from byte rows (raw pixels); see <see cref="Train(ReadOnlySpan{float})"/>. Only
+    /// the rows k-means samples are widened to floats (the sample is not copied whole), and the centroids are the ones
+    /// the same rows as floats give.
+    /// </summary>
+    /// <param name="sample">Rows, row-major; for an inverted file at least one per list.</param>
+    /// <exception cref="InvalidOperationException">The inverted file is trained already, or the index is read-only.</exception>
+    /// <exception cref="ArgumentException">The sample is empty or not a whole number of rows.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The sample has fewer rows than the inverted file's lists.</exception>
+    public void Train(ReadOnlySpan<byte> sample)
+        => Train(sample, CancellationToken.None);
+
+    /// <summary>Learns what the index kind needs from byte rows (raw pixels); see <see cref="Train(ReadOnlySpan{byte})"/>.</summary>
+    /// <param name="sample">Rows, row-major; for an inverted file at least one per list.</param>
+    /// <param name="cancellationToken">Stops the k-means iterations with <see cref="OperationCanceledException"/>.</param>
+    public void Train(ReadOnlySpan<byte> sample, CancellationToken cancellationToken)
+        => Train(sample, NoProgress, cancellationToken);
+
+    /// <summary>Learns what the index kind needs from byte rows (raw pixels), reporting progress; see <see cref="Train(ReadOnlySpan{byte})"/>.</summary>
+    /// <param name="sample">Rows, row-major; for an inverted file at least one per list.</param>
+    /// <param name="progress">Receives the stage (<c>"k-means iteration"</c>) and how far it is, on the calling thread; null for none.</param>
+    /// <param name="cancellationToken">Stops the k-means iterations with <see cref="OperationCanceledException"/>.</param>
+    public void Train(ReadOnlySpan<byte> sample, IProgress<NeighborIndexProgress>? progress, CancellationToken cancellationToken)
+    {
+        using var cancellation = Cancellation.Enter(cancellationToken);
+        using var reporting = WorkProgress.Enter(progress);
+        CheckWritable();
+        CheckByteRows(sample, nameof(sample));
+        if (sample.IsEmpty)
+        {
+            throw new ArgumentException("The sample holds no rows; training needs at least one (an inverted file at least one per list).", nameof(sample));
+        }
+
+        if (_options is not IvfIndexOptions ivf)
+        {
+            return;
+        }
+
+        if (_inner is not null)
+        {
+            throw new InvalidOperationException("The inverted file is trained already; its centroids do not change once rows can be filed in its lists.");
+        }
+
+        _inner = IvfFlatIndex.Train(sample, _dimension, _distance, ivf, _maxThreads);
+    }
+
+    /// <summary>
     /// Adds rows, whose ids are their row numbers: the number of rows ever added before them, then one more each (so
     /// ids Count, Count + 1, … while nothing is removed; a removed id is never given again). Rows are laid out for
     /// search when the next search comes (an exact index lays out all its rows again, an inverted file the lists that

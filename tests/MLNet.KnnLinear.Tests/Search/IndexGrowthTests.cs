@@ -211,7 +211,7 @@ public sealed class IndexGrowthTests
     {
         var rows = IvfIndexTests.Clustered(2000, Dimension, centers: 8, seed: 16);
         var index = NeighborIndex.Create(Dimension, KnnDistance.L2, new IvfIndexOptions { NumberOfLists = 64, NumberOfProbes = 64 });
-        FluentActions.Invoking(() => index.Train([])).Should().Throw<ArgumentException>().WithParameterName("sample");
+        FluentActions.Invoking(() => index.Train(ReadOnlySpan<float>.Empty)).Should().Throw<ArgumentException>().WithParameterName("sample");
         index.Train(rows);
         FluentActions.Invoking(() => index.SaveFaiss(new MemoryStream())).Should().Throw<InvalidOperationException>().WithMessage("*no rows*");
         index.Add(rows.AsSpan(0, 20 * Dimension));

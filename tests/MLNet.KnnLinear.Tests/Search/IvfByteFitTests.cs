@@ -51,6 +51,34 @@ public sealed class IvfByteFitTests
         fitted.Count.Should().Be(rowCount);
     }
 
+    [Fact]
+    public void TrainOnByteRows_GivesTheIndexTrainingOnTheRowsAsFloatsGives()
+    {
+        const int dimension = 30;
+        var random = new Random(23);
+        var bytes = new byte[2000 * dimension];
+        random.NextBytes(bytes);
+        var floats = bytes.Select(b => (float)b).ToArray();
+        var options = new IvfIndexOptions { NumberOfLists = 16, NumberOfProbes = 4, Seed = 9, TrainingRowsPerList = 50 };
+        var fromBytes = NeighborIndex.Create(dimension, KnnDistance.L2, options);
+        var fromFloats = NeighborIndex.Create(dimension, KnnDistance.L2, options);
+        fromBytes.Train(bytes);
+        fromFloats.Train(floats);
+        fromBytes.IsTrained.Should().BeTrue();
+        fromBytes.Add(bytes);
+        fromFloats.Add(bytes);
+        var queries = floats.AsSpan(0, 40 * dimension).ToArray();
+        var (ids, distances) = Search(fromBytes, queries);
+        var (expectedIds, expectedDistances) = Search(fromFloats, queries);
+        ids.Should().Equal(expectedIds);
+        distances.Should().Equal(expectedDistances);
+
+        FluentActions.Invoking(() => fromBytes.Train(bytes)).Should().Throw<InvalidOperationException>().WithMessage("*trained already*");
+        FluentActions.Invoking(() => NeighborIndex.Create(dimension, KnnDistance.L2, options).Train(ReadOnlySpan<byte>.Empty)).Should().Throw<ArgumentException>().WithParameterName("sample");
+        FluentActions.Invoking(() => NeighborIndex.Create(dimension, KnnDistance.L2, options).Train(bytes.AsSpan(0, 15 * dimension))).Should().Throw<ArgumentOutOfRangeException>("15 rows for 16 lists");
+        FluentActions.Invoking(() => NeighborIndex.Create(dimension, KnnDistance.L2, options).Train(bytes.AsSpan(0, dimension + 1))).Should().Throw<ArgumentException>().WithParameterName("sample");
+    }
+
     private static (long[] Ids, float[] Distances) Search(NeighborIndex index, float[] queries)
     {
         int n = queries.Length / index.Dimension;

@@ -123,16 +123,41 @@ internal sealed class IvfFlatIndex : INeighborIndex
             System.Numerics.Tensors.TensorPrimitives.ConvertTruncating(rows.Row(order[i]), sample.AsSpan(i * dimension, dimension));
         }
 
-        var centroids = KMeans.TrainOnSample(sample, dimension, TrainingDistance(distance), lists, options.KMeansIterations, maxThreads);
+        var index = Empty(sample, dimension, distance, options, lists, maxThreads);
         sample = null;
-        var empty = Enumerable.Range(0, lists).Select(_ => Array.Empty<int>()).ToArray();
-        var index = FromLists(centroids, empty, new float[lists][], dimension, distance, options.ProbesFor(lists), maxThreads);
         foreach (var batch in rows.Batches())
         {
             index.Add(batch.Span);
         }
 
         return index;
+    }
+
+    /// <summary>
+    /// <see cref="Train(ReadOnlySpan{float}, int, KnnDistance, IvfIndexOptions, int)"/> over byte rows (raw pixels):
+    /// only the rows k-means samples are widened to floats, and the centroids are the ones the rows as floats give.
+    /// </summary>
+    public static IvfFlatIndex Train(ReadOnlySpan<byte> sample, int dimension, KnnDistance distance, IvfIndexOptions options, int maxThreads)
+    {
+        int count = sample.Length / dimension;
+        options.Validate(count);
+        int lists = options.ListsFor(count);
+        var order = KMeans.SampleOrder(count, (long)lists * options.TrainingRowsPerList, options.Seed ?? 1);
+        var widened = new float[(long)order.Length * dimension];
+        for (int i = 0; i < order.Length; i++)
+        {
+            System.Numerics.Tensors.TensorPrimitives.ConvertTruncating(sample.Slice(order[i] * dimension, dimension), widened.AsSpan(i * dimension, dimension));
+        }
+
+        return Empty(widened, dimension, distance, options, lists, maxThreads);
+    }
+
+    /// <summary>An inverted file with no rows yet, its centroids trained on rows <see cref="KMeans.SampleOrder"/> chose (widened into <paramref name="sample"/>).</summary>
+    private static IvfFlatIndex Empty(float[] sample, int dimension, KnnDistance distance, IvfIndexOptions options, int lists, int maxThreads)
+    {
+        var centroids = KMeans.TrainOnSample(sample, dimension, TrainingDistance(distance), lists, options.KMeansIterations, maxThreads);
+        var empty = Enumerable.Range(0, lists).Select(_ => Array.Empty<int>()).ToArray();
+        return FromLists(centroids, empty, new float[lists][], dimension, distance, options.ProbesFor(lists), maxThreads);
     }
 
     /// <summary>

@@ -187,10 +187,7 @@ public static class CeilingRun
     {
         var (rows, queries, d) = AnnData.Load(dataDir, pooled: false);
         var bytes = new byte[rows.LongLength];
-        for (long i = 0; i < rows.LongLength; i++)
-        {
-            bytes[i] = (byte)rows[i];
-        }
+        WholeNumbers.ToBytes(rows, bytes);
 
         return (bytes, queries, d);
     }

@@ -24,7 +24,7 @@ public static class ExactBytesRun
         var queries = allQueries.AsSpan(0, queryCount * d).ToArray();
         allRows = null!;
         var rowBytes = new byte[rows.Length];
-        TensorPrimitivesNarrow(rows, rowBytes);
+        WholeNumbers.ToBytes(rows, rowBytes);
         Console.WriteLine($"exact L2, {rowCount:N0} rows × {d} (set A), {queryCount:N0} queries, k = 1; {RuntimeInformation.ProcessArchitecture}, {Environment.ProcessorCount} cores, byte kernel {Kernels.ByteDotTile.Path}, float kernel {Kernels.DotTile.Path}");
 
         var watch = Stopwatch.StartNew();
@@ -97,13 +97,5 @@ public static class ExactBytesRun
         }
 
         return (cold, warm, ids);
-    }
-
-    private static void TensorPrimitivesNarrow(float[] values, byte[] destination)
-    {
-        for (long i = 0; i < values.LongLength; i++)
-        {
-            destination[i] = (byte)values[i];
-        }
     }
 }

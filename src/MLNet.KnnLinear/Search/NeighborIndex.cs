@@ -157,21 +157,10 @@ public sealed partial class NeighborIndex
         using var reporting = WorkProgress.Enter(progress);
         CheckWritable();
         CheckRows(sample, nameof(sample));
-        if (sample.IsEmpty)
+        if (InvertedFileToTrain(sample.IsEmpty) is { } ivf)
         {
-            throw new ArgumentException("The sample holds no rows; training needs at least one (an inverted file at least one per list).", nameof(sample));
+            _inner = IvfFlatIndex.Train(sample, _dimension, _distance, ivf, _maxThreads);
         }
-        if (_options is not IvfIndexOptions ivf)
-        {
-            return;
-        }
-
-        if (_inner is not null)
-        {
-            throw new InvalidOperationException("The inverted file is trained already; its centroids do not change once rows can be filed in its lists.");
-        }
-
-        _inner = IvfFlatIndex.Train(sample, _dimension, _distance, ivf, _maxThreads);
     }
 
     /// <summary>
@@ -202,14 +191,27 @@ public sealed partial class NeighborIndex
         using var reporting = WorkProgress.Enter(progress);
         CheckWritable();
         CheckByteRows(sample, nameof(sample));
-        if (sample.IsEmpty)
+        if (InvertedFileToTrain(sample.IsEmpty) is { } ivf)
         {
-            throw new ArgumentException("The sample holds no rows; training needs at least one (an inverted file at least one per list).", nameof(sample));
+            _inner = IvfFlatIndex.Train(sample, _dimension, _distance, ivf, _maxThreads);
+        }
+    }
+
+    /// <summary>
+    /// The checks every Train makes once the index is writable and its sample's shape is checked: a sample that is not
+    /// empty, an inverted file not trained yet. Returns the inverted file's options when there are centroids to learn,
+    /// null for kinds that learn nothing.
+    /// </summary>
+    private IvfIndexOptions? InvertedFileToTrain(bool emptySample)
+    {
+        if (emptySample)
+        {
+            throw new ArgumentException("The sample holds no rows; training needs at least one (an inverted file at least one per list).", "sample");
         }
 
         if (_options is not IvfIndexOptions ivf)
         {
-            return;
+            return null;
         }
 
         if (_inner is not null)
@@ -217,7 +219,7 @@ public sealed partial class NeighborIndex
             throw new InvalidOperationException("The inverted file is trained already; its centroids do not change once rows can be filed in its lists.");
         }
 
-        _inner = IvfFlatIndex.Train(sample, _dimension, _distance, ivf, _maxThreads);
+        return ivf;
     }
 
     /// <summary>

@@ -11,6 +11,8 @@ namespace MLNet.KnnLinear.Benchmarks;
 /// With <c>ivf</c> as a fifth argument the model's index is an inverted file (default lists and probes), and the bytes
 /// allocated on every thread by one Fit are reported beside the time.
 /// <code>dotnet run -c Release --project tests/MLNet.KnnLinear.Benchmarks -- fit-cold [L1|L2|Cosine] [Byte|Single] [rows] [exact|ivf]</code>
+/// <c>KNNLINEAR_FIT_PROFILE=1</c> adds a split of the fit's time; <c>KNNLINEAR_HUGE_PAGES=0</c> sets the library's
+/// <c>MLNet.KnnLinear.DisableHugePages</c> switch (byte panels on 4 KiB pages) to compare.
 /// </summary>
 public static class KnnFitColdRun
 {
@@ -26,6 +28,11 @@ public static class KnnFitColdRun
         IDataView view = type == DataKind.Byte
             ? Load(ml, Enumerable.Range(0, rows).Select(i => new KnnFitBenchmarks.ByteRow { Label = i % 10, Features = pixels.AsSpan(i * d, d).ToArray().Select(v => (byte)v).ToArray() }).ToArray(), NumberDataViewType.Byte, d)
             : Load(ml, Enumerable.Range(0, rows).Select(i => new KnnFitBenchmarks.Row { Label = i % 10, Features = pixels.AsSpan(i * d, d).ToArray() }).ToArray(), NumberDataViewType.Single, d);
+        if (Environment.GetEnvironmentVariable("KNNLINEAR_HUGE_PAGES") == "0")
+        {
+            AppContext.SetSwitch("MLNet.KnnLinear.DisableHugePages", true); // before the first index: compares 4 KiB pages
+        }
+
         var train = ml.Data.Cache(ml.Transforms.Conversion.MapValueToKey("Label").Fit(view).Transform(view));
         CursorPass(train, type); // fills the cache
 
@@ -50,12 +57,47 @@ public static class KnnFitColdRun
                     Pipeline.LabelledRows.Read(train, labelColumn, featureColumn, null, sink: fit.Append, byteSink: fit.Append);
                 });
                 double build = Time(() => fit!.Build(0));
+                ProfileByteLayout(pixels, rows, d);
                 Console.WriteLine($"  profile: LabelledRows.Read alone {read * 1e3:F0} ms, with the index fit {readFit * 1e3:F0} ms, Build {build * 1e3:F0} ms");
             }
         }
 
         Console.WriteLine($"kNN Fit{(ivf ? " (inverted file)" : string.Empty)}, {distance}, {type} features, {rows:N0} rows × {d}: cursor pass {warmPass * 1e3:F0} ms warm ({firstPass * 1e3:F0} ms first); Fit cold {coldFit * 1e3:F0} ms ({coldFit / warmPass:F1}× the warm pass), warm {warmFit * 1e3:F0} ms ({warmFit / warmPass:F1}×); one Fit allocated {allocated / 1e6:N0} MB on all threads (managed); {Environment.ProcessorCount} cores");
         return 0;
+    }
+
+    /// <summary>The byte panel layout's parts from a plain byte array (no ML.NET), beside a copy into a new array.</summary>
+    private static void ProfileByteLayout(float[] pixels, int rows, int d)
+    {
+        var bytes = pixels.Select(v => (byte)v).ToArray();
+        double builder = Time(() =>
+        {
+            var b = new Search.BytePanelScanBuilder(d, cosine: false, rows);
+            for (int r = 0; r < rows; r++)
+            {
+                b.Append(bytes.AsSpan(r * d, d));
+            }
+
+            b.Build();
+        });
+        double panels = Time(() =>
+        {
+            var b = new Search.BytePanels(d, rows);
+            for (int r = 0; r + Search.BytePanels.PanelRows <= rows; r += Search.BytePanels.PanelRows)
+            {
+                b.AppendPanel(bytes.AsSpan(r * d, Search.BytePanels.PanelRows * d));
+            }
+        });
+        long sink = 0;
+        double norms = Time(() =>
+        {
+            for (int r = 0; r < rows; r++)
+            {
+                sink += Kernels.ByteSquaredNorm.Compute(bytes.AsSpan(r * d, d));
+            }
+        });
+        double copy = Time(() => bytes.CopyTo(new byte[bytes.Length], 0));
+        Console.WriteLine($"  byte layout from an array: builder {builder * 1e3:F0} ms (whole panels alone {panels * 1e3:F0} ms, norms alone {norms * 1e3:F0} ms), copy into a new array {copy * 1e3:F0} ms; huge pages {Search.ZeroedPages.MapsHugePages}{(sink < 0 ? "!" : string.Empty)}");
     }
 
     private static double Time(Action action)

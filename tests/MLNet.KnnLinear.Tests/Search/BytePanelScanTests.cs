@@ -199,6 +199,54 @@ public sealed class BytePanelScanTests
         ids.Should().OnlyContain(id => id >= 0 && id < 100);
     }
 
+    [Theory]
+    [InlineData(37, 1_125, false)]
+    [InlineData(3_072, 1_100, false)]
+    [InlineData(35, 1_200, true)]      // the rows read part way: a part panel laid out, then whole panels again
+    public void RowsStagedAsWholePanels_AreLaidOutAsRowByRow_ByteForByte(int dimension, int rowCount, bool readPartWay)
+    {
+        var random = new Random(dimension);
+        var rows = new byte[rowCount * dimension];
+        random.NextBytes(rows);
+        long chunkBytes = 7 * ((dimension + 1L) / 2) * 32;   // 7 panels a chunk: panels cross chunks
+        var staged = new BytePanelScanBuilder(dimension, cosine: false, expectedRows: rowCount, chunkBytes);
+        var rowByRow = new BytePanelScanBuilder(dimension, cosine: false, expectedRows: 10, chunkBytes);
+        BytePanelScanBuilder.StagingRows.Should().BeLessThanOrEqualTo(rowCount, "the first builder stages whole panels");
+        for (int r = 0; r < rowCount; r++)
+        {
+            staged.Append(rows.AsSpan(r * dimension, dimension));
+            rowByRow.Append(rows.AsSpan(r * dimension, dimension));
+            if (readPartWay && r == 500)
+            {
+                staged.Panels.Count.Should().Be(501, "reading the rows lays out the staged ones");
+            }
+        }
+
+        var a = staged.Build();
+        var b = rowByRow.Build();
+        a.Panels.Count.Should().Be(rowCount);
+        for (int panel = 0; panel < (rowCount + 15) / 16; panel++)
+        {
+            PanelBytes(a.Panels, panel).Should().Equal(PanelBytes(b.Panels, panel), $"panel {panel}");
+        }
+
+        var copy = new byte[dimension];
+        a.Panels.CopyRow(rowCount - 1, copy);
+        copy.Should().Equal(rows.AsSpan((rowCount - 1) * dimension, dimension).ToArray());
+
+        // The norms too: the same exact squared norms, so the same distances.
+        var index = new FlatIndex(a, rowCount, dimension, KnnDistance.L2, maxThreads: 1);
+        var reference = new FlatIndex(b, rowCount, dimension, KnnDistance.L2, maxThreads: 1);
+        var queries = rows.AsSpan(0, 20 * dimension).ToArray().Select(v => (float)v).ToArray();
+        var (found, distances) = Search(index, queries, 5);
+        var (expectedFound, expectedDistances) = Search(reference, queries, 5);
+        found.Should().Equal(expectedFound);
+        distances.Should().Equal(expectedDistances);
+    }
+
+    private static unsafe byte[] PanelBytes(BytePanels panels, int panel)
+        => new ReadOnlySpan<byte>(panels.Panel(panel), checked((int)panels.PanelBytes)).ToArray();
+
     private static FlatIndex BuildBytes(float[] rows, int dimension, KnnDistance distance)
     {
         var builder = new FlatIndexBuilder(dimension, distance, rows.Length / dimension);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace MLNet.KnnLinear.Kernels;
@@ -39,6 +40,7 @@ internal static class ByteSquaredNorm
         return sum;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // once a row of a fit: optimized from the first call, where tiering would run a cold fit unoptimized
     public static long ComputeVector256(ReadOnlySpan<byte> x)
     {
         int whole = x.Length - (x.Length % Vector256<byte>.Count);
@@ -61,6 +63,7 @@ internal static class ByteSquaredNorm
         return sum + ComputeScalar(x[whole..]);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // once a row of a fit: optimized from the first call, where tiering would run a cold fit unoptimized
     public static long ComputeVector128(ReadOnlySpan<byte> x)
     {
         int whole = x.Length - (x.Length % Vector128<byte>.Count);

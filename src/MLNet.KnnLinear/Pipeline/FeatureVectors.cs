@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Globalization;
 using System.Numerics.Tensors;
 using Microsoft.ML.Data;
@@ -17,6 +18,7 @@ internal static class FeatureVectors
     /// </summary>
     public const float MaxMagnitude = 1e15f;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // once a row of a fit: optimized from the first call, where tiering would run a cold fit unoptimized
     public static void CopyChecked(in VBuffer<float> source, Span<float> destination, string columnName)
     {
         if (source.Length != destination.Length)

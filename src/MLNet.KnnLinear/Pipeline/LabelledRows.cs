@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
@@ -54,6 +55,7 @@ internal sealed class LabelledRows
     /// When given, a Byte feature column is accepted and its rows go to it as bytes (no float round trip); a Single
     /// column still goes to <paramref name="sink"/>.
     /// </param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // once a row of a fit: optimized from the first call, where tiering would run a cold fit unoptimized
     public static LabelledRows Read(IDataView input, DataViewSchema.Column label, DataViewSchema.Column features, DataViewSchema.Column? weight, int paddingRows = 0, RowSink? sink = null, ByteRowSink? byteSink = null)
     {
         int classCount = ColumnChecks.RequireKey(label, "Label");

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using MLNet.KnnLinear.Kernels;
 using MLNet.KnnLinear.Pipeline;
 
@@ -43,6 +44,7 @@ internal sealed class BytePanelScanBuilder(int dimension, bool cosine, long expe
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // once a row of a fit: optimized from the first call, where tiering would run a cold fit unoptimized
     public void Append(ReadOnlySpan<byte> row)
     {
         if (Count == int.MaxValue)
@@ -75,6 +77,7 @@ internal sealed class BytePanelScanBuilder(int dimension, bool cosine, long expe
     }
 
     /// <summary>The staged rows into the panels: a whole panel at once where the panels end on a whole panel, else row by row.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // once a row of a fit: optimized from the first call, where tiering would run a cold fit unoptimized
     private void LayOutStaged()
     {
         if (_stagedRows == BytePanels.PanelRows && _panels.Count % BytePanels.PanelRows == 0)

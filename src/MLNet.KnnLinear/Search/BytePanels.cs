@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using MLNet.KnnLinear.Kernels;
 
@@ -60,6 +61,7 @@ internal sealed unsafe class BytePanels
     public void Reserve(long rows) => ExpectedRows = Math.Max(ExpectedRows, Count + Math.Max(0, rows));
 
     /// <summary>Appends one row of <see cref="Dimension"/> bytes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // once a row of a fit: optimized from the first call, where tiering would run a cold fit unoptimized
     public void Append(ReadOnlySpan<byte> row)
     {
         if (Count == int.MaxValue)
@@ -101,6 +103,7 @@ internal sealed unsafe class BytePanels
     /// as one whole panel (<see cref="BytePairPacking"/>: 16-byte stores instead of <see cref="Append"/>'s 16-bit ones).
     /// Only where <see cref="Count"/> is a whole number of panels.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // once a row of a fit: optimized from the first call, where tiering would run a cold fit unoptimized
     public void AppendPanel(ReadOnlySpan<byte> rows)
     {
         if (Count % PanelRows != 0 || rows.Length != (long)PanelRows * Dimension)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace MLNet.KnnLinear.Search;
 
 /// <summary>
@@ -26,6 +27,7 @@ internal sealed class ByteRowStore
 
     public int Count { get; private set; }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // once a row of a fit: optimized from the first call, where tiering would run a cold fit unoptimized
     public void Append(ReadOnlySpan<byte> row)
     {
         int chunk = Count / _rowsPerChunk;

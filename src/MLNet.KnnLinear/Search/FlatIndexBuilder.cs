@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace MLNet.KnnLinear.Search;
 
 /// <summary>
@@ -41,6 +42,7 @@ internal sealed class FlatIndexBuilder
     /// <summary>Expects <paramref name="rows"/> more rows: byte panels allocate for them at once (other layouts grow by doubling).</summary>
     public void Reserve(long rows) => _bytePanels?.Reserve(rows);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // once a row of a fit: optimized from the first call, where tiering would run a cold fit unoptimized
     public void Append(ReadOnlySpan<float> row)
     {
         if (row.Length != _dimension)
@@ -76,6 +78,7 @@ internal sealed class FlatIndexBuilder
     /// Appends a row of bytes (raw pixels): stored as bytes, or widened into float panels once a row that is not
     /// bytes made the index switch. No float copy of the whole data is ever made.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // once a row of a fit: optimized from the first call, where tiering would run a cold fit unoptimized
     public void Append(ReadOnlySpan<byte> row)
     {
         if (row.Length != _dimension)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using MLNet.KnnLinear.Kernels;
 using MLNet.KnnLinear.Pipeline;
 
@@ -19,6 +20,7 @@ internal sealed class GemmScanBuilder(int dimension, bool cosine, long expectedR
 
     public int Count => _count;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // once a row of a fit: optimized from the first call, where tiering would run a cold fit unoptimized
     public void Append(ReadOnlySpan<float> row)
     {
         int lane = _count % PanelPacking.PanelRows;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using MLNet.KnnLinear.Pipeline;
 
 namespace MLNet.KnnLinear.Search;
@@ -15,6 +16,7 @@ internal sealed class L1ScanBuilder(int dimension, long expectedRows)
 
     public int Count => _count;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // once a row of a fit: optimized from the first call, where tiering would run a cold fit unoptimized
     public void Append(ReadOnlySpan<float> row)
     {
         if (_bytes is not null && !ByteL1Scan.IsByteValued(row))
@@ -36,6 +38,7 @@ internal sealed class L1ScanBuilder(int dimension, long expectedRows)
     }
 
     /// <summary>Appends a row of bytes: copied as they are, or widened once the store has switched to floats.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // once a row of a fit: optimized from the first call, where tiering would run a cold fit unoptimized
     public void Append(ReadOnlySpan<byte> row)
     {
         if (_bytes is not null)

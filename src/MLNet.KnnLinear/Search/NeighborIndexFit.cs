@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 using MLNet.KnnLinear.Pipeline;
 using MLNet.KnnLinear.Search.Ivf;
@@ -55,6 +56,7 @@ internal sealed class NeighborIndexFit
     /// <summary>Rows appended so far.</summary>
     public int Count { get; private set; }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // once a row of a fit: optimized from the first call, where tiering would run a cold fit unoptimized
     public void Append(ReadOnlySpan<float> row)
     {
         CheckCancellation();
@@ -85,6 +87,7 @@ internal sealed class NeighborIndexFit
         Count++;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // once a row of a fit: optimized from the first call, where tiering would run a cold fit unoptimized
     public void Append(ReadOnlySpan<byte> row)
     {
         CheckCancellation();

@@ -11,8 +11,8 @@ namespace MLNet.KnnLinear.Benchmarks;
 /// With <c>ivf</c> as a fifth argument the model's index is an inverted file (default lists and probes), and the bytes
 /// allocated on every thread by one Fit are reported beside the time.
 /// <code>dotnet run -c Release --project tests/MLNet.KnnLinear.Benchmarks -- fit-cold [L1|L2|Cosine] [Byte|Single] [rows] [exact|ivf]</code>
-/// <c>KNNLINEAR_FIT_PROFILE=1</c> adds a split of the fit's time; <c>KNNLINEAR_HUGE_PAGES=0</c> sets the library's
-/// <c>MLNet.KnnLinear.DisableHugePages</c> switch (byte panels on 4 KiB pages) to compare.
+/// <c>KNNLINEAR_FIT_PROFILE=1</c> adds a split of the fit's time; <c>KNNLINEAR_HUGE_PAGES=0</c> (Program.cs) puts byte
+/// panels on 4 KiB pages to compare.
 /// </summary>
 public static class KnnFitColdRun
 {
@@ -28,11 +28,6 @@ public static class KnnFitColdRun
         IDataView view = type == DataKind.Byte
             ? Load(ml, Enumerable.Range(0, rows).Select(i => new KnnFitBenchmarks.ByteRow { Label = i % 10, Features = pixels.AsSpan(i * d, d).ToArray().Select(v => (byte)v).ToArray() }).ToArray(), NumberDataViewType.Byte, d)
             : Load(ml, Enumerable.Range(0, rows).Select(i => new KnnFitBenchmarks.Row { Label = i % 10, Features = pixels.AsSpan(i * d, d).ToArray() }).ToArray(), NumberDataViewType.Single, d);
-        if (Environment.GetEnvironmentVariable("KNNLINEAR_HUGE_PAGES") == "0")
-        {
-            AppContext.SetSwitch("MLNet.KnnLinear.DisableHugePages", true); // before the first index: compares 4 KiB pages
-        }
-
         var train = ml.Data.Cache(ml.Transforms.Conversion.MapValueToKey("Label").Fit(view).Transform(view));
         CursorPass(train, type); // fills the cache
 

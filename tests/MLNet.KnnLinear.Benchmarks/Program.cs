@@ -4,6 +4,12 @@ using BenchmarkDotNet.Running;
 
 // dotnet run -c Release --project tests/MLNet.KnnLinear.Benchmarks -- --filter '*SearchBenchmarks*'
 // Searches take seconds each, so one launch with a warm-up and three measured iterations is plenty.
+if (Environment.GetEnvironmentVariable("KNNLINEAR_HUGE_PAGES") == "0")
+{
+    // Byte panels on 4 KiB pages (the library's MLNet.KnnLinear.DisableHugePages switch), to compare: set before any index.
+    AppContext.SetSwitch("MLNet.KnnLinear.DisableHugePages", true);
+}
+
 if (args.Length > 0 && args[0] == "ann")
 {
     // The approximate-search recall sweep beside faiss (AnnRecallRun): `-- ann [A|B] [nlist] [data dir]`.

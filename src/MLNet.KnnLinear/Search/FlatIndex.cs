@@ -26,8 +26,13 @@ internal sealed class FlatIndex : INeighborIndex
     private readonly object _layoutLock = new();
     private FlatIndexBuilder? _pending;
     private DistanceScan? _scan;
+    private readonly long _storageChunkBytes = BytePanels.ChunkBytes;
 
-    public FlatIndex(int dimension, KnnDistance distance, int maxThreads = 0)
+    /// <param name="dimension">Features per row.</param>
+    /// <param name="distance">The distance searched by.</param>
+    /// <param name="maxThreads">The most threads a search uses (0: no limit of its own).</param>
+    /// <param name="storageChunkBytes">The most bytes one chunk of byte panels holds (an inverted file's lists use small chunks: they grow a batch at a time).</param>
+    public FlatIndex(int dimension, KnnDistance distance, int maxThreads = 0, long storageChunkBytes = BytePanels.ChunkBytes)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(dimension, 1);
         if (!Enum.IsDefined(distance))
@@ -39,7 +44,8 @@ internal sealed class FlatIndex : INeighborIndex
         Distance = distance;
         // More threads than cores only adds partitions to merge.
         _maxThreads = Math.Max(0, maxThreads);
-        _pending = new FlatIndexBuilder(dimension, distance, expectedRows: 0);
+        _storageChunkBytes = storageChunkBytes;
+        _pending = new FlatIndexBuilder(dimension, distance, expectedRows: 0, storageChunkBytes);
     }
 
     /// <summary>An index over <paramref name="rows"/> (row-major), laid out at once without an intermediate copy.</summary>
@@ -71,8 +77,8 @@ internal sealed class FlatIndex : INeighborIndex
     }
 
     /// <summary>An index over the rows a <see cref="FlatIndexBuilder"/> laid out.</summary>
-    internal FlatIndex(DistanceScan scan, int count, int dimension, KnnDistance distance, int maxThreads)
-        : this(dimension, distance, maxThreads)
+    internal FlatIndex(DistanceScan scan, int count, int dimension, KnnDistance distance, int maxThreads, long storageChunkBytes = BytePanels.ChunkBytes)
+        : this(dimension, distance, maxThreads, storageChunkBytes)
     {
         Count = count;
         _scan = scan;
@@ -106,6 +112,15 @@ internal sealed class FlatIndex : INeighborIndex
 
     /// <summary>Bytes of memory held for the rows.</summary>
     public long MemoryBytes => Count == 0 ? 0 : EnsureLayout().MemoryBytes;
+
+    /// <summary>Expects <paramref name="rows"/> more rows, so the storage grows once to their size (byte rows; float panels grow as before).</summary>
+    public void Reserve(long rows)
+    {
+        lock (_layoutLock)
+        {
+            Reopen().Reserve(rows);
+        }
+    }
 
     /// <summary>Appends rows (a multiple of <see cref="Dimension"/> values, row-major), straight into the search layout.</summary>
     public void Add(ReadOnlySpan<float> rows)
@@ -165,7 +180,7 @@ internal sealed class FlatIndex : INeighborIndex
         }
 
         var scan = _scan!;
-        _pending = new FlatIndexBuilder(Dimension, Distance, Count);
+        _pending = new FlatIndexBuilder(Dimension, Distance, Count, _storageChunkBytes);
         if (scan is ByteL1Scan or BytePanelScan)
         {
             var bytes = new byte[Dimension];
@@ -408,7 +423,7 @@ internal sealed class FlatIndex : INeighborIndex
             throw new InvalidOperationException("The index holds no rows.");
         }
 
-        var builder = new FlatIndexBuilder(Dimension, Distance, Count);
+        var builder = new FlatIndexBuilder(Dimension, Distance, Count, _storageChunkBytes);
         for (int r = 0; r < Count; r++)
         {
             builder.Append(rows.AsSpan(r * Dimension, Dimension));

@@ -17,23 +17,26 @@ internal sealed class FlatIndexBuilder
     private readonly int _dimension;
     private readonly KnnDistance _distance;
     private float[]? _widened;
+    private readonly long _storageChunkBytes;
 
     /// <param name="dimension">The length of every row.</param>
     /// <param name="distance">The distance the index will rank by.</param>
     /// <param name="expectedRows">The number of rows expected (for exact allocation; more or fewer still work).</param>
-    public FlatIndexBuilder(int dimension, KnnDistance distance, long expectedRows)
+    /// <param name="storageChunkBytes">The most bytes one chunk of byte panels holds.</param>
+    public FlatIndexBuilder(int dimension, KnnDistance distance, long expectedRows, long storageChunkBytes = BytePanels.ChunkBytes)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(dimension, 1);
         _dimension = dimension;
         _distance = distance;
         _expectedRows = expectedRows;
+        _storageChunkBytes = storageChunkBytes;
         if (distance == KnnDistance.L1)
         {
             _l1 = new L1ScanBuilder(dimension, expectedRows);
         }
         else
         {
-            _bytePanels = new BytePanelScanBuilder(dimension, distance == KnnDistance.Cosine, expectedRows);
+            _bytePanels = new BytePanelScanBuilder(dimension, distance == KnnDistance.Cosine, expectedRows, storageChunkBytes);
         }
     }
 
@@ -127,6 +130,6 @@ internal sealed class FlatIndexBuilder
             throw new InvalidOperationException("The index holds no rows.");
         }
 
-        return new FlatIndex(BuildScan(), Count, _dimension, _distance, maxThreads);
+        return new FlatIndex(BuildScan(), Count, _dimension, _distance, maxThreads, _storageChunkBytes);
     }
 }

@@ -55,14 +55,14 @@ internal static class KMeans
     }
 
     /// <summary>k-means on <paramref name="sample"/>: the rows <see cref="SampleOrder"/> chose, in that order (it is not changed).</summary>
-    public static float[] TrainOnSample(float[] sample, int dimension, KnnDistance distance, int clusters, int iterations, int maxThreads)
+    public static float[] TrainOnSample(ReadOnlySpan<float> sample, int dimension, KnnDistance distance, int clusters, int iterations, int maxThreads)
     {
         int sampleCount = sample.Length / dimension;
         var centroids = new float[clusters * dimension];
         for (int c = 0; c < clusters; c++)
         {
             // The sample is a seeded permutation, so its first rows are a random distinct start.
-            sample.AsSpan(c * dimension, dimension).CopyTo(centroids.AsSpan(c * dimension, dimension));
+            sample.Slice(c * dimension, dimension).CopyTo(centroids.AsSpan(c * dimension, dimension));
         }
 
         var assignment = new int[sampleCount];
@@ -80,7 +80,7 @@ internal static class KMeans
             for (int first = 0; first < sampleCount; first += chunk)
             {
                 int n = Math.Min(chunk, sampleCount - first);
-                nearest.Search(sample.AsSpan(first * dimension, n * dimension), 1, distances.AsSpan(first, n), assignment.AsSpan(first, n));
+                nearest.Search(sample.Slice(first * dimension, n * dimension), 1, distances.AsSpan(first, n), assignment.AsSpan(first, n));
             }
 
             Array.Clear(sums);
@@ -89,7 +89,7 @@ internal static class KMeans
             {
                 int c = assignment[i];
                 sizes[c]++;
-                var row = sample.AsSpan(i * dimension, dimension);
+                var row = sample.Slice(i * dimension, dimension);
                 var sum = sums.AsSpan(c * dimension, dimension);
                 for (int j = 0; j < dimension; j++)
                 {

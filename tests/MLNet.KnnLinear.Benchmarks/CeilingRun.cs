@@ -11,8 +11,8 @@ namespace MLNet.KnnLinear.Benchmarks;
 /// one batch. Reports add and search time, the index's bytes, and the process's peak working set while indexing
 /// (sampled every 50 ms), beside the row bytes. The exact index's neighbours of the first queries are checked against
 /// a plain int64 scan of every row; the inverted file's recall@10 is measured against the exact index of the same
-/// rows when both fit (<c>both</c>).
-/// <code>dotnet run -c Release --project tests/MLNet.KnnLinear.Benchmarks -- ceiling [exact|ivf|both] [rows] [data dir]</code>
+/// rows when both fit (<c>both</c>). <c>l1</c> builds an exact L1 index of the same rows (byte rows in chunks).
+/// <code>dotnet run -c Release --project tests/MLNet.KnnLinear.Benchmarks -- ceiling [exact|ivf|both|l1] [rows] [data dir]</code>
 /// </summary>
 public static class CeilingRun
 {
@@ -37,11 +37,21 @@ public static class CeilingRun
             double add = AddAll(index, setA, rowCount, d);
             var (search, ids) = Search(index, queryFloats);
             Console.WriteLine($"exact, byte panels: add {add:F1} s, search {search:F2} s ({queryCount / search:F0} q/s), index {index.SizeInBytes / 1e9:F2} GB ({index.SizeInBytes / (double)rowBytes:F3}× the row bytes), peak working set {peak.Peak / 1e9:F2} GB ({peak.Peak / (double)rowBytes:F2}× the row bytes; {peak.Start / 1e9:F2} GB before the index: the runtime, set A's bytes, the queries), GC heap committed {GC.GetGCMemoryInfo().TotalCommittedBytes / 1e9:F2} GB");
-            CheckAgainstScan(setA, rowCount, d, queryFloats, ids, queries: 3);
+            CheckAgainstScan(setA, rowCount, d, queryFloats, ids, queries: 3, l1: false);
             exactIds = ids;
             index = null!;
             GC.Collect();
             GC.WaitForPendingFinalizers();
+        }
+
+        if (kind == "l1")
+        {
+            using var peak = new PeakWorkingSet();
+            var index = NeighborIndex.Create(d, KnnDistance.L1);
+            double add = AddAll(index, setA, rowCount, d);
+            var (search, ids) = Search(index, queryFloats);
+            Console.WriteLine($"exact L1, byte rows in chunks: add {add:F1} s, search {search:F2} s ({queryCount / search:F0} q/s), index {index.SizeInBytes / 1e9:F2} GB ({index.SizeInBytes / (double)rowBytes:F3}× the row bytes), peak working set {peak.Peak / 1e9:F2} GB ({peak.Peak / (double)rowBytes:F2}× the row bytes; {peak.Start / 1e9:F2} GB before the index), GC heap committed {GC.GetGCMemoryInfo().TotalCommittedBytes / 1e9:F2} GB");
+            CheckAgainstScan(setA, rowCount, d, queryFloats, ids, queries: 3, l1: true);
         }
 
         if (kind is "ivf" or "both")
@@ -132,8 +142,8 @@ public static class CeilingRun
         return (watch.Elapsed.TotalSeconds, ids);
     }
 
-    /// <summary>The first queries' nearest rows by a plain int64 scan of every row, against the index's first neighbour.</summary>
-    private static void CheckAgainstScan(byte[] setA, int rowCount, int d, float[] queryValues, long[] ids, int queries)
+    /// <summary>The first queries' nearest rows by a plain int64 scan of every row (squared L2, or L1), against the index's first neighbour.</summary>
+    private static void CheckAgainstScan(byte[] setA, int rowCount, int d, float[] queryValues, long[] ids, int queries, bool l1)
     {
         var watch = Stopwatch.StartNew();
         var best = Enumerable.Repeat((Squared: long.MaxValue, Row: -1L), queries).ToArray();
@@ -154,7 +164,7 @@ public static class CeilingRun
                     for (int k = 0; k < d; k++)
                     {
                         long diff = (long)queryValues[(q * d) + k] - row[k];
-                        squared += diff * diff;
+                        squared += l1 ? Math.Abs(diff) : diff * diff;
                     }
 
                     if (squared < local[q].Item1)
@@ -181,7 +191,7 @@ public static class CeilingRun
 
         for (int q = 0; q < queries; q++)
         {
-            Console.WriteLine($"  query {q}: int64 scan of every row: nearest row {best[q].Row} at squared distance {best[q].Squared}; the index: row {ids[q * 10]} ({(best[q].Row == ids[q * 10] ? "same" : "DIFFERENT")})");
+            Console.WriteLine($"  query {q}: int64 scan of every row: nearest row {best[q].Row} at {(l1 ? "L1" : "squared")} distance {best[q].Squared}; the index: row {ids[q * 10]} ({(best[q].Row == ids[q * 10] ? "same" : "DIFFERENT")})");
         }
 
         Console.WriteLine($"  (scan {watch.Elapsed.TotalSeconds:F0} s)");

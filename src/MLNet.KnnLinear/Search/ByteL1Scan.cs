@@ -6,14 +6,15 @@ namespace MLNet.KnnLinear.Search;
 /// L1 over rows whose values are all whole numbers in [0, 255] (raw pixels), stored as bytes: a quarter of the
 /// memory of floats, and 32 absolute differences per <c>vpsadbw</c> (<see cref="SadTile"/>). Queries that are byte
 /// valued too use the byte kernel (exact integer sums); other queries fall back to the float L1 kernel against the
-/// rows widened to floats, one row at a time.
+/// rows widened to floats, one row at a time. The rows live in a <see cref="RowStore{T}"/>'s chunks, so an index is
+/// not bound by one array's 2^31 bytes (699,050 CIFAR images); a scan splits its rows at chunk ends.
 /// </summary>
 internal sealed unsafe class ByteL1Scan : DistanceScan
 {
     private const int QueryBlock = 64;
     private const int RowBlock = 8;
 
-    private readonly byte[] _rows;
+    private readonly RowStore<byte> _rows;
     private readonly int _dimension;
 
     /// <summary>
@@ -22,18 +23,18 @@ internal sealed unsafe class ByteL1Scan : DistanceScan
     /// </summary>
     public const int MaxDimension = (int)(uint.MaxValue / byte.MaxValue);
 
-    /// <summary>A scan over <paramref name="rows"/> (row-major bytes), which it takes ownership of.</summary>
-    public ByteL1Scan(byte[] rows, int dimension)
+    /// <summary>A scan over <paramref name="rows"/>, which it takes ownership of.</summary>
+    public ByteL1Scan(RowStore<byte> rows)
     {
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(dimension, MaxDimension);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(rows.Dimension, MaxDimension);
         _rows = rows;
-        _dimension = dimension;
+        _dimension = rows.Dimension;
     }
 
-    public override long MemoryBytes => _rows.LongLength;
+    public override long MemoryBytes => _rows.MemoryBytes;
 
-    /// <summary>The rows as stored (row-major bytes).</summary>
-    public ReadOnlySpan<byte> Rows => _rows;
+    /// <summary>Row <paramref name="row"/> as stored.</summary>
+    public ReadOnlySpan<byte> Row(int row) => _rows.Row(row);
 
     /// <summary>True when every value is a whole number in [0, 255], so a byte holds it exactly.</summary>
     public static bool IsByteValued(ReadOnlySpan<float> values) => WholeNumbers.AllWithin(values, 0f, 255f);
@@ -69,7 +70,7 @@ internal sealed unsafe class ByteL1Scan : DistanceScan
 
     public override void CopyRow(int row, Span<float> destination)
     {
-        var source = _rows.AsSpan(row * _dimension, _dimension);
+        var source = _rows.Row(row);
         for (int k = 0; k < source.Length; k++)
         {
             destination[k] = source[k];
@@ -78,9 +79,24 @@ internal sealed unsafe class ByteL1Scan : DistanceScan
 
     private void ScanBytes(byte[] queries, int queryBegin, int queryEnd, int rowBegin, int rowEnd, TopKSelector[] selectors)
     {
+        // Chunk by chunk: a pair of rows the kernel compares at once never straddles two chunks.
+        int perChunk = _rows.RowsPerChunk;
+        for (int begin = rowBegin; begin < rowEnd;)
+        {
+            int chunk = begin / perChunk;
+            int first = chunk * perChunk;
+            int end = (int)Math.Min(rowEnd, (long)first + perChunk);
+            ScanChunk(queries, queryBegin, queryEnd, _rows.Chunk(chunk), first, begin, end, selectors);
+            begin = end;
+        }
+    }
+
+    /// <summary>Rows [<paramref name="rowBegin"/>, <paramref name="rowEnd"/>), all in the chunk <paramref name="chunk"/> whose first row is <paramref name="chunkFirstRow"/>.</summary>
+    private void ScanChunk(byte[] queries, int queryBegin, int queryEnd, byte[] chunk, int chunkFirstRow, int rowBegin, int rowEnd, TopKSelector[] selectors)
+    {
         int d = _dimension;
         uint* sums = stackalloc uint[SadTile.Queries * SadTile.Rows];
-        fixed (byte* q = queries, r = _rows)
+        fixed (byte* q = queries, rows = chunk)
         {
             // A block of queries stays in L2; a block of rows small enough to stay in L1 beside one group of 4 queries
             // is compared with each group in turn, so each query chunk loaded serves a whole row block.
@@ -97,7 +113,7 @@ internal sealed unsafe class ByteL1Scan : DistanceScan
                         {
                             // An odd last row is paired with itself; its second result is ignored.
                             int second = Math.Min(row + 1, r1 - 1);
-                            SadTile.Compute(q + ((long)query * d), d, r + ((long)row * d), (second - row) * d, d, sums);
+                            SadTile.Compute(q + ((long)query * d), d, rows + ((long)(row - chunkFirstRow) * d), (second - row) * d, d, sums);
                             Offer(selectors, query - queryBegin, groupSize, row, second, sums);
                         }
                     }

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using MLNet.KnnLinear.Kernels;
 
 namespace MLNet.KnnLinear.Search;
@@ -8,11 +7,9 @@ namespace MLNet.KnnLinear.Search;
 /// Byte rows (raw pixels) laid out as <see cref="ByteDotTile"/> reads them: panels of 16 rows, each panel stored
 /// feature pair by feature pair (the 16 rows' two bytes of features 2p and 2p + 1 side by side, 32 bytes), an odd
 /// dimension padded with one zero feature, the last panel padded with zero rows. Panels live in chunks of at most
-/// <see cref="ChunkBytes"/> of native memory, so the rows are not bound by one array's 2^31 elements, a search holds
-/// raw pointers into them, and growing a chunk (realloc) frees the old block at once instead of leaving garbage for a
-/// full collection (an inverted file grows thousands of small lists a row at a time). Chunks of 2 MiB or more are
-/// huge pages where Linux allows (<see cref="ZeroedPages"/>: fresh-page faults were most of a fit's time). The GC is told the bytes held
-/// (memory pressure); the finalizer frees them. All sizes are 64-bit. Appending is not thread-safe; reading is.
+/// <see cref="ChunkBytes"/> of native memory (<see cref="NativePanelChunks"/>), so the rows are not bound by one
+/// array's 2^31 elements and a search holds raw pointers into them. All sizes are 64-bit. Appending is not
+/// thread-safe; reading is.
 /// </summary>
 internal sealed unsafe class BytePanels
 {
@@ -21,8 +18,7 @@ internal sealed unsafe class BytePanels
 
     public const int PanelRows = ByteDotTile.Columns;
 
-    private readonly List<(nint Start, long Bytes, bool Mapped)> _chunks = [];
-    private readonly int _panelsPerChunk;
+    private readonly NativePanelChunks _chunks;
 
     /// <param name="dimension">Features per row.</param>
     /// <param name="expectedRows">Rows expected (sizes the first chunk; more or fewer still work).</param>
@@ -38,8 +34,7 @@ internal sealed unsafe class BytePanels
             throw new ArgumentOutOfRangeException(nameof(dimension), dimension, $"Byte rows of {dimension} features are too long to store in panels of {PanelRows}.");
         }
 
-        _panelsPerChunk = (int)Math.Clamp(chunkBytes / PanelBytes, 1, Array.MaxLength / PanelBytes);
-        ExpectedRows = Math.Max(0, expectedRows);
+        _chunks = new NativePanelChunks(PanelBytes, PanelsFor(expectedRows), chunkBytes);
     }
 
     public int Dimension { get; }
@@ -53,12 +48,10 @@ internal sealed unsafe class BytePanels
     public int Count { get; private set; }
 
     /// <summary>Bytes held, padding included.</summary>
-    public long MemoryBytes { get; private set; }
-
-    private long ExpectedRows { get; set; }
+    public long MemoryBytes => _chunks.MemoryBytes;
 
     /// <summary>Expects <paramref name="rows"/> more rows than held now, so the chunks they need are allocated once at their size.</summary>
-    public void Reserve(long rows) => ExpectedRows = Math.Max(ExpectedRows, Count + Math.Max(0, rows));
+    public void Reserve(long rows) => _chunks.Reserve(PanelsFor(Count + Math.Max(0, rows)));
 
     /// <summary>Appends one row of <see cref="Dimension"/> bytes.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // once a row of a fit: optimized from the first call, where tiering would run a cold fit unoptimized
@@ -73,7 +66,7 @@ internal sealed unsafe class BytePanels
         int lane = Count % PanelRows;
         if (lane == 0)
         {
-            EnsurePanel(panel);
+            _chunks.Ensure(panel);
         }
 
         byte* p = Panel(panel) + (2 * lane);
@@ -117,7 +110,7 @@ internal sealed unsafe class BytePanels
         }
 
         int panel = Count / PanelRows;
-        EnsurePanel(panel);
+        _chunks.Ensure(panel);
         fixed (byte* source = rows)
         {
             BytePairPacking.PackPanel(source, Dimension, Dimension, Panel(panel));
@@ -127,8 +120,7 @@ internal sealed unsafe class BytePanels
     }
 
     /// <summary>The first byte of panel <paramref name="panel"/> (valid while this store lives and nothing is appended).</summary>
-    public byte* Panel(int panel)
-        => (byte*)_chunks[panel / _panelsPerChunk].Start + ((panel % _panelsPerChunk) * PanelBytes);
+    public byte* Panel(int panel) => _chunks.Panel(panel);
 
     /// <summary>Row <paramref name="row"/> as bytes.</summary>
     public void CopyRow(int row, Span<byte> destination)
@@ -175,76 +167,7 @@ internal sealed unsafe class BytePanels
     }
 
     /// <summary>Gives back the unused end of the last chunk (after the last row is appended).</summary>
-    public void Trim()
-    {
-        if (_chunks.Count == 0)
-        {
-            return;
-        }
+    public void Trim() => _chunks.Trim((int)PanelsFor(Count));
 
-        int panels = (Count + PanelRows - 1) / PanelRows;
-        long used = (panels - ((long)(_chunks.Count - 1) * _panelsPerChunk)) * PanelBytes;
-        if (used < _chunks[^1].Bytes)
-        {
-            Resize(_chunks.Count - 1, used);
-        }
-    }
-
-    /// <summary>Makes room for panel <paramref name="panel"/>: a new chunk, or a short chunk grown (by a quarter, up to a full chunk).</summary>
-    private void EnsurePanel(int panel)
-    {
-        int chunk = panel / _panelsPerChunk;
-        int panelsNeeded = (panel % _panelsPerChunk) + 1;
-        if (chunk == _chunks.Count)
-        {
-            // Past the first chunk an index is large: whole chunks, no regrowth (the last is trimmed when laid out).
-            long expectedPanels = ((ExpectedRows + PanelRows - 1) / PanelRows) - ((long)chunk * _panelsPerChunk);
-            _chunks.Add((0, 0, false));
-            Resize(chunk, (chunk > 0 ? _panelsPerChunk : Math.Clamp(expectedPanels, panelsNeeded, _panelsPerChunk)) * PanelBytes);
-            return;
-        }
-
-        long held = _chunks[chunk].Bytes / PanelBytes;
-        if (held < panelsNeeded)
-        {
-            // Growing by a quarter keeps a row-at-a-time index (an inverted list) within 1.25× its rows while it grows,
-            // and realloc often grows in place; a chunk past the first (trimmed, then added to) grows back to whole.
-            long target = chunk > 0 ? _panelsPerChunk : Math.Max(held + (held / 4) + 1, (ExpectedRows + PanelRows - 1) / PanelRows);
-            Resize(chunk, Math.Clamp(target, panelsNeeded, _panelsPerChunk) * PanelBytes);
-        }
-    }
-
-    /// <summary>Chunk <paramref name="chunk"/> reallocated to <paramref name="bytes"/>, its contents kept and any new bytes zero (padding rows and the padding feature must read as 0).</summary>
-    private void Resize(int chunk, long bytes)
-    {
-        var (start, held, mapped) = _chunks[chunk];
-
-        // Fresh pages are zero already (calloc, or an anonymous mapping), so a large chunk is not written twice.
-        nint moved = start == 0
-            ? ZeroedPages.Allocate(bytes, out mapped)
-            : ZeroedPages.Resize(start, held, bytes, ref mapped);
-        if (bytes > held)
-        {
-            GC.AddMemoryPressure(bytes - held);
-        }
-        else if (held > bytes)
-        {
-            GC.RemoveMemoryPressure(held - bytes);
-        }
-
-        _chunks[chunk] = (moved, bytes, mapped);
-        MemoryBytes += bytes - held;
-    }
-
-    ~BytePanels()
-    {
-        foreach (var (start, bytes, mapped) in _chunks)
-        {
-            ZeroedPages.Free(start, bytes, mapped);
-            if (bytes > 0)
-            {
-                GC.RemoveMemoryPressure(bytes);
-            }
-        }
-    }
+    private static long PanelsFor(long rows) => (Math.Max(0, rows) + PanelRows - 1) / PanelRows;
 }

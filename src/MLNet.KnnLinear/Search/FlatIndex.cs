@@ -72,7 +72,7 @@ internal sealed class FlatIndex : INeighborIndex
         }
 
         Count = rows.Length / dimension;
-        _scan = new ByteL1Scan(rows, dimension);
+        _scan = new ByteL1Scan(RowStore<byte>.Adopt(rows, dimension));
         _pending = null;
     }
 
@@ -100,7 +100,7 @@ internal sealed class FlatIndex : INeighborIndex
         switch (EnsureLayout())
         {
             case ByteL1Scan l1:
-                l1.Rows.Slice(row * Dimension, Dimension).CopyTo(destination);
+                l1.Row(row).CopyTo(destination);
                 break;
             case BytePanelScan panels:
                 panels.Panels.CopyRow(row, destination);

@@ -42,8 +42,12 @@ internal sealed class FlatIndexBuilder
 
     public int Count => _bytePanels?.Count ?? _gemm?.Count ?? _l1!.Count;
 
-    /// <summary>Expects <paramref name="rows"/> more rows: byte panels allocate for them at once (other layouts grow by doubling).</summary>
-    public void Reserve(long rows) => _bytePanels?.Reserve(rows);
+    /// <summary>Expects <paramref name="rows"/> more rows: byte and float panels allocate for them at once (L1 rows grow by doubling).</summary>
+    public void Reserve(long rows)
+    {
+        _bytePanels?.Reserve(rows);
+        _gemm?.Reserve(rows);
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // once a row of a fit: optimized from the first call, where tiering would run a cold fit unoptimized
     public void Append(ReadOnlySpan<float> row)

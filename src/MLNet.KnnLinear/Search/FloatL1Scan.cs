@@ -4,24 +4,25 @@ namespace MLNet.KnnLinear.Search;
 
 /// <summary>
 /// L1 over float rows (features that are not raw bytes): the Vector256 <see cref="L1Distance"/> per pair, with
-/// tiles of rows kept in cache while a block of queries is compared with them.
+/// tiles of rows kept in cache while a block of queries is compared with them. The rows live in a
+/// <see cref="RowStore{T}"/>'s chunks, so an index is not bound by one array's 2^31 floats.
 /// </summary>
 internal sealed class FloatL1Scan : DistanceScan
 {
     private const int QueryBlock = 16;
     private const int RowTile = 32;
 
-    private readonly float[] _rows;
+    private readonly RowStore<float> _rows;
     private readonly int _dimension;
 
-    /// <summary>A scan over <paramref name="rows"/> (row-major), which it takes ownership of.</summary>
-    public FloatL1Scan(float[] rows, int dimension)
+    /// <summary>A scan over <paramref name="rows"/>, which it takes ownership of.</summary>
+    public FloatL1Scan(RowStore<float> rows)
     {
         _rows = rows;
-        _dimension = dimension;
+        _dimension = rows.Dimension;
     }
 
-    public override long MemoryBytes => _rows.LongLength * sizeof(float);
+    public override long MemoryBytes => _rows.MemoryBytes;
 
     public override PreparedQueries Prepare(ReadOnlySpan<float> queries, int count) => new FloatQueries(count, queries[..(count * _dimension)].ToArray());
 
@@ -41,14 +42,14 @@ internal sealed class FloatL1Scan : DistanceScan
                     var selector = selectors[query - queryBegin];
                     for (int row = tile; row < tileEnd; row++)
                     {
-                        selector.Add(L1Distance.Compute(q, new ReadOnlySpan<float>(_rows, row * d, d)), row);
+                        selector.Add(L1Distance.Compute(q, _rows.Row(row)), row);
                     }
                 }
             }
         }
     }
 
-    public override void CopyRow(int row, Span<float> destination) => _rows.AsSpan(row * _dimension, _dimension).CopyTo(destination);
+    public override void CopyRow(int row, Span<float> destination) => _rows.Row(row).CopyTo(destination);
 
     private sealed class FloatQueries(int count, float[] values) : PreparedQueries(count)
     {

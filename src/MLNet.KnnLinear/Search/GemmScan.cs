@@ -26,7 +26,7 @@ internal sealed unsafe class GemmScan : DistanceScan
     private const int ExactDepthBlock = 256;
     private const float ExactRange = 255f;
 
-    private readonly float[] _panels;
+    private readonly FloatPanels _panels;
     private readonly float[] _rowNorms;
     private readonly double[]? _exactRowNorms;
     private readonly int _dimension;
@@ -42,7 +42,7 @@ internal sealed unsafe class GemmScan : DistanceScan
     private static float[]? t_tailTile;
 
     /// <summary>A scan over rows laid out by a <see cref="GemmScanBuilder"/> (panels, norms, and exact norms in exact mode).</summary>
-    public GemmScan(float[] panels, float[] rowNorms, double[]? exactRowNorms, int dimension, bool cosine)
+    public GemmScan(FloatPanels panels, float[] rowNorms, double[]? exactRowNorms, int dimension, bool cosine)
     {
         _panels = panels;
         _rowNorms = rowNorms;
@@ -59,7 +59,7 @@ internal sealed unsafe class GemmScan : DistanceScan
 
     public override int RowAlignment => PanelPacking.PanelRows;
 
-    public override long MemoryBytes => ((_panels.LongLength + _rowNorms.LongLength) * sizeof(float)) + ((_exactRowNorms?.LongLength ?? 0) * sizeof(double));
+    public override long MemoryBytes => _panels.MemoryBytes + (_rowNorms.LongLength * sizeof(float)) + ((_exactRowNorms?.LongLength ?? 0) * sizeof(double));
 
     public override bool IsExactFor(ReadOnlySpan<float> query) => IsExact && IsSmallWholeNumbers(query);
 
@@ -98,7 +98,7 @@ internal sealed unsafe class GemmScan : DistanceScan
         double[]? sums = exact ? t_exactDots ??= new double[QueryBlock * RowBlock] : null;
         float[] tailTile = t_tailTile ??= new float[DotTile.Rows * DepthBlock];
         int d = _dimension;
-        fixed (float* a = prepared.Values, b = _panels, c = dots, tail = tailTile)
+        fixed (float* a = prepared.Values, c = dots, tail = tailTile)
         {
             for (int q0 = queryBegin; q0 < queryEnd; q0 += QueryBlock)
             {
@@ -129,7 +129,7 @@ internal sealed unsafe class GemmScan : DistanceScan
 
                         for (int p = 0; p < panels; p++)
                         {
-                            float* panel = b + ((((long)(r0 / PanelPacking.PanelRows) + p) * PanelPacking.PanelRows * d) + ((long)k0 * PanelPacking.PanelRows));
+                            float* panel = _panels.Panel((r0 / PanelPacking.PanelRows) + p) + ((long)k0 * PanelPacking.PanelRows);
                             for (int t = 0; t < tiles; t++)
                             {
                                 bool isTail = paddedTail && t == tiles - 1;
@@ -164,9 +164,11 @@ internal sealed unsafe class GemmScan : DistanceScan
                 }
             }
         }
+
+        GC.KeepAlive(_panels); // the finalizer frees what the panel pointers point into
     }
 
-    public override void CopyRow(int row, Span<float> destination) => PanelPacking.Unpack(_panels, row, _dimension, destination);
+    public override void CopyRow(int row, Span<float> destination) => _panels.CopyRow(row, destination);
 
     private void Select(float[] queryNorms, int q0, int qb, int r0, int rb, float* dots, TopKSelector[] selectors, int queryBegin)
         => SelectFloat(_cosine, _rowNorms, queryNorms, q0, qb, r0, rb, dots, RowBlock, selectors, queryBegin);

@@ -9,29 +9,24 @@ namespace MLNet.KnnLinear.Search;
 /// norms and the exact-mode check done while the row is still in cache. A cursor can feed it directly, so fitting
 /// never holds a row-major copy of the data beside the panels.
 /// </summary>
-internal sealed class GemmScanBuilder(int dimension, bool cosine, long expectedRows)
+internal sealed class GemmScanBuilder(int dimension, bool cosine, long expectedRows, long chunkBytes = FloatPanels.ChunkBytes)
 {
-    private readonly GrowableArray<float> _panels = new((long)PanelPacking.PanelCount((int)Math.Min(expectedRows, int.MaxValue)) * PanelPacking.PanelRows * dimension);
+    private readonly FloatPanels _panels = new(dimension, expectedRows, chunkBytes);
     private readonly GrowableArray<float> _norms = new(expectedRows + PanelPacking.PanelRows);
     private readonly GrowableArray<double> _exactNorms = new(expectedRows);
     private bool _exact = true;
     private int _count;
-    private int _panelStart;
 
     public int Count => _count;
+
+    /// <summary>Expects <paramref name="rows"/> more rows (the panels' chunks allocated once at their size).</summary>
+    public void Reserve(long rows) => _panels.Reserve(rows);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // once a row of a fit: optimized from the first call, where tiering would run a cold fit unoptimized
     public void Append(ReadOnlySpan<float> row)
     {
         int lane = _count % PanelPacking.PanelRows;
-        int panelLength = PanelPacking.PanelRows * dimension;
-        if (lane == 0)
-        {
-            _panelStart = _panels.Count;
-            _panels.Append(panelLength);
-        }
-
-        PanelPacking.WriteRow(_panels.Slice(_panelStart, panelLength), lane, row);
+        _panels.Append(row);
         _exact = _exact && GemmScan.IsSmallWholeNumbers(row);
         if (_exact)
         {
@@ -53,14 +48,15 @@ internal sealed class GemmScanBuilder(int dimension, bool cosine, long expectedR
             AppendPanelNorms(); // the last, partial panel (its missing rows are zeros)
         }
 
-        return new(_panels.ToArray(), _norms.Slice(0, _count).ToArray(), _exact ? _exactNorms.ToArray() : null, dimension, cosine);
+        _panels.Trim();
+        return new(_panels, _norms.Slice(0, _count).ToArray(), _exact ? _exactNorms.ToArray() : null, dimension, cosine);
     }
 
     /// <summary>The float norms of the panel just completed, all 16 lanes at once (the same rounding as one row at a time).</summary>
     private void AppendPanelNorms()
     {
         var norms = _norms.Append(PanelPacking.PanelRows);
-        SquaredNorm.ComputePanel(_panels.Slice(_panelStart, PanelPacking.PanelRows * dimension), dimension, norms);
+        SquaredNorm.ComputePanel(_panels.PanelSpan((_count - 1) / PanelPacking.PanelRows), dimension, norms);
         if (cosine)
         {
             System.Numerics.Tensors.TensorPrimitives.Sqrt(norms, norms);

@@ -10,8 +10,10 @@ namespace MLNet.KnnLinear.Search;
 /// </summary>
 internal sealed class L1ScanBuilder(int dimension, long expectedRows)
 {
-    private GrowableArray<byte>? _bytes = dimension <= ByteL1Scan.MaxDimension ? new((long)dimension * expectedRows) : null;
-    private GrowableArray<float>? _floats = dimension <= ByteL1Scan.MaxDimension ? null : new((long)dimension * expectedRows);
+    private RowStore<byte>? _bytes = dimension <= ByteL1Scan.MaxDimension ? new(dimension, expectedRows) : null;
+    private RowStore<float>? _floats = dimension <= ByteL1Scan.MaxDimension ? null : new(dimension, expectedRows);
+    private byte[]? _narrowed;
+    private float[]? _widened;
     private int _count;
 
     public int Count => _count;
@@ -27,11 +29,13 @@ internal sealed class L1ScanBuilder(int dimension, long expectedRows)
         if (_bytes is not null)
         {
             // Whole numbers in [0, 255] (just checked): truncation is exact.
-            WholeNumbers.ToBytes(row, _bytes.Append(dimension));
+            _narrowed ??= new byte[dimension];
+            WholeNumbers.ToBytes(row, _narrowed);
+            _bytes.Append(_narrowed);
         }
         else
         {
-            row.CopyTo(_floats!.Append(dimension));
+            _floats!.Append(row);
         }
 
         _count++;
@@ -43,28 +47,38 @@ internal sealed class L1ScanBuilder(int dimension, long expectedRows)
     {
         if (_bytes is not null)
         {
-            row.CopyTo(_bytes.Append(dimension));
+            _bytes.Append(row);
         }
         else
         {
-            System.Numerics.Tensors.TensorPrimitives.ConvertTruncating(row, _floats!.Append(dimension));
+            _widened ??= new float[dimension];
+            System.Numerics.Tensors.TensorPrimitives.ConvertTruncating(row, _widened);
+            _floats!.Append(_widened);
         }
 
         _count++;
     }
 
-    public DistanceScan Build() => _bytes is not null
-        ? new ByteL1Scan(_bytes.ToArray(), dimension)
-        : new FloatL1Scan(_floats!.ToArray(), dimension);
+    public DistanceScan Build()
+    {
+        if (_bytes is null)
+        {
+            _floats!.Trim();
+            return new FloatL1Scan(_floats);
+        }
+
+        _bytes.Trim();
+        return new ByteL1Scan(_bytes);
+    }
 
     private void SwitchToFloats()
     {
-        _floats = new GrowableArray<float>((long)dimension * Math.Max(expectedRows, _count + 1L));
-        var widened = _floats.Append(_bytes!.Count);
-        var bytes = _bytes.Slice(0, _bytes.Count);
-        for (int i = 0; i < bytes.Length; i++)
+        _floats = new RowStore<float>(dimension, Math.Max(expectedRows, _count + 1L));
+        var widened = new float[dimension];
+        for (int r = 0; r < _bytes!.Count; r++)
         {
-            widened[i] = bytes[i];
+            System.Numerics.Tensors.TensorPrimitives.ConvertTruncating(_bytes.Row(r), widened);
+            _floats.Append(widened);
         }
 
         _bytes = null;

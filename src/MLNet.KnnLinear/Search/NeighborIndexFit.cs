@@ -24,7 +24,7 @@ internal sealed class NeighborIndexFit
     private GrowableArray<float>? _rows;
 
     /// <summary>An inverted file's rows while every one is a byte row (pixels): held as bytes, trained on and filed as bytes.</summary>
-    private ByteRowStore? _byteRows;
+    private RowStore<byte>? _byteRows;
     private byte[]? _narrowed;
     private readonly long? _rowCount;
 
@@ -45,7 +45,7 @@ internal sealed class NeighborIndexFit
         }
         else if (options is IvfIndexOptions)
         {
-            _byteRows = new ByteRowStore(dimension, expectedRows);
+            _byteRows = new RowStore<byte>(dimension, expectedRows);
         }
         else
         {

@@ -3,7 +3,7 @@ using MLNet.KnnLinear.Search;
 namespace MLNet.KnnLinear.Tests.Search;
 
 /// <summary>
-/// An inverted file fitted from a cursor's pixel rows keeps them as bytes (<see cref="ByteRowStore"/>), trains on the
+/// An inverted file fitted from a cursor's pixel rows keeps them as bytes (<see cref="RowStore{T}"/>), trains on the
 /// same sample rows widened and files the rows as bytes: it must give what building from the same rows as floats
 /// gives, ids and distances, and so must a fit whose rows stop being bytes part way (it switches to floats).
 /// </summary>

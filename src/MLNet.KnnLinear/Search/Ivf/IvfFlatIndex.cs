@@ -114,11 +114,11 @@ internal sealed class IvfFlatIndex : INeighborIndex
     }
 
     /// <summary>
-    /// <see cref="Build(ReadOnlySpan{float}, int, KnnDistance, IvfIndexOptions, int)"/> over byte rows (raw pixels) held in a <see cref="ByteRowStore"/>: k-means on the same sample
+    /// <see cref="Build(ReadOnlySpan{float}, int, KnnDistance, IvfIndexOptions, int)"/> over byte rows (raw pixels) held in a <see cref="RowStore{T}"/>: k-means on the same sample
     /// rows, widened (so the same centroids), then the rows filed batch by batch as bytes; the lists hold the same rows in
     /// the same order as <see cref="Build(ReadOnlySpan{float}, int, KnnDistance, IvfIndexOptions, int)"/>'s, without a float copy of the data.
     /// </summary>
-    public static IvfFlatIndex Build(ByteRowStore rows, KnnDistance distance, IvfIndexOptions options, int maxThreads)
+    public static IvfFlatIndex Build(RowStore<byte> rows, KnnDistance distance, IvfIndexOptions options, int maxThreads)
     {
         int count = rows.Count;
         int dimension = rows.Dimension;

@@ -40,7 +40,7 @@ internal sealed unsafe class WidenedSample : IDisposable
     }
 
     /// <summary>Rows <paramref name="order"/>[0], order[1], … of <paramref name="rows"/>, as floats in that order.</summary>
-    public static WidenedSample From(ByteRowStore rows, int[] order)
+    public static WidenedSample From(RowStore<byte> rows, int[] order)
     {
         int dimension = rows.Dimension;
         var sample = new WidenedSample(order.Length, dimension);

@@ -70,11 +70,8 @@ internal sealed unsafe class ByteL1Scan : DistanceScan
 
     public override void CopyRow(int row, Span<float> destination)
     {
-        var source = _rows.Row(row);
-        for (int k = 0; k < source.Length; k++)
-        {
-            destination[k] = source[k];
-        }
+        System.Numerics.Tensors.TensorPrimitives.ConvertTruncating(_rows.Row(row), destination);
+        GC.KeepAlive(_rows);
     }
 
     private void ScanBytes(byte[] queries, int queryBegin, int queryEnd, int rowBegin, int rowEnd, TopKSelector[] selectors)
@@ -83,20 +80,20 @@ internal sealed unsafe class ByteL1Scan : DistanceScan
         int perChunk = _rows.RowsPerChunk;
         for (int begin = rowBegin; begin < rowEnd;)
         {
-            int chunk = begin / perChunk;
-            int first = chunk * perChunk;
-            int end = (int)Math.Min(rowEnd, (long)first + perChunk);
-            ScanChunk(queries, queryBegin, queryEnd, _rows.Chunk(chunk), first, begin, end, selectors);
+            int end = (int)Math.Min(rowEnd, ((long)(begin / perChunk) + 1) * perChunk);
+            ScanChunk(queries, queryBegin, queryEnd, _rows.Rows(begin, end - begin), begin, end, selectors);
             begin = end;
         }
+
+        GC.KeepAlive(_rows); // the kernel reads the store's native memory through raw pointers
     }
 
-    /// <summary>Rows [<paramref name="rowBegin"/>, <paramref name="rowEnd"/>), all in the chunk <paramref name="chunk"/> whose first row is <paramref name="chunkFirstRow"/>.</summary>
-    private void ScanChunk(byte[] queries, int queryBegin, int queryEnd, byte[] chunk, int chunkFirstRow, int rowBegin, int rowEnd, TopKSelector[] selectors)
+    /// <summary>Rows [<paramref name="rowBegin"/>, <paramref name="rowEnd"/>), contiguous in <paramref name="rows"/>.</summary>
+    private void ScanChunk(byte[] queries, int queryBegin, int queryEnd, ReadOnlySpan<byte> rows, int rowBegin, int rowEnd, TopKSelector[] selectors)
     {
         int d = _dimension;
         uint* sums = stackalloc uint[SadTile.Queries * SadTile.Rows];
-        fixed (byte* q = queries, rows = chunk)
+        fixed (byte* q = queries, r = rows)
         {
             // A block of queries stays in L2; a block of rows small enough to stay in L1 beside one group of 4 queries
             // is compared with each group in turn, so each query chunk loaded serves a whole row block.
@@ -113,7 +110,7 @@ internal sealed unsafe class ByteL1Scan : DistanceScan
                         {
                             // An odd last row is paired with itself; its second result is ignored.
                             int second = Math.Min(row + 1, r1 - 1);
-                            SadTile.Compute(q + ((long)query * d), d, rows + ((long)(row - chunkFirstRow) * d), (second - row) * d, d, sums);
+                            SadTile.Compute(q + ((long)query * d), d, r + ((long)(row - rowBegin) * d), (second - row) * d, d, sums);
                             Offer(selectors, query - queryBegin, groupSize, row, second, sums);
                         }
                     }

@@ -62,7 +62,7 @@ internal sealed class FlatIndex : INeighborIndex
         _pending = null;
     }
 
-    /// <summary>An L1 index over pixel rows already held as bytes (row-major), which it takes ownership of.</summary>
+    /// <summary>An L1 index over pixel rows already held as bytes (row-major), copied into its chunked store.</summary>
     public FlatIndex(byte[] rows, int dimension, int maxThreads = 0)
         : this(dimension, KnnDistance.L1, maxThreads)
     {
@@ -72,7 +72,7 @@ internal sealed class FlatIndex : INeighborIndex
         }
 
         Count = rows.Length / dimension;
-        _scan = new ByteL1Scan(RowStore<byte>.Adopt(rows, dimension));
+        _scan = new ByteL1Scan(RowStore<byte>.CopyOf(rows, dimension));
         _pending = null;
     }
 
@@ -101,6 +101,7 @@ internal sealed class FlatIndex : INeighborIndex
         {
             case ByteL1Scan l1:
                 l1.Row(row).CopyTo(destination);
+                GC.KeepAlive(l1); // the row is read from the scan's native memory
                 break;
             case BytePanelScan panels:
                 panels.Panels.CopyRow(row, destination);

@@ -42,11 +42,12 @@ internal sealed class FlatIndexBuilder
 
     public int Count => _bytePanels?.Count ?? _gemm?.Count ?? _l1!.Count;
 
-    /// <summary>Expects <paramref name="rows"/> more rows: byte and float panels allocate for them at once (L1 rows grow by doubling).</summary>
+    /// <summary>Expects <paramref name="rows"/> more rows: every layout allocates for them at once.</summary>
     public void Reserve(long rows)
     {
         _bytePanels?.Reserve(rows);
         _gemm?.Reserve(rows);
+        _l1?.Reserve(rows);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // once a row of a fit: optimized from the first call, where tiering would run a cold fit unoptimized

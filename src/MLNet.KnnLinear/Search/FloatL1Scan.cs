@@ -47,9 +47,15 @@ internal sealed class FloatL1Scan : DistanceScan
                 }
             }
         }
+
+        GC.KeepAlive(_rows); // rows are read from the store's native memory
     }
 
-    public override void CopyRow(int row, Span<float> destination) => _rows.Row(row).CopyTo(destination);
+    public override void CopyRow(int row, Span<float> destination)
+    {
+        _rows.Row(row).CopyTo(destination);
+        GC.KeepAlive(_rows);
+    }
 
     private sealed class FloatQueries(int count, float[] values) : PreparedQueries(count)
     {

@@ -18,6 +18,13 @@ internal sealed class L1ScanBuilder(int dimension, long expectedRows)
 
     public int Count => _count;
 
+    /// <summary>Expects <paramref name="rows"/> more rows (chunks sized for them instead of doubling).</summary>
+    public void Reserve(long rows)
+    {
+        _bytes?.Reserve(rows);
+        _floats?.Reserve(rows);
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // once a row of a fit: optimized from the first call, where tiering would run a cold fit unoptimized
     public void Append(ReadOnlySpan<float> row)
     {

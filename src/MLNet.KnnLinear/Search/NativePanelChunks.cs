@@ -28,6 +28,9 @@ internal sealed unsafe class NativePanelChunks
 
     public long PanelBytes { get; }
 
+    /// <summary>Panels a chunk holds (whole chunks; the first and last may hold fewer).</summary>
+    public int PanelsPerChunk => _panelsPerChunk;
+
     /// <summary>Bytes held, unused panels included.</summary>
     public long MemoryBytes { get; private set; }
 

@@ -143,10 +143,8 @@ internal sealed class NeighborIndexFit
     {
         var bytes = _byteRows!;
         _rows = new GrowableArray<float>(Math.Max(_rowCount ?? 256, bytes.Count + 1L) * _dimension);
-        foreach (var batch in bytes.Batches())
-        {
-            TensorPrimitives.ConvertTruncating(batch.Span, _rows.Append(batch.Length));
-        }
+        var rows = _rows;
+        bytes.ForEachChunk(chunk => TensorPrimitives.ConvertTruncating(chunk, rows.Append(chunk.Length)));
 
         _byteRows = null;
     }

@@ -28,7 +28,6 @@ public sealed class ByteL1ChunkTests
 
         store.Trim();
         store.RowsPerChunk.Should().Be(rowsPerChunk);
-        store.ChunkCount.Should().Be((rowCount + rowsPerChunk - 1) / rowsPerChunk);
         store.MemoryBytes.Should().Be((long)rowCount * dimension, "the last chunk is trimmed to its rows");
 
         var index = new FlatIndex(new ByteL1Scan(store), rowCount, dimension, KnnDistance.L1, maxThreads: threads);
@@ -65,12 +64,14 @@ public sealed class ByteL1ChunkTests
     }
 
     [Fact]
-    public void AStoreAdoptedFromOneArray_CannotBeAppendedTo()
+    public void AStoreCopiedFromOneArray_HoldsItsRows_AndRefusesARaggedOne()
     {
-        var store = RowStore<byte>.Adopt(new byte[12], 4);
+        var rows = Enumerable.Range(0, 12).Select(i => (byte)i).ToArray();
+        var store = RowStore<byte>.CopyOf(rows, 4);
         store.Count.Should().Be(3);
-        var append = () => store.Append(new byte[4]);
-        append.Should().Throw<InvalidOperationException>().WithMessage("*adopted*");
+        store.Row(2).ToArray().Should().Equal(8, 9, 10, 11);
+        var ragged = () => RowStore<byte>.CopyOf(rows.AsSpan(0, 10), 4);
+        ragged.Should().Throw<ArgumentException>().WithMessage("*10*multiple*4*");
     }
 
     private static long Int64L1(ReadOnlySpan<byte> row, ReadOnlySpan<float> query)

@@ -131,10 +131,7 @@ internal sealed class IvfFlatIndex : INeighborIndex
             index = Empty(sample.Values, dimension, distance, options, lists, maxThreads);
         }
 
-        foreach (var batch in rows.Batches())
-        {
-            index.Add(batch.Span);
-        }
+        rows.ForEachChunk(index.Add);
 
         return index;
     }

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 using MLNet.KnnLinear.Pipeline;
+using MLNet.KnnLinear.Search.Hnsw;
 using MLNet.KnnLinear.Search.Ivf;
 
 namespace MLNet.KnnLinear.Search;
@@ -21,11 +22,12 @@ internal sealed class NeighborIndexFit
     private readonly KnnDistance _distance;
     private readonly NeighborIndexOptions _options;
     private readonly FlatIndexBuilder? _exact;
-    private GrowableArray<float>? _rows;
+    private RowStore<float>? _rows;
 
     /// <summary>An inverted file's rows while every one is a byte row (pixels): held as bytes, trained on and filed as bytes.</summary>
     private RowStore<byte>? _byteRows;
     private byte[]? _narrowed;
+    private float[]? _widened;
     private readonly long? _rowCount;
 
     /// <param name="dimension">The length of every row.</param>
@@ -49,7 +51,7 @@ internal sealed class NeighborIndexFit
         }
         else
         {
-            _rows = new GrowableArray<float>(expectedRows * dimension);
+            _rows = new RowStore<float>(dimension, expectedRows);
         }
     }
 
@@ -80,7 +82,7 @@ internal sealed class NeighborIndexFit
             }
             else
             {
-                row.CopyTo(_rows!.Append(_dimension));
+                _rows!.Append(row);
             }
         }
 
@@ -101,7 +103,9 @@ internal sealed class NeighborIndexFit
         }
         else
         {
-            TensorPrimitives.ConvertTruncating(row, _rows!.Append(_dimension));
+            _widened ??= new float[_dimension];
+            TensorPrimitives.ConvertTruncating(row, _widened);
+            _rows!.Append(_widened);
         }
 
         Count++;
@@ -135,16 +139,26 @@ internal sealed class NeighborIndexFit
             return new NeighborIndex(IvfFlatIndex.Build(_byteRows, _distance, (IvfIndexOptions)_options, maxThreads), _options, maxThreads);
         }
 
-        return NeighborIndex.Build(_rows!.Slice(0, _rows.Count), _dimension, _distance, _options, maxThreads);
+        // Rows in chunks, never one array: an inverted file trains on its sample and files them chunk by chunk; an
+        // HNSW graph keeps the store.
+        INeighborIndex inner = _options is HnswIndexOptions hnsw
+            ? HnswIndex.Build(_rows!, _distance, hnsw, maxThreads)
+            : IvfFlatIndex.Build(_rows!, _distance, (IvfIndexOptions)_options, maxThreads);
+        return new NeighborIndex(inner, _options, maxThreads);
     }
 
     /// <summary>The first row that is not a byte: the byte rows so far move into the float rows (once, in row order).</summary>
     private void SwitchToFloats()
     {
         var bytes = _byteRows!;
-        _rows = new GrowableArray<float>(Math.Max(_rowCount ?? 256, bytes.Count + 1L) * _dimension);
+        _rows = new RowStore<float>(_dimension, Math.Max(_rowCount ?? 256, bytes.Count + 1L));
         var rows = _rows;
-        bytes.ForEachChunk(chunk => TensorPrimitives.ConvertTruncating(chunk, rows.Append(chunk.Length)));
+        var widened = new float[_dimension];
+        for (int r = 0; r < bytes.Count; r++)
+        {
+            TensorPrimitives.ConvertTruncating(bytes.Row(r), widened);
+            rows.Append(widened);
+        }
 
         _byteRows = null;
     }

@@ -41,7 +41,7 @@ internal static class NeighborIndexState
             writer.Write(hnsw.Entry);
             writer.WriteArray(hnsw.Levels);
             writer.WriteArray(hnsw.Links);
-            writer.WriteArray(hnsw.Rows);
+            hnsw.StoredRows.ForEachChunk(rows => writer.WriteArray(rows));
             return;
         }
 

@@ -77,6 +77,9 @@ internal sealed unsafe class RowStore<T>
     /// <summary>Row <paramref name="row"/> (valid while the store lives and nothing is appended).</summary>
     public ReadOnlySpan<T> Row(int row) => new(_chunks.Panel(row), Dimension);
 
+    /// <summary>Row <paramref name="row"/> to change in place (valid while the store lives and nothing is appended).</summary>
+    public Span<T> MutableRow(int row) => new(_chunks.Panel(row), Dimension);
+
     /// <summary>
     /// Rows [<paramref name="first"/>, first + <paramref name="count"/>), contiguous: they must lie in one chunk (a
     /// chunk's rows; see <see cref="RowsPerChunk"/>). Valid while the store lives and nothing is appended.
@@ -100,6 +103,14 @@ internal sealed unsafe class RowStore<T>
         }
 
         GC.KeepAlive(this);
+    }
+
+    /// <summary>Forgets the rows from <paramref name="count"/> on (an add that failed part-way); their memory is reused by the next rows.</summary>
+    public void Truncate(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(count, Count);
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        Count = count;
     }
 
     /// <summary>Gives back the unused end of the last chunk (after the last row is appended).</summary>

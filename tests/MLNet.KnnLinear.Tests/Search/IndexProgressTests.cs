@@ -105,6 +105,49 @@ public sealed class IndexProgressTests
         snapshot.Should().Contain(m => m.Contains("HNSW insertion 20,000 of 20,000 (100 %)", StringComparison.Ordinal), "and when it completes");
     }
 
+    [Theory]
+    [InlineData(KnnDistance.L2)]
+    [InlineData(KnnDistance.Cosine)]
+    public void AnHnswAddCancelledPartWay_LeavesTheGraphAndItsRowsAsTheyWere(KnnDistance distance)
+    {
+        var rows = IvfIndexTests.Clustered(3_000, Dimension, centers: 5, seed: 11);
+        var options = new HnswIndexOptions { MaxConnections = 8, ConstructionSearchSize = 16 };
+        var cancelled = NeighborIndex.Create(Dimension, distance, options);
+        var untouched = NeighborIndex.Create(Dimension, distance, options);
+        cancelled.Add(rows.AsSpan(0, 1_000 * Dimension));
+        untouched.Add(rows.AsSpan(0, 1_000 * Dimension));
+
+        // Cancel from the progress callback once insertion has started: the rows are stored by then.
+        using var source = new CancellationTokenSource();
+        var stopper = new CancellingProgress(source);
+        var add = () => cancelled.Add(rows.AsSpan(1_000 * Dimension, 1_000 * Dimension), stopper, source.Token);
+        add.Should().Throw<OperationCanceledException>();
+        cancelled.Count.Should().Be(1_000);
+
+        // The same later add gives both the same graph: no row of the cancelled add is left behind.
+        cancelled.Add(rows.AsSpan(2_000 * Dimension));
+        untouched.Add(rows.AsSpan(2_000 * Dimension));
+        var queries = rows.AsSpan(0, 50 * Dimension);
+        var (idsA, distancesA) = (new long[500], new float[500]);
+        var (idsB, distancesB) = (new long[500], new float[500]);
+        cancelled.Search(queries, 10, idsA, distancesA);
+        untouched.Search(queries, 10, idsB, distancesB);
+        idsA.Should().Equal(idsB);
+        distancesA.Should().Equal(distancesB);
+    }
+
+    /// <summary>Cancels its source at the first report of insertion work done.</summary>
+    private sealed class CancellingProgress(CancellationTokenSource source) : IProgress<NeighborIndexProgress>
+    {
+        public void Report(NeighborIndexProgress value)
+        {
+            if (value.Completed > 0)
+            {
+                source.Cancel();
+            }
+        }
+    }
+
     /// <summary>An <see cref="IProgress{T}"/> that records each report where it is made (<see cref="Progress{T}"/> would post it elsewhere).</summary>
     private sealed class SynchronousProgress : IProgress<NeighborIndexProgress>
     {

@@ -239,7 +239,13 @@ internal static class FaissWriter
         writer.Write(hnsw.ConstructionSearchSize);
         writer.Write(hnsw.SearchSize);
         writer.Write(1); // upper_beam: faiss 1.7.3 needs 1
-        WriteFlat(writer, hnsw.Rows.ToArray(), hnsw.Dimension, hnsw.Distance);
+        var rows = new float[checked((long)hnsw.Count * hnsw.Dimension)];   // faiss' flat storage: one array (2^31 values at most)
+        for (int r = 0; r < hnsw.Count; r++)
+        {
+            hnsw.CopyRow(r, rows.AsSpan(r * hnsw.Dimension, hnsw.Dimension));
+        }
+
+        WriteFlat(writer, rows, hnsw.Dimension, hnsw.Distance);
     }
 
     /// <summary>faiss' set_default_probas(M, 1 / ln M), with at least <paramref name="levels"/> levels.</summary>

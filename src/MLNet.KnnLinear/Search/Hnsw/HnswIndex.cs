@@ -18,7 +18,7 @@ internal sealed partial class HnswIndex : INeighborIndex
     private const int MaxLayer = 15;
     private const int MaxBatch = 256;
 
-    private float[] _rows;
+    private readonly RowStore<float> _rows;
     private int[] _levels;
     private long[] _offsets;
     private int[] _links;
@@ -28,7 +28,7 @@ internal sealed partial class HnswIndex : INeighborIndex
     /// <summary>Threads a call uses at most now: this index's own limit (0: none) within <see cref="KnnLinearParallelism.MaxDegreeOfParallelism"/>.</summary>
     private int MaxThreads => KnnLinearParallelism.ThreadsFor(_maxThreads);
 
-    private HnswIndex(float[] rows, int dimension, KnnDistance distance, int m, int efConstruction, int efSearch, int[] levels, int[] links, int entry, int maxThreads, int seed = 1)
+    private HnswIndex(RowStore<float> rows, int dimension, KnnDistance distance, int m, int efConstruction, int efSearch, int[] levels, int[] links, int entry, int maxThreads, int seed = 1)
     {
         Seed = seed;
         _rows = rows;
@@ -90,18 +90,34 @@ internal sealed partial class HnswIndex : INeighborIndex
     /// <summary>Every node's link slots (see the class summary), −1 padded.</summary>
     public ReadOnlySpan<int> Links => _links;
 
-    /// <summary>The stored rows (unit length for cosine), row-major.</summary>
-    public ReadOnlySpan<float> Rows => _rows;
+    /// <summary>The stored rows (unit length for cosine), in chunks of native memory (not bound by one array's 2^31 values).</summary>
+    public RowStore<float> StoredRows => _rows;
 
-    public long MemoryBytes => (4L * _rows.Length) + (4L * _links.Length) + (12L * Count);
+    public long MemoryBytes => _rows.MemoryBytes + (4L * _links.Length) + (12L * Count);
 
     public static HnswIndex Build(ReadOnlySpan<float> rows, int dimension, KnnDistance distance, HnswIndexOptions options, int maxThreads)
     {
-        int count = rows.Length / dimension;
-        var stored = rows.ToArray();
+        var stored = new RowStore<float>(dimension, rows.Length / dimension);
+        stored.Reserve(rows.Length / dimension);
+        for (int r = 0; r < rows.Length / dimension; r++)
+        {
+            stored.Append(rows.Slice(r * dimension, dimension));
+        }
+
+        return Build(stored, distance, options, maxThreads);
+    }
+
+    /// <summary>A graph over the rows of <paramref name="stored"/>, which it takes (scaling them to unit length in place for cosine).</summary>
+    public static HnswIndex Build(RowStore<float> stored, KnnDistance distance, HnswIndexOptions options, int maxThreads)
+    {
+        int count = stored.Count;
+        int dimension = stored.Dimension;
         if (distance == KnnDistance.Cosine)
         {
-            UnitRows.Normalize(stored, dimension);
+            for (int r = 0; r < count; r++)
+            {
+                UnitRows.Normalize(stored.MutableRow(r), dimension);
+            }
         }
 
         int seed = options.Seed ?? 1;
@@ -113,7 +129,7 @@ internal sealed partial class HnswIndex : INeighborIndex
 
     /// <summary>An empty graph with these options; rows come through <see cref="Add"/>.</summary>
     public static HnswIndex Create(int dimension, KnnDistance distance, HnswIndexOptions options, int maxThreads)
-        => new([], dimension, distance, options.MaxConnections, options.ConstructionSearchSize, options.SearchSize, [], null!, 0, maxThreads, options.Seed ?? 1);
+        => new(new RowStore<float>(dimension, 0), dimension, distance, options.MaxConnections, options.ConstructionSearchSize, options.SearchSize, [], null!, 0, maxThreads, options.Seed ?? 1);
 
     /// <summary>
     /// Inserts <paramref name="rows"/> as nodes Count, Count + 1, …, in the same position-sized batches as a build (so
@@ -126,12 +142,15 @@ internal sealed partial class HnswIndex : INeighborIndex
         int first = Count;
         int added = rows.Length / Dimension;
         int total = checked(first + added);
-        var stored = new float[checked((long)total * Dimension)];
-        _rows.CopyTo(stored, 0);
-        rows.CopyTo(stored.AsSpan(_rows.Length));
-        if (Distance == KnnDistance.Cosine)
+        _rows.Reserve(added);
+        try
         {
-            UnitRows.Normalize(stored.AsSpan(_rows.Length), Dimension);
+            AppendStored(_rows, rows, Distance);
+        }
+        catch
+        {
+            _rows.Truncate(first);
+            throw;
         }
 
         var levels = new int[total];
@@ -148,8 +167,8 @@ internal sealed partial class HnswIndex : INeighborIndex
         var links = new int[offsets[total]];
         _links.CopyTo(links, 0);
         links.AsSpan(_links.Length).Fill(-1);
-        var before = (_rows, _levels, _offsets, _links, Count, Entry, MaxLevel);
-        (_rows, _levels, _offsets, _links, Count) = (stored, levels, offsets, links, total);
+        var before = (_levels, _offsets, _links, Count, Entry, MaxLevel);
+        (_levels, _offsets, _links, Count) = (levels, offsets, links, total);
         try
         {
             InsertFrom(first);
@@ -157,15 +176,35 @@ internal sealed partial class HnswIndex : INeighborIndex
         catch
         {
             // Cancelled (or failed) part-way: the new rows' links are in the new arrays only, so the graph as it was
-            // comes back whole and the add has not happened.
-            (_rows, _levels, _offsets, _links, Count, Entry, MaxLevel) = before;
+            // comes back whole (its rows cut back to the old count) and the add has not happened.
+            (_levels, _offsets, _links, Count, Entry, MaxLevel) = before;
+            _rows.Truncate(first);
             throw;
+        }
+    }
+
+    /// <summary>Appends <paramref name="rows"/> to <paramref name="stored"/>, each scaled to unit length for cosine.</summary>
+    private static void AppendStored(RowStore<float> stored, ReadOnlySpan<float> rows, KnnDistance distance)
+    {
+        int dimension = stored.Dimension;
+        var unit = distance == KnnDistance.Cosine ? new float[dimension] : null;
+        for (int r = 0; r < rows.Length / dimension; r++)
+        {
+            var row = rows.Slice(r * dimension, dimension);
+            if (unit is not null)
+            {
+                row.CopyTo(unit);
+                UnitRows.Normalize(unit, dimension);
+                row = unit;
+            }
+
+            stored.Append(row);
         }
     }
 
     /// <summary>An index from stored parts (a model file or a faiss file); the caller has checked their consistency.</summary>
     public static HnswIndex FromParts(float[] rows, int dimension, KnnDistance distance, int m, int efConstruction, int efSearch, int[] levels, int[] links, int entry, int maxThreads)
-        => new(rows, dimension, distance, m, efConstruction, efSearch, levels, links, entry, maxThreads);
+        => new(RowStore<float>.CopyOf(rows, dimension), dimension, distance, m, efConstruction, efSearch, levels, links, entry, maxThreads);
 
     /// <summary>The slot count node layouts need: offsets as faiss computes them (2M on layer 0, M per higher layer).</summary>
     public static long SlotCount(ReadOnlySpan<int> levels, int m)
@@ -179,7 +218,11 @@ internal sealed partial class HnswIndex : INeighborIndex
         return slots;
     }
 
-    public void CopyRow(int row, Span<float> destination) => _rows.AsSpan(row * Dimension, Dimension).CopyTo(destination);
+    public void CopyRow(int row, Span<float> destination)
+    {
+        _rows.Row(row).CopyTo(destination);
+        GC.KeepAlive(_rows);
+    }
 
     public void Search(ReadOnlySpan<float> queries, int k, Span<float> distances, Span<int> rows, RemovedRows? removed = null)
     {
@@ -242,7 +285,7 @@ internal sealed partial class HnswIndex : INeighborIndex
 
     private float Dist(int node, ReadOnlySpan<float> query)
     {
-        var row = _rows.AsSpan(node * Dimension, Dimension);
+        var row = _rows.Row(node);
         return Distance switch
         {
             KnnDistance.L2 => TensorPrimitives.Distance(row, query),
@@ -251,7 +294,7 @@ internal sealed partial class HnswIndex : INeighborIndex
         };
     }
 
-    private ReadOnlySpan<float> Row(int node) => _rows.AsSpan(node * Dimension, Dimension);
+    private ReadOnlySpan<float> Row(int node) => _rows.Row(node);
 
     private Span<int> Slots(int node, int layer)
         => _links.AsSpan((int)(_offsets[node] + (layer == 0 ? 0 : (2L * M) + ((layer - 1L) * M))), layer == 0 ? 2 * M : M);

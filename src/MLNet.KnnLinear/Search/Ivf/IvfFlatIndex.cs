@@ -137,6 +137,30 @@ internal sealed class IvfFlatIndex : INeighborIndex
     }
 
     /// <summary>
+    /// <see cref="Build(ReadOnlySpan{float}, int, KnnDistance, IvfIndexOptions, int)"/> over float rows held in a
+    /// <see cref="RowStore{T}"/> (a fit's rows, not bound by one array): k-means on the same sample rows (so the same
+    /// centroids), then the rows filed chunk by chunk in order, so the lists hold the same rows in the same order.
+    /// </summary>
+    public static IvfFlatIndex Build(RowStore<float> rows, KnnDistance distance, IvfIndexOptions options, int maxThreads)
+    {
+        int count = rows.Count;
+        int dimension = rows.Dimension;
+        options.Validate(count);
+        int lists = options.ListsFor(count);
+        var order = KMeans.SampleOrder(count, (long)lists * options.TrainingRowsPerList, options.Seed ?? 1);
+        var sample = new float[checked((long)order.Length * dimension)];
+        for (int i = 0; i < order.Length; i++)
+        {
+            rows.Row(order[i]).CopyTo(sample.AsSpan(i * dimension, dimension));
+        }
+
+        var index = Empty(sample, dimension, distance, options, lists, maxThreads);
+        sample = null;
+        rows.ForEachChunk(index.Add);
+        return index;
+    }
+
+    /// <summary>
     /// <see cref="Train(ReadOnlySpan{float}, int, KnnDistance, IvfIndexOptions, int)"/> over byte rows (raw pixels):
     /// only the rows k-means samples are widened to floats, and the centroids are the ones the rows as floats give.
     /// </summary>

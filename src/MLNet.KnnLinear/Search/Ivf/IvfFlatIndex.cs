@@ -120,11 +120,8 @@ internal sealed class IvfFlatIndex : INeighborIndex
     /// </summary>
     public static IvfFlatIndex Build(RowStore<byte> rows, KnnDistance distance, IvfIndexOptions options, int maxThreads)
     {
-        int count = rows.Count;
         int dimension = rows.Dimension;
-        options.Validate(count);
-        int lists = options.ListsFor(count);
-        var order = KMeans.SampleOrder(count, (long)lists * options.TrainingRowsPerList, options.Seed ?? 1);
+        var (lists, order) = SampleFor(rows.Count, options);
         IvfFlatIndex index;
         using (var sample = WidenedSample.From(rows, order))
         {
@@ -143,11 +140,8 @@ internal sealed class IvfFlatIndex : INeighborIndex
     /// </summary>
     public static IvfFlatIndex Build(RowStore<float> rows, KnnDistance distance, IvfIndexOptions options, int maxThreads)
     {
-        int count = rows.Count;
         int dimension = rows.Dimension;
-        options.Validate(count);
-        int lists = options.ListsFor(count);
-        var order = KMeans.SampleOrder(count, (long)lists * options.TrainingRowsPerList, options.Seed ?? 1);
+        var (lists, order) = SampleFor(rows.Count, options);
         var sample = new float[checked((long)order.Length * dimension)];
         for (int i = 0; i < order.Length; i++)
         {
@@ -166,12 +160,17 @@ internal sealed class IvfFlatIndex : INeighborIndex
     /// </summary>
     public static IvfFlatIndex Train(ReadOnlySpan<byte> sample, int dimension, KnnDistance distance, IvfIndexOptions options, int maxThreads)
     {
-        int count = sample.Length / dimension;
-        options.Validate(count);
-        int lists = options.ListsFor(count);
-        var order = KMeans.SampleOrder(count, (long)lists * options.TrainingRowsPerList, options.Seed ?? 1);
+        var (lists, order) = SampleFor(sample.Length / dimension, options);
         using var widened = WidenedSample.From(sample, dimension, order);
         return Empty(widened.Values, dimension, distance, options, lists, maxThreads);
+    }
+
+    /// <summary>The options checked for <paramref name="count"/> rows, the lists they give, and the rows k-means samples (<see cref="KMeans.SampleOrder"/>).</summary>
+    private static (int Lists, int[] Order) SampleFor(int count, IvfIndexOptions options)
+    {
+        options.Validate(count);
+        int lists = options.ListsFor(count);
+        return (lists, KMeans.SampleOrder(count, (long)lists * options.TrainingRowsPerList, options.Seed ?? 1));
     }
 
     /// <summary>An inverted file with no rows yet, its centroids trained on rows <see cref="KMeans.SampleOrder"/> chose (widened into <paramref name="sample"/>).</summary>

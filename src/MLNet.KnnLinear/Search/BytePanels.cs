@@ -11,33 +11,20 @@ namespace MLNet.KnnLinear.Search;
 /// array's 2^31 elements and a search holds raw pointers into them. All sizes are 64-bit. Appending is not
 /// thread-safe; reading is.
 /// </summary>
-internal sealed unsafe class BytePanels
+internal sealed unsafe class BytePanels : PanelStore
 {
     /// <summary>The most bytes one chunk holds: 64 MiB (whole panels; at least one panel).</summary>
     public const long ChunkBytes = 64L << 20;
-
-    public const int PanelRows = ByteDotTile.Columns;
-
-    private readonly NativePanelChunks _chunks;
 
     /// <param name="dimension">Features per row.</param>
     /// <param name="expectedRows">Rows expected (sizes the first chunk; more or fewer still work).</param>
     /// <param name="chunkBytes">The most bytes a chunk holds (tests set it small to cross chunk boundaries).</param>
     public BytePanels(int dimension, long expectedRows, long chunkBytes = ChunkBytes)
+        : base(dimension, PanelBytesFor(dimension), expectedRows, chunkBytes)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(dimension, 1);
-        Dimension = dimension;
         Pairs = (int)((dimension + 1L) / 2);
-        PanelBytes = checked((long)Pairs * ByteDotTile.PairBytes);
-        if (PanelBytes > Array.MaxLength)
-        {
-            throw new ArgumentOutOfRangeException(nameof(dimension), dimension, $"Byte rows of {dimension} features are too long to store in panels of {PanelRows}.");
-        }
-
-        _chunks = new NativePanelChunks(PanelBytes, PanelsFor(expectedRows), chunkBytes);
+        PanelBytes = PanelBytesFor(dimension);
     }
-
-    public int Dimension { get; }
 
     /// <summary>Feature pairs per row (the dimension rounded up to even, halved).</summary>
     public int Pairs { get; }
@@ -45,31 +32,13 @@ internal sealed unsafe class BytePanels
     /// <summary>Bytes of one panel: 16 rows × <see cref="Pairs"/> × 2.</summary>
     public long PanelBytes { get; }
 
-    public int Count { get; private set; }
 
-    /// <summary>Bytes held, padding included.</summary>
-    public long MemoryBytes => _chunks.MemoryBytes;
-
-    /// <summary>Expects <paramref name="rows"/> more rows than held now, so the chunks they need are allocated once at their size.</summary>
-    public void Reserve(long rows) => _chunks.Reserve(PanelsFor(Count + Math.Max(0, rows)));
-
-    /// <summary>Appends one row of <see cref="Dimension"/> bytes.</summary>
+    /// <summary>Appends one row of <see cref="PanelStore.Dimension"/> bytes.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // once a row of a fit: optimized from the first call, where tiering would run a cold fit unoptimized
     public void Append(ReadOnlySpan<byte> row)
     {
-        if (Count == int.MaxValue)
-        {
-            throw new InvalidOperationException($"An exact index holds at most {int.MaxValue} rows.");
-        }
-
-        int panel = Count / PanelRows;
         int lane = Count % PanelRows;
-        if (lane == 0)
-        {
-            _chunks.Ensure(panel);
-        }
-
-        byte* p = Panel(panel) + (2 * lane);
+        byte* p = Panel(BeginRows(1)) + (2 * lane);
         int d = row.Length;
         fixed (byte* source = row)
         {
@@ -88,13 +57,13 @@ internal sealed unsafe class BytePanels
             }
         }
 
-        Count++;
+        EndRows(1);
     }
 
     /// <summary>
-    /// Appends <see cref="PanelRows"/> rows of <see cref="Dimension"/> bytes, row-major at <paramref name="rows"/>,
+    /// Appends <see cref="PanelStore.PanelRows"/> rows of <see cref="PanelStore.Dimension"/> bytes, row-major at <paramref name="rows"/>,
     /// as one whole panel (<see cref="BytePairPacking"/>: 16-byte stores instead of <see cref="Append"/>'s 16-bit ones).
-    /// Only where <see cref="Count"/> is a whole number of panels.
+    /// Only where <see cref="PanelStore.Count"/> is a whole number of panels.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // once a row of a fit: optimized from the first call, where tiering would run a cold fit unoptimized
     public void AppendPanel(ReadOnlySpan<byte> rows)
@@ -104,23 +73,17 @@ internal sealed unsafe class BytePanels
             throw new InvalidOperationException($"A whole panel is {PanelRows} rows of {Dimension} bytes appended after whole panels; {Count} rows are held and {rows.Length} bytes were given.");
         }
 
-        if (Count > int.MaxValue - PanelRows)
-        {
-            throw new InvalidOperationException($"An exact index holds at most {int.MaxValue} rows.");
-        }
-
-        int panel = Count / PanelRows;
-        _chunks.Ensure(panel);
+        int panel = BeginRows(PanelRows);
         fixed (byte* source = rows)
         {
             BytePairPacking.PackPanel(source, Dimension, Dimension, Panel(panel));
         }
 
-        Count += PanelRows;
+        EndRows(PanelRows);
     }
 
     /// <summary>The first byte of panel <paramref name="panel"/> (valid while this store lives and nothing is appended).</summary>
-    public byte* Panel(int panel) => _chunks.Panel(panel);
+    public byte* Panel(int panel) => PanelStart(panel);
 
     /// <summary>Row <paramref name="row"/> as bytes.</summary>
     public void CopyRow(int row, Span<byte> destination)
@@ -166,8 +129,15 @@ internal sealed unsafe class BytePanels
         GC.KeepAlive(this);
     }
 
-    /// <summary>Gives back the unused end of the last chunk (after the last row is appended).</summary>
-    public void Trim() => _chunks.Trim((int)PanelsFor(Count));
+    private static long PanelBytesFor(int dimension)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(dimension, 1);
+        long bytes = (dimension + 1L) / 2 * ByteDotTile.PairBytes;
+        if (bytes > Array.MaxLength)
+        {
+            throw new ArgumentOutOfRangeException(nameof(dimension), dimension, $"Byte rows of {dimension} features are too long to store in panels of {PanelRows}.");
+        }
 
-    private static long PanelsFor(long rows) => (Math.Max(0, rows) + PanelRows - 1) / PanelRows;
+        return bytes;
+    }
 }

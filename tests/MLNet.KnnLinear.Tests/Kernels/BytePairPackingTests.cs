@@ -48,6 +48,12 @@ public sealed unsafe class BytePairPackingTests
     }
 
     [Fact]
+    public void APanelsRows_AreBothMicroKernelsColumns()
+    {
+        MLNet.KnnLinear.Search.PanelStore.PanelRows.Should().Be(ByteDotTile.Columns).And.Be(DotTile.Columns);
+    }
+
+    [Fact]
     public void ThePathHere_IsSse2OnX64WithIntrinsics()
     {
         bool sse2 = System.Runtime.Intrinsics.X86.Sse2.IsSupported;

@@ -32,26 +32,12 @@ public static class CeilingRun
         long[]? exactIds = null;
         if (kind is "exact" or "both")
         {
-            using var peak = new PeakWorkingSet();
-            var index = NeighborIndex.Create(d, KnnDistance.L2);
-            double add = AddAll(index, setA, rowCount, d);
-            var (search, ids) = Search(index, queryFloats);
-            Console.WriteLine($"exact, byte panels: add {add:F1} s, search {search:F2} s ({queryCount / search:F0} q/s), index {index.SizeInBytes / 1e9:F2} GB ({index.SizeInBytes / (double)rowBytes:F3}× the row bytes), peak working set {peak.Peak / 1e9:F2} GB ({peak.Peak / (double)rowBytes:F2}× the row bytes; {peak.Start / 1e9:F2} GB before the index: the runtime, set A's bytes, the queries), GC heap committed {GC.GetGCMemoryInfo().TotalCommittedBytes / 1e9:F2} GB");
-            CheckAgainstScan(setA, rowCount, d, queryFloats, ids, queries: 3, l1: false);
-            exactIds = ids;
-            index = null!;
-            GC.Collect();
-            GC.WaitForPendingFinalizers();
+            exactIds = RunExact(KnnDistance.L2, "exact, byte panels", setA, rowCount, d, queryFloats);
         }
 
         if (kind == "l1")
         {
-            using var peak = new PeakWorkingSet();
-            var index = NeighborIndex.Create(d, KnnDistance.L1);
-            double add = AddAll(index, setA, rowCount, d);
-            var (search, ids) = Search(index, queryFloats);
-            Console.WriteLine($"exact L1, byte rows in chunks: add {add:F1} s, search {search:F2} s ({queryCount / search:F0} q/s), index {index.SizeInBytes / 1e9:F2} GB ({index.SizeInBytes / (double)rowBytes:F3}× the row bytes), peak working set {peak.Peak / 1e9:F2} GB ({peak.Peak / (double)rowBytes:F2}× the row bytes; {peak.Start / 1e9:F2} GB before the index), GC heap committed {GC.GetGCMemoryInfo().TotalCommittedBytes / 1e9:F2} GB");
-            CheckAgainstScan(setA, rowCount, d, queryFloats, ids, queries: 3, l1: true);
+            RunExact(KnnDistance.L1, "exact L1, byte rows in chunks", setA, rowCount, d, queryFloats);
         }
 
         if (kind is "ivf" or "both")
@@ -111,6 +97,26 @@ public static class CeilingRun
         }
 
         return adding.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>An exact index of the rows added in batches, searched, checked against an int64 scan; its ids for the recall of others.</summary>
+    private static long[] RunExact(KnnDistance distance, string label, byte[] setA, int rowCount, int d, float[] queryFloats)
+    {
+        long rowBytes = (long)rowCount * d;
+        int queryCount = queryFloats.Length / d;
+        long[] ids;
+        using (var peak = new PeakWorkingSet())
+        {
+            var index = NeighborIndex.Create(d, distance);
+            double add = AddAll(index, setA, rowCount, d);
+            (double search, ids) = Search(index, queryFloats);
+            Console.WriteLine($"{label}: add {add:F1} s, search {search:F2} s ({queryCount / search:F0} q/s), index {index.SizeInBytes / 1e9:F2} GB ({index.SizeInBytes / (double)rowBytes:F3}× the row bytes), peak working set {peak.Peak / 1e9:F2} GB ({peak.Peak / (double)rowBytes:F2}× the row bytes; {peak.Start / 1e9:F2} GB before the index: the runtime, set A's bytes, the queries), GC heap committed {GC.GetGCMemoryInfo().TotalCommittedBytes / 1e9:F2} GB");
+        }
+
+        CheckAgainstScan(setA, rowCount, d, queryFloats, ids, queries: 3, l1: distance == KnnDistance.L1);
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        return ids;
     }
 
     /// <summary>Value k of row r: set A's row r mod 129,088, plus noise in [−2, 2] seeded by (copy, row, k) for copies past the first.</summary>

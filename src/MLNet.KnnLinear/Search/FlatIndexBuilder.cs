@@ -13,7 +13,7 @@ internal sealed class FlatIndexBuilder
     private readonly long _expectedRows;
     private GemmScanBuilder? _gemm;
     private BytePanelScanBuilder? _bytePanels;
-    private byte[]? _narrowed;
+    private readonly ByteRowNarrowing _narrowing;
     private readonly int _dimension;
     private readonly KnnDistance _distance;
     private float[]? _widened;
@@ -30,6 +30,7 @@ internal sealed class FlatIndexBuilder
         _distance = distance;
         _expectedRows = expectedRows;
         _storageChunkBytes = storageChunkBytes;
+        _narrowing = new ByteRowNarrowing(dimension);
         if (distance == KnnDistance.L1)
         {
             _l1 = new L1ScanBuilder(dimension, expectedRows);
@@ -64,22 +65,18 @@ internal sealed class FlatIndexBuilder
             return;
         }
 
-        if (_bytePanels is not null && !ByteL1Scan.IsByteValued(row))
+        if (_bytePanels is not null && _narrowing.TryNarrow(row, out var bytes))
         {
-            SwitchToFloatPanels();
+            _bytePanels.Append(bytes);
+            return;
         }
 
         if (_bytePanels is not null)
         {
-            // Whole numbers in [0, 255] (just checked): narrowing is exact.
-            _narrowed ??= new byte[_dimension];
-            WholeNumbers.ToBytes(row, _narrowed);
-            _bytePanels.Append(_narrowed);
+            SwitchToFloatPanels();
         }
-        else
-        {
-            _gemm!.Append(row);
-        }
+
+        _gemm!.Append(row);
     }
 
     /// <summary>

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using MLNet.KnnLinear.Pipeline;
 
 namespace MLNet.KnnLinear.Search;
 
@@ -12,7 +11,7 @@ internal sealed class L1ScanBuilder(int dimension, long expectedRows)
 {
     private RowStore<byte>? _bytes = dimension <= ByteL1Scan.MaxDimension ? new(dimension, expectedRows) : null;
     private RowStore<float>? _floats = dimension <= ByteL1Scan.MaxDimension ? null : new(dimension, expectedRows);
-    private byte[]? _narrowed;
+    private readonly ByteRowNarrowing _narrowing = new(dimension);
     private float[]? _widened;
     private int _count;
 
@@ -28,20 +27,17 @@ internal sealed class L1ScanBuilder(int dimension, long expectedRows)
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // once a row of a fit: optimized from the first call, where tiering would run a cold fit unoptimized
     public void Append(ReadOnlySpan<float> row)
     {
-        if (_bytes is not null && !ByteL1Scan.IsByteValued(row))
+        if (_bytes is not null && _narrowing.TryNarrow(row, out var bytes))
         {
-            SwitchToFloats();
-        }
-
-        if (_bytes is not null)
-        {
-            // Whole numbers in [0, 255] (just checked): truncation is exact.
-            _narrowed ??= new byte[dimension];
-            WholeNumbers.ToBytes(row, _narrowed);
-            _bytes.Append(_narrowed);
+            _bytes.Append(bytes);
         }
         else
         {
+            if (_bytes is not null)
+            {
+                SwitchToFloats();
+            }
+
             _floats!.Append(row);
         }
 

@@ -26,7 +26,7 @@ internal sealed class NeighborIndexFit
 
     /// <summary>An inverted file's rows while every one is a byte row (pixels): held as bytes, trained on and filed as bytes.</summary>
     private RowStore<byte>? _byteRows;
-    private byte[]? _narrowed;
+    private readonly ByteRowNarrowing _narrowing;
     private float[]? _widened;
     private readonly long? _rowCount;
 
@@ -37,6 +37,7 @@ internal sealed class NeighborIndexFit
     public NeighborIndexFit(int dimension, KnnDistance distance, NeighborIndexOptions options, long? rowCount)
     {
         _rowCount = rowCount;
+        _narrowing = new ByteRowNarrowing(dimension);
         long expectedRows = rowCount ?? 256;
         _dimension = dimension;
         _distance = distance;
@@ -66,24 +67,18 @@ internal sealed class NeighborIndexFit
         {
             _exact.Append(row);
         }
+        else if (_byteRows is not null && _narrowing.TryNarrow(row, out var bytes))
+        {
+            _byteRows.Append(bytes);
+        }
         else
         {
-            if (_byteRows is not null && !ByteL1Scan.IsByteValued(row))
+            if (_byteRows is not null)
             {
                 SwitchToFloats();
             }
 
-            if (_byteRows is not null)
-            {
-                // Whole numbers in [0, 255] (just checked): narrowing is exact.
-                _narrowed ??= new byte[_dimension];
-                WholeNumbers.ToBytes(row, _narrowed);
-                _byteRows.Append(_narrowed);
-            }
-            else
-            {
-                _rows!.Append(row);
-            }
+            _rows!.Append(row);
         }
 
         Count++;

@@ -84,16 +84,7 @@ internal static class HogGradients
         for (int c = 1; c < channels; c++)
         {
             Differences(Channel(image, source, c), firstRow - top, rows, firstRow, image.Height, width, otherX, otherY);
-            for (int i = 0; i < strip; i++)
-            {
-                float m = (otherX[i] * otherX[i]) + (otherY[i] * otherY[i]);
-                if (m > magnitude[i] || (tiesToLaterChannel && m == magnitude[i]))
-                {
-                    magnitude[i] = m;
-                    gx[i] = otherX[i];
-                    gy[i] = otherY[i];
-                }
-            }
+            HogStrongestChannel.Merge(otherX, otherY, tiesToLaterChannel, gx[..strip], gy[..strip], magnitude);
         }
     }
 

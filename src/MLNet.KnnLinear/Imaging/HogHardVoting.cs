@@ -5,26 +5,21 @@ namespace MLNet.KnnLinear.Imaging;
 /// <summary>
 /// scikit-image's voting: a pixel adds its gradient magnitude to the orientation bin its angle falls in
 /// (bin i holds angles in [i·w, (i + 1)·w)), in the cell containing it; each cell's sums are divided by the cell's pixel
-/// count. Angles and magnitudes are computed in double exactly as scikit-image does (atan2 in degrees, then the
-/// floored remainder), so pixels on a bin boundary land in the same bin.
+/// count. Bins and magnitudes are scikit-image's: magnitudes in double as it computes them, and bins from a fast angle
+/// wherever that is clearly inside a bin (<see cref="HogHardBins"/>), else from its own double atan2 in degrees and the
+/// floored remainder, so pixels on a bin boundary land in the same bin.
 /// </summary>
 internal sealed class HogHardVoting
 {
-    // Degrees from a bin boundary below which the fast angle is not trusted (its error is below 0.01°).
-    private const double BoundaryMargin = 0.05;
-    private const int Uncertain = int.MinValue;
-
-    // The axis directions in degrees exactly as atan2 × (180 / π) rounds them.
-    private static readonly double Left = Math.Atan2(0.0, -1.0) * (180.0 / Math.PI);
-    private static readonly double Down = Math.Atan2(1.0, 0.0) * (180.0 / Math.PI);
-    private static readonly double Up = Math.Atan2(-1.0, 0.0) * (180.0 / Math.PI);
+    // Pixels classified at a time, on the stack: a row is done in steps of this many.
+    private const int PixelsPerStep = 256;
 
     private readonly HogParameters _parameters;
     private readonly HogGeometry _geometry;
     private readonly double[] _boundaries;
     private readonly double _period;
     private readonly double _binWidth;
-    private readonly double _binsPerDegree;
+    private readonly HogHardBins _bins;
 
     // Per image column (within the cells): the cell column it belongs to, so the pixel loop needs no division.
     private readonly int[] _columnCell;
@@ -36,13 +31,14 @@ internal sealed class HogHardVoting
         _period = parameters.SignedGradients ? 360.0 : 180.0;
         double width = parameters.BinWidthDegrees;
         _binWidth = width;
-        _binsPerDegree = 1.0 / width;
         _columnCell = Enumerable.Range(0, geometry.CellsAcross * parameters.CellWidth).Select(c => c / parameters.CellWidth).ToArray();
         _boundaries = new double[parameters.Orientations + 1];
         for (int i = 0; i <= parameters.Orientations; i++)
         {
             _boundaries[i] = width * i;
         }
+
+        _bins = new HogHardBins(parameters.Orientations, parameters.SignedGradients, degrees => Bin(degrees, parameters.Orientations));
     }
 
     public int CellHistogramLength => _geometry.CellsDown * _geometry.CellsAcross * _parameters.Orientations;
@@ -68,32 +64,32 @@ internal sealed class HogHardVoting
         int width = _geometry.Width;
         var histogram = cells[..CellHistogramLength];
         var columnCell = _columnCell;
+        Span<int> bins = stackalloc int[PixelsPerStep];
+        Span<float> magnitudes = stackalloc float[PixelsPerStep];
         int end = Math.Min(firstRow + rows, VotingRows);
         for (int r = firstRow; r < end; r++)
         {
             int cellRow = r / cellHeight * across;
             var rowX = gx.Slice((r - firstRow) * width, columnCell.Length);
             var rowY = gy.Slice((r - firstRow) * width, columnCell.Length);
-            for (int c = 0; c < columnCell.Length; c++)
+            for (int first = 0; first < columnCell.Length; first += PixelsPerStep)
             {
-                float fx = rowX[c];
-                float fy = rowY[c];
-                if (fx == 0 && fy == 0)
+                int count = Math.Min(PixelsPerStep, columnCell.Length - first);
+                _bins.Classify(rowX.Slice(first, count), rowY.Slice(first, count), bins, magnitudes);
+                for (int i = 0; i < count; i++)
                 {
-                    continue;
-                }
+                    int bin = bins[i];
+                    if (bin == HogHardBins.Uncertain)
+                    {
+                        // Near a boundary (rare): scikit-image's own double atan2 decides, and may drop the pixel.
+                        bin = Bin(Math.Atan2(rowY[first + i], rowX[first + i]) * (180.0 / Math.PI), orientations);
+                        if (bin < 0)
+                        {
+                            continue;
+                        }
+                    }
 
-                double x = fx;
-                double y = fy;
-                int bin = FastBin(fx, fy, orientations);
-                if (bin == Uncertain)
-                {
-                    bin = Bin(Math.Atan2(y, x) * (180.0 / Math.PI), orientations);
-                }
-
-                if (bin >= 0)
-                {
-                    histogram[((cellRow + columnCell[c]) * orientations) + bin] += (float)Math.Sqrt((x * x) + (y * y));
+                    histogram[((cellRow + columnCell[first + i]) * orientations) + bin] += magnitudes[i];
                 }
             }
         }
@@ -106,42 +102,8 @@ internal sealed class HogHardVoting
         TensorPrimitives.Multiply(cells[..CellHistogramLength], perPixel, cells[..CellHistogramLength]);
     }
 
-    /// <summary>
-    /// The bin from OpenCV's fast atan2 (error &lt; 0.01°) when the angle is clearly inside a bin, which is nearly
-    /// always; <see cref="Uncertain"/> within <see cref="BoundaryMargin"/> of a boundary, where only scikit-image's
-    /// own double computation decides (e.g. the 45° of |gx| = |gy| with 8 orientations). Axis-aligned gradients, the
-    /// commonest boundary case, take atan2's own rounding of 0°, ±90° and 180°.
-    /// </summary>
-    private int FastBin(float x, float y, int orientations)
-    {
-        double angle;
-        if (y == 0)
-        {
-            angle = x > 0 ? 0 : Left;
-        }
-        else if (x == 0)
-        {
-            angle = y > 0 ? Down : Up;
-        }
-        else
-        {
-            angle = FastAtan.Degrees(y, x);
-            if (angle >= _period)
-            {
-                angle -= _period;
-            }
-
-            double position = angle * _binsPerDegree;
-            int approximate = (int)position;
-            double fromBoundary = Math.Min(position - approximate, approximate + 1 - position) * _binWidth;
-            return fromBoundary > BoundaryMargin && approximate < orientations ? approximate : Uncertain;
-        }
-
-        return Bin(angle, orientations);
-    }
-
     /// <summary>The bin of an angle in degrees, or −1 when it is at or past the last boundary (as scikit-image drops it).</summary>
-    private int Bin(double degrees, int orientations)
+    internal int Bin(double degrees, int orientations)
     {
         // numpy's floored remainder by the period. atan2 gives [−180°, 180°], where fmod by 360 is the identity and
         // fmod by 180 only maps ±180 to ±0; negative results then shift by the period.

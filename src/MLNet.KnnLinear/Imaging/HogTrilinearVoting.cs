@@ -20,6 +20,8 @@ internal sealed class HogTrilinearVoting
     // How many of a position's four pairs are inside the block (they come first), so outside cells cost nothing.
     private readonly byte[] _cellCounts;
 
+    private readonly HogTrilinearBins _bins;
+
     public HogTrilinearVoting(HogParameters parameters, HogGeometry geometry)
     {
         _parameters = parameters;
@@ -29,6 +31,7 @@ internal sealed class HogTrilinearVoting
         _cellOffsets = new int[_blockPixelsDown * _blockPixelsAcross * 4];
         _cellWeights = new float[_blockPixelsDown * _blockPixelsAcross * 4];
         _cellCounts = new byte[_blockPixelsDown * _blockPixelsAcross];
+        _bins = new HogTrilinearBins(parameters.Orientations, parameters.SignedGradients);
         Tabulate();
     }
 
@@ -77,7 +80,7 @@ internal sealed class HogTrilinearVoting
         var lowBin = work.Slice(stripPixels, stripPixels);
         var highBin = work.Slice(2 * stripPixels, stripPixels);
         var highShare = work.Slice(3 * stripPixels, stripPixels);
-        Orientations(gx[..stripPixels], gy[..stripPixels], magnitude, lowBin, highBin, highShare);
+        _bins.Classify(gx[..stripPixels], gy[..stripPixels], magnitude, lowBin, highBin, highShare);
 
         int blockLength = _parameters.BlockLength;
         int orientations = _parameters.Orientations;
@@ -116,37 +119,6 @@ internal sealed class HogTrilinearVoting
                     }
                 }
             }
-        }
-    }
-
-    private void Orientations(ReadOnlySpan<float> gx, ReadOnlySpan<float> gy, Span<float> magnitude, Span<float> lowBin, Span<float> highBin, Span<float> highShare)
-    {
-        int orientations = _parameters.Orientations;
-
-        // OpenCV's order of float operations: degrees → radians → bin position, centres at (i + ½)·width.
-        const float degreesToRadians = (float)(Math.PI / 180);
-        float binsPerRadian = (float)(orientations / (_parameters.SignedGradients ? 2 * Math.PI : Math.PI));
-        for (int p = 0; p < magnitude.Length; p++)
-        {
-            float x = gx[p];
-            float y = gy[p];
-            magnitude[p] = MathF.Sqrt((x * x) + (y * y));
-            float position = (FastAtan.Degrees(y, x) * degreesToRadians * binsPerRadian) - 0.5f;
-            float floor = MathF.Floor(position);
-            // position ∈ [−0.5, 2·orientations − 0.5): fold into [0, orientations) without an integer division.
-            int low = (int)floor;
-            if (low < 0)
-            {
-                low += orientations;
-            }
-            else if (low >= orientations)
-            {
-                low -= orientations;
-            }
-
-            lowBin[p] = low;
-            highBin[p] = low + 1 == orientations ? 0 : low + 1;
-            highShare[p] = position - floor;
         }
     }
 

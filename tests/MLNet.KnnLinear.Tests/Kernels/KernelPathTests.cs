@@ -12,10 +12,10 @@ namespace MLNet.KnnLinear.Tests.Kernels;
 /// </summary>
 public sealed class KernelPathTests(ITestOutputHelper output)
 {
-    /// <summary>The byte-SAD, float-dot and byte-dot paths in use, e.g. "sad=avx512,dot=fma,bytedot=avx2,hog=vector256".</summary>
+    /// <summary>The byte-SAD, float-dot and byte-dot paths in use, e.g. "sad=avx512,dot=fma,bytedot=avx2,hog=vector256,hogtrilinear=vector256".</summary>
     public static string Paths()
     {
-        return $"sad={SadTile.Path},dot={DotTile.Path},bytedot={ByteDotTile.Path},hog={HogHardBins.Path}";
+        return $"sad={SadTile.Path},dot={DotTile.Path},bytedot={ByteDotTile.Path},hog={HogHardBins.Path},hogtrilinear={HogTrilinearBins.Path}";
     }
 
     [Fact]
@@ -32,7 +32,7 @@ public sealed class KernelPathTests(ITestOutputHelper output)
 
         if (Environment.GetEnvironmentVariable("DOTNET_EnableHWIntrinsic") == "0")
         {
-            paths.Should().Be("sad=scalar,dot=scalar,bytedot=scalar,hog=scalar", "with every hardware intrinsic off only the scalar twins run");
+            paths.Should().Be("sad=scalar,dot=scalar,bytedot=scalar,hog=scalar,hogtrilinear=scalar", "with every hardware intrinsic off only the scalar twins run");
         }
 
         // .NET 10 reads DOTNET_EnableAVX512; the older DOTNET_EnableAVX512F no longer turns AVX-512 off, which is
@@ -50,7 +50,7 @@ public sealed class KernelPathTests(ITestOutputHelper output)
         }
         else if (string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
         {
-            throw new InvalidOperationException("Under CI=true, KNNLINEAR_EXPECTED_KERNELS must say which kernel paths this pass runs (e.g. sad=avx2,dot=fma,bytedot=avx2,hog=vector256).");
+            throw new InvalidOperationException("Under CI=true, KNNLINEAR_EXPECTED_KERNELS must say which kernel paths this pass runs (e.g. sad=avx2,dot=fma,bytedot=avx2,hog=vector256,hogtrilinear=vector256).");
         }
     }
 }

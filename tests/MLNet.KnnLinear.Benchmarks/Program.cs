@@ -46,6 +46,12 @@ if (args.Length > 0 && args[0] == "fit-cold")
     return MLNet.KnnLinear.Benchmarks.KnnFitColdRun.Run(args);
 }
 
+if (args.Length > 0 && args[0] == "hog-sizes")
+{
+    // HoG by image size, kernel and Transform, beside OpenCV in the same run (HogSizeRun): `-- hog-sizes [passes] [--no-opencv]`.
+    return MLNet.KnnLinear.Benchmarks.HogSizeRun.Run(args);
+}
+
 if (args.Length > 0 && args[0] == "kernel-path")
 {
     // kNN L1 through Transform on this process's kernel path (KernelPathRun): `-- kernel-path [rows] [queries]`.

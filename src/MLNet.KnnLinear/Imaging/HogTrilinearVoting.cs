@@ -22,6 +22,9 @@ internal sealed class HogTrilinearVoting
 
     private readonly HogTrilinearBins _bins;
 
+    // Per block-relative pixel: the weight for each of the block's cells (0 where it does not vote), for the dense path.
+    private readonly float[] _denseWeights;
+
     public HogTrilinearVoting(HogParameters parameters, HogGeometry geometry)
     {
         _parameters = parameters;
@@ -32,7 +35,9 @@ internal sealed class HogTrilinearVoting
         _cellWeights = new float[_blockPixelsDown * _blockPixelsAcross * 4];
         _cellCounts = new byte[_blockPixelsDown * _blockPixelsAcross];
         _bins = new HogTrilinearBins(parameters.Orientations, parameters.SignedGradients);
+        _denseWeights = new float[_blockPixelsDown * _blockPixelsAcross * HogTrilinearDenseVote.MaxCells];
         Tabulate();
+        DenseVoting = HogTrilinearDenseVote.IsAccelerated && HogTrilinearDenseVote.Supports(parameters.Orientations, parameters.BlockHeight * parameters.BlockWidth);
     }
 
     /// <summary>Pixel rows a block covers.</summary>
@@ -44,8 +49,8 @@ internal sealed class HogTrilinearVoting
     /// <summary>Image rows block rows [<paramref name="firstBlockRow"/>, <paramref name="endBlockRow"/>) read.</summary>
     public int PixelRows(int firstBlockRow, int endBlockRow) => ((endBlockRow - firstBlockRow - 1) * StrideDown) + _blockPixelsDown;
 
-    /// <summary>Scratch floats for a strip of <paramref name="rows"/> image rows: per pixel a magnitude, two bins and the split.</summary>
-    public long WorkLength(int rows) => 4L * rows * _geometry.Width;
+    /// <summary>Scratch floats for a strip of <paramref name="rows"/> image rows: per pixel a magnitude, two bins and the split, and the dense path's row.</summary>
+    public long WorkLength(int rows) => (4L + (DenseVoting ? HogTrilinearDenseVote.RowLength : 0)) * rows * _geometry.Width;
 
     /// <summary>
     /// The spatial weights as one dense kernel per cell of the block: [cells in the block, block pixels down, block
@@ -81,42 +86,67 @@ internal sealed class HogTrilinearVoting
         var highBin = work.Slice(2 * stripPixels, stripPixels);
         var highShare = work.Slice(3 * stripPixels, stripPixels);
         _bins.Classify(gx[..stripPixels], gy[..stripPixels], magnitude, lowBin, highBin, highShare);
+        bool dense = DenseVoting;
+        var denseRows = dense ? work.Slice(4 * stripPixels, HogTrilinearDenseVote.RowLength * stripPixels) : default;
+        if (dense)
+        {
+            HogTrilinearDenseVote.Spread(lowBin, highBin, highShare, denseRows);
+        }
 
         int blockLength = _parameters.BlockLength;
-        int orientations = _parameters.Orientations;
-        int strideDown = StrideDown;
         int strideAcross = _parameters.BlockStride * _parameters.CellWidth;
         for (int by = firstBlockRow; by < endBlockRow; by++)
         {
             for (int bx = 0; bx < _geometry.BlocksAcross; bx++)
             {
                 var block = blocks.Slice(((by * _geometry.BlocksAcross) + bx) * blockLength, blockLength);
-                block.Clear();
-                for (int i = 0; i < _blockPixelsDown; i++)
+                int origin = ((by - firstBlockRow) * StrideDown * _geometry.Width) + (bx * strideAcross);
+                if (dense)
                 {
-                    int row = (((by - firstBlockRow) * strideDown) + i) * _geometry.Width;
-                    for (int j = 0; j < _blockPixelsAcross; j++)
-                    {
-                        int p = row + (bx * strideAcross) + j;
-                        float m = magnitude[p];
-                        if (m == 0)
-                        {
-                            continue;
-                        }
+                    HogTrilinearDenseVote.Vote(magnitude, denseRows, origin, _geometry.Width, _blockPixelsDown, _blockPixelsAcross, _denseWeights, _parameters.BlockHeight * _parameters.BlockWidth, _parameters.Orientations, block);
+                }
+                else
+                {
+                    VoteBlockScalar(magnitude, lowBin, highBin, highShare, origin, block);
+                }
+            }
+        }
+    }
 
-                        int low = (int)lowBin[p];
-                        int high = (int)highBin[p];
-                        float share = highShare[p];
-                        int position = (i * _blockPixelsAcross) + j;
-                        int t = position * 4;
-                        for (int k = 0; k < _cellCounts[position]; k++)
-                        {
-                            float w = _cellWeights[t + k] * m;
-                            int cell = _cellOffsets[t + k] * orientations;
-                            block[cell + low] += w * (1f - share);
-                            block[cell + high] += w * share;
-                        }
-                    }
+    /// <summary>Whether blocks take <see cref="HogTrilinearDenseVote"/> (the twin of <see cref="VoteBlockScalar"/>); tests turn it off to compare.</summary>
+    internal bool DenseVoting { get; set; }
+
+    /// <summary>
+    /// One block's votes, pixel by pixel: each pixel adds (weight · m) · (1 − share) and (weight · m) · share to its two
+    /// bins in each cell it votes into. The reference the dense path is tested against.
+    /// </summary>
+    private void VoteBlockScalar(ReadOnlySpan<float> magnitude, ReadOnlySpan<float> lowBin, ReadOnlySpan<float> highBin, ReadOnlySpan<float> highShare, int origin, Span<float> block)
+    {
+        int orientations = _parameters.Orientations;
+        block.Clear();
+        for (int i = 0; i < _blockPixelsDown; i++)
+        {
+            int row = origin + (i * _geometry.Width);
+            for (int j = 0; j < _blockPixelsAcross; j++)
+            {
+                int p = row + j;
+                float m = magnitude[p];
+                if (m == 0)
+                {
+                    continue;
+                }
+
+                int low = (int)lowBin[p];
+                int high = (int)highBin[p];
+                float share = highShare[p];
+                int position = (i * _blockPixelsAcross) + j;
+                int t = position * 4;
+                for (int k = 0; k < _cellCounts[position]; k++)
+                {
+                    float w = _cellWeights[t + k] * m;
+                    int cell = _cellOffsets[t + k] * orientations;
+                    block[cell + low] += w * (1f - share);
+                    block[cell + high] += w * share;
                 }
             }
         }
@@ -159,6 +189,10 @@ internal sealed class HogTrilinearVoting
             int at = (position * 4) + _cellCounts[position]++;
             _cellOffsets[at] = (cellRow * _parameters.BlockWidth) + cellColumn;
             _cellWeights[at] = weight;
+            if (_denseWeights.Length > 0 && _cellOffsets[at] < HogTrilinearDenseVote.MaxCells)
+            {
+                _denseWeights[(position * HogTrilinearDenseVote.MaxCells) + _cellOffsets[at]] = weight;
+            }
         }
     }
 }

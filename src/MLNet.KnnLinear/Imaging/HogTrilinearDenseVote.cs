@@ -1,0 +1,119 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace MLNet.KnnLinear.Imaging;
+
+/// <summary>
+/// One block's trilinear votes with the block's cell histograms held in registers: each pixel's two-bin split is laid
+/// out once as a dense row of 16 bins ((1 − share) at the lower bin, share at the upper, +0 elsewhere) and added, times
+/// the pixel's weight for each of the block's (up to four) cells, to that cell's 16 accumulators. This replaces two scattered
+/// read-modify-writes per cell with register arithmetic and has no per-pixel branch.
+/// <para>
+/// Bit-identical to the scalar loop (<see cref="HogTrilinearVoting"/>): each bin's sum takes the same products
+/// ((weight · m) · (1 − share) or · share, multiply then add, never fused) in the same pixel order, and every other
+/// lane adds (weight · m) · 0 = +0, which leaves a sum of non-negative terms unchanged. Cells a pixel does not vote into
+/// have weight 0 and add +0 the same way.
+/// </para>
+/// </summary>
+internal static class HogTrilinearDenseVote
+{
+    /// <summary>Bins the dense rows hold: orientations above this take the scalar loop.</summary>
+    public const int MaxOrientations = 16;
+
+    /// <summary>Cells a block may have for this path (2 × 2 is Dalal and Triggs' and OpenCV's default).</summary>
+    public const int MaxCells = 4;
+
+    /// <summary>Whether the path runs here: Vector256 in hardware (it holds 8 accumulators and the row in 16 registers).</summary>
+    public static bool IsAccelerated => Vector256.IsHardwareAccelerated;
+
+    /// <summary>Whether a block shape can take this path: 2 to 16 orientations (one bin would put both halves in one lane), at most 4 cells.</summary>
+    public static bool Supports(int orientations, int cells) => orientations is >= 2 and <= MaxOrientations && cells <= MaxCells;
+
+    /// <summary>Floats per pixel of the dense rows <see cref="Spread"/> writes.</summary>
+    public const int RowLength = MaxOrientations;
+
+    /// <summary>
+    /// Each pixel's dense row, once per pixel (a pixel votes in up to four blocks): (1 − share) at its lower bin,
+    /// share at its upper bin, +0 in the other lanes; <see cref="RowLength"/> floats a pixel.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Spread(ReadOnlySpan<float> lowBin, ReadOnlySpan<float> highBin, ReadOnlySpan<float> highShare, Span<float> rows)
+    {
+        var lanesLow = Vector256.Create(0f, 1f, 2f, 3f, 4f, 5f, 6f, 7f);
+        var lanesHigh = lanesLow + Vector256.Create(8f);
+        for (int p = 0; p < lowBin.Length; p++)
+        {
+            var low = Vector256.Create(lowBin[p]);
+            var high = Vector256.Create(highBin[p]);
+            float share = highShare[p];
+            var lowShare = Vector256.Create(1f - share);
+            var upShare = Vector256.Create(share);
+            var row = rows.Slice(p * RowLength, RowLength);
+            ((Vector256.Equals(lanesLow, low) & lowShare) | (Vector256.Equals(lanesLow, high) & upShare)).CopyTo(row);
+            ((Vector256.Equals(lanesHigh, low) & lowShare) | (Vector256.Equals(lanesHigh, high) & upShare)).CopyTo(row[8..]);
+        }
+    }
+
+    /// <summary>
+    /// The histograms of one block, [cell, orientation], written over <paramref name="block"/>.
+    /// </summary>
+    /// <param name="magnitude">Per strip pixel: the gradient magnitude.</param>
+    /// <param name="rows">Per strip pixel: its dense row (<see cref="Spread"/>).</param>
+    /// <param name="origin">The strip index of the block's top-left pixel.</param>
+    /// <param name="width">Strip row length.</param>
+    /// <param name="pixelsDown">Block height in pixels.</param>
+    /// <param name="pixelsAcross">Block width in pixels.</param>
+    /// <param name="weights">Per block position, <see cref="MaxCells"/> weights (one per cell, 0 where it does not vote).</param>
+    /// <param name="cells">Cells in the block.</param>
+    /// <param name="orientations">Bins per cell.</param>
+    /// <param name="block">Receives cells × orientations sums.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Vote(ReadOnlySpan<float> magnitude, ReadOnlySpan<float> rows, int origin, int width, int pixelsDown, int pixelsAcross, ReadOnlySpan<float> weights, int cells, int orientations, Span<float> block)
+    {
+        Vector256<float> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default, c6 = default, c7 = default;
+        int position = 0;
+        for (int i = 0; i < pixelsDown; i++)
+        {
+            int first = origin + (i * width);
+            var pixelRows = rows.Slice(first * RowLength, pixelsAcross * RowLength);
+            var pixelMagnitudes = magnitude.Slice(first, pixelsAcross);
+            var positionWeights = weights.Slice(position * MaxCells, pixelsAcross * MaxCells);
+            position += pixelsAcross;
+            for (int j = 0; j < pixelsAcross; j++)
+            {
+                var m = Vector256.Create(pixelMagnitudes[j]);
+                var d0 = Vector256.Create(pixelRows.Slice(j * RowLength, 8));
+                var d1 = Vector256.Create(pixelRows.Slice((j * RowLength) + 8, 8));
+                var w = positionWeights.Slice(j * MaxCells, MaxCells);
+
+                // Lane by lane, (weight · m) rounds as the scalar product does.
+                var w0 = Vector256.Create(w[0]) * m;
+                c0 += w0 * d0;
+                c1 += w0 * d1;
+                var w1 = Vector256.Create(w[1]) * m;
+                c2 += w1 * d0;
+                c3 += w1 * d1;
+                var w2 = Vector256.Create(w[2]) * m;
+                c4 += w2 * d0;
+                c5 += w2 * d1;
+                var w3 = Vector256.Create(w[3]) * m;
+                c6 += w3 * d0;
+                c7 += w3 * d1;
+            }
+        }
+
+        Span<float> dense = stackalloc float[MaxCells * MaxOrientations];
+        c0.CopyTo(dense);
+        c1.CopyTo(dense[8..]);
+        c2.CopyTo(dense[16..]);
+        c3.CopyTo(dense[24..]);
+        c4.CopyTo(dense[32..]);
+        c5.CopyTo(dense[40..]);
+        c6.CopyTo(dense[48..]);
+        c7.CopyTo(dense[56..]);
+        for (int k = 0; k < cells; k++)
+        {
+            dense.Slice(k * MaxOrientations, orientations).CopyTo(block.Slice(k * orientations, orientations));
+        }
+    }
+}

@@ -16,7 +16,11 @@ namespace MLNet.KnnLinear.Benchmarks;
 /// </summary>
 public static class HogSizeRun
 {
-    private static readonly (int Height, int Width)[] Sizes = [(32, 32), (480, 640), (1080, 1920)];
+    // KNNLINEAR_BENCH_SIZES (e.g. "480x640") and KNNLINEAR_BENCH_VOTING (Hard or Trilinear) narrow the run.
+    private static readonly (int Height, int Width)[] Sizes = (Environment.GetEnvironmentVariable("KNNLINEAR_BENCH_SIZES") ?? "32x32,480x640,1080x1920")
+        .Split(',').Select(s => s.Split('x')).Select(p => (int.Parse(p[0], System.Globalization.CultureInfo.InvariantCulture), int.Parse(p[1], System.Globalization.CultureInfo.InvariantCulture))).ToArray();
+
+    private static readonly HogVoting[] Votings = Environment.GetEnvironmentVariable("KNNLINEAR_BENCH_VOTING") is { } voting ? [Enum.Parse<HogVoting>(voting, ignoreCase: true)] : [HogVoting.Hard, HogVoting.Trilinear];
 
     public static int Run(string[] args)
     {
@@ -30,7 +34,7 @@ public static class HogSizeRun
             int length = 3 * height * width;
             var all = new byte[(long)images * length];
             new Random(1).NextBytes(all);
-            foreach (var voting in new[] { HogVoting.Hard, HogVoting.Trilinear })
+            foreach (var voting in Votings)
             {
                 var ml = new MLContext(seed: 1);
                 var schema = SchemaDefinition.Create(typeof(HogImageSizeRow));

@@ -33,24 +33,40 @@ internal static class HogTrilinearDenseVote
     public const int RowLength = MaxOrientations;
 
     /// <summary>
+    /// Pixels of padding after each image row of dense rows. Without it an image row of dense rows is a multiple of
+    /// 4 KiB for every width (64 bytes a pixel), so a block's 16 rows fall into the same few L1 sets and evict each other.
+    /// </summary>
+    public const int PaddingPixels = 1;
+
+    /// <summary>Floats of dense rows for a strip of <paramref name="rows"/> image rows of <paramref name="width"/> pixels.</summary>
+    public static long Length(int rows, int width) => (long)rows * (width + PaddingPixels) * RowLength;
+
+    /// <summary>Where the dense row of strip row <paramref name="row"/>, column <paramref name="column"/> starts.</summary>
+    public static int Offset(int row, int column, int width) => ((row * (width + PaddingPixels)) + column) * RowLength;
+
+    /// <summary>
     /// Each pixel's dense row, once per pixel (a pixel votes in up to four blocks): (1 − share) at its lower bin,
     /// share at its upper bin, +0 in the other lanes; <see cref="RowLength"/> floats a pixel.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Spread(ReadOnlySpan<float> lowBin, ReadOnlySpan<float> highBin, ReadOnlySpan<float> highShare, Span<float> rows)
+    public static void Spread(ReadOnlySpan<float> lowBin, ReadOnlySpan<float> highBin, ReadOnlySpan<float> highShare, int width, Span<float> rows)
     {
         var lanesLow = Vector256.Create(0f, 1f, 2f, 3f, 4f, 5f, 6f, 7f);
         var lanesHigh = lanesLow + Vector256.Create(8f);
-        for (int p = 0; p < lowBin.Length; p++)
+        for (int first = 0; first < lowBin.Length; first += width)
         {
-            var low = Vector256.Create(lowBin[p]);
-            var high = Vector256.Create(highBin[p]);
-            float share = highShare[p];
-            var lowShare = Vector256.Create(1f - share);
-            var upShare = Vector256.Create(share);
-            var row = rows.Slice(p * RowLength, RowLength);
-            ((Vector256.Equals(lanesLow, low) & lowShare) | (Vector256.Equals(lanesLow, high) & upShare)).CopyTo(row);
-            ((Vector256.Equals(lanesHigh, low) & lowShare) | (Vector256.Equals(lanesHigh, high) & upShare)).CopyTo(row[8..]);
+            int at = Offset(first / width, 0, width);
+            for (int p = first; p < first + width; p++, at += RowLength)
+            {
+                var low = Vector256.Create(lowBin[p]);
+                var high = Vector256.Create(highBin[p]);
+                float share = highShare[p];
+                var lowShare = Vector256.Create(1f - share);
+                var upShare = Vector256.Create(share);
+                var row = rows.Slice(at, RowLength);
+                ((Vector256.Equals(lanesLow, low) & lowShare) | (Vector256.Equals(lanesLow, high) & upShare)).CopyTo(row);
+                ((Vector256.Equals(lanesHigh, low) & lowShare) | (Vector256.Equals(lanesHigh, high) & upShare)).CopyTo(row[8..]);
+            }
         }
     }
 
@@ -58,7 +74,7 @@ internal static class HogTrilinearDenseVote
     /// The histograms of one block, [cell, orientation], written over <paramref name="block"/>.
     /// </summary>
     /// <param name="magnitude">Per strip pixel: the gradient magnitude.</param>
-    /// <param name="rows">Per strip pixel: its dense row (<see cref="Spread"/>).</param>
+    /// <param name="rows">Per strip pixel: its dense row (<see cref="Spread"/>, at <see cref="Offset"/>).</param>
     /// <param name="origin">The strip index of the block's top-left pixel.</param>
     /// <param name="width">Strip row length.</param>
     /// <param name="pixelsDown">Block height in pixels.</param>
@@ -75,7 +91,7 @@ internal static class HogTrilinearDenseVote
         for (int i = 0; i < pixelsDown; i++)
         {
             int first = origin + (i * width);
-            var pixelRows = rows.Slice(first * RowLength, pixelsAcross * RowLength);
+            var pixelRows = rows.Slice(Offset((origin / width) + i, origin % width, width), pixelsAcross * RowLength);
             var pixelMagnitudes = magnitude.Slice(first, pixelsAcross);
             var positionWeights = weights.Slice(position * MaxCells, pixelsAcross * MaxCells);
             position += pixelsAcross;

@@ -50,7 +50,7 @@ internal sealed class HogTrilinearVoting
     public int PixelRows(int firstBlockRow, int endBlockRow) => ((endBlockRow - firstBlockRow - 1) * StrideDown) + _blockPixelsDown;
 
     /// <summary>Scratch floats for a strip of <paramref name="rows"/> image rows: per pixel a magnitude, two bins and the split, and the dense path's row.</summary>
-    public long WorkLength(int rows) => (4L + (DenseVoting ? HogTrilinearDenseVote.RowLength : 0)) * rows * _geometry.Width;
+    public long WorkLength(int rows) => (4L * rows * _geometry.Width) + (DenseVoting ? HogTrilinearDenseVote.Length(rows, _geometry.Width) : 0);
 
     /// <summary>
     /// The spatial weights as one dense kernel per cell of the block: [cells in the block, block pixels down, block
@@ -87,10 +87,10 @@ internal sealed class HogTrilinearVoting
         var highShare = work.Slice(3 * stripPixels, stripPixels);
         _bins.Classify(gx[..stripPixels], gy[..stripPixels], magnitude, lowBin, highBin, highShare);
         bool dense = DenseVoting;
-        var denseRows = dense ? work.Slice(4 * stripPixels, HogTrilinearDenseVote.RowLength * stripPixels) : default;
+        var denseRows = dense ? work.Slice(4 * stripPixels, (int)HogTrilinearDenseVote.Length(stripPixels / _geometry.Width, _geometry.Width)) : default;
         if (dense)
         {
-            HogTrilinearDenseVote.Spread(lowBin, highBin, highShare, denseRows);
+            HogTrilinearDenseVote.Spread(lowBin, highBin, highShare, _geometry.Width, denseRows);
         }
 
         int blockLength = _parameters.BlockLength;

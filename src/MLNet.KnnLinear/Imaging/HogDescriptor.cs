@@ -115,7 +115,7 @@ internal sealed class HogDescriptor
         {
             int rows = Math.Min(rowsPerStrip, _hard.VotingRows - first);
             Gradients(image, first, rows, scratch);
-            _hard.Accumulate(scratch.Gx, scratch.Gy, first, rows, scratch.Cells);
+            _hard.Accumulate(scratch.Gx, scratch.Gy, first, rows, scratch.Cells, scratch.Work);
         }
 
         _hard.Finish(scratch.Cells);

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
 
 namespace MLNet.KnnLinear.Imaging;
 
@@ -11,9 +12,6 @@ namespace MLNet.KnnLinear.Imaging;
 /// </summary>
 internal sealed class HogHardVoting
 {
-    // Pixels classified at a time, on the stack: a row is done in steps of this many.
-    private const int PixelsPerStep = 256;
-
     private readonly HogParameters _parameters;
     private readonly HogGeometry _geometry;
     private readonly double[] _boundaries;
@@ -21,8 +19,8 @@ internal sealed class HogHardVoting
     private readonly double _binWidth;
     private readonly HogHardBins _bins;
 
-    // Per image column (within the cells): the cell column it belongs to, so the pixel loop needs no division.
-    private readonly int[] _columnCell;
+    // Per image column (within the cells): where its cell's bins start in a row of cells, so the pixel loop needs no division.
+    private readonly int[] _columnOffsets;
 
     public HogHardVoting(HogParameters parameters, HogGeometry geometry)
     {
@@ -31,7 +29,7 @@ internal sealed class HogHardVoting
         _period = parameters.SignedGradients ? 360.0 : 180.0;
         double width = parameters.BinWidthDegrees;
         _binWidth = width;
-        _columnCell = Enumerable.Range(0, geometry.CellsAcross * parameters.CellWidth).Select(c => c / parameters.CellWidth).ToArray();
+        _columnOffsets = Enumerable.Range(0, geometry.CellsAcross * parameters.CellWidth).Select(c => c / parameters.CellWidth * parameters.Orientations).ToArray();
         _boundaries = new double[parameters.Orientations + 1];
         for (int i = 0; i <= parameters.Orientations; i++)
         {
@@ -56,41 +54,48 @@ internal sealed class HogHardVoting
     /// <param name="firstRow">The strip's first image row.</param>
     /// <param name="rows">Rows in the strip.</param>
     /// <param name="cells">The cell histograms being summed.</param>
-    public void Accumulate(ReadOnlySpan<float> gx, ReadOnlySpan<float> gy, int firstRow, int rows, Span<float> cells)
+    /// <param name="work">Scratch of at least 2 × rows × width floats (the gradients' scratch, free once they are computed).</param>
+    public void Accumulate(ReadOnlySpan<float> gx, ReadOnlySpan<float> gy, int firstRow, int rows, Span<float> cells, Span<float> work)
     {
         int orientations = _parameters.Orientations;
         int cellHeight = _parameters.CellHeight;
-        int across = _geometry.CellsAcross;
         int width = _geometry.Width;
-        var histogram = cells[..CellHistogramLength];
-        var columnCell = _columnCell;
-        Span<int> bins = stackalloc int[PixelsPerStep];
-        Span<float> magnitudes = stackalloc float[PixelsPerStep];
         int end = Math.Min(firstRow + rows, VotingRows);
+        if (end <= firstRow)
+        {
+            return;
+        }
+
+        // The whole strip is classified at once (a CIFAR image's 32-pixel rows are too short to fill the vector loop
+        // one by one); the columns past the last whole cell are classified and not read.
+        int pixels = (end - firstRow) * width;
+        var bins = MemoryMarshal.Cast<float, int>(work[..pixels]);
+        var magnitudes = work.Slice(pixels, pixels);
+        _bins.Classify(gx[..pixels], gy[..pixels], bins, magnitudes);
+
+        var histogram = cells[..CellHistogramLength];
+        var columnOffsets = _columnOffsets;
+        int votingColumns = columnOffsets.Length;
         for (int r = firstRow; r < end; r++)
         {
-            int cellRow = r / cellHeight * across;
-            var rowX = gx.Slice((r - firstRow) * width, columnCell.Length);
-            var rowY = gy.Slice((r - firstRow) * width, columnCell.Length);
-            for (int first = 0; first < columnCell.Length; first += PixelsPerStep)
+            int rowOffset = r / cellHeight * _geometry.CellsAcross * orientations;
+            int first = (r - firstRow) * width;
+            var rowBins = bins.Slice(first, votingColumns);
+            var rowMagnitudes = magnitudes.Slice(first, votingColumns);
+            for (int c = 0; c < rowBins.Length; c++)
             {
-                int count = Math.Min(PixelsPerStep, columnCell.Length - first);
-                _bins.Classify(rowX.Slice(first, count), rowY.Slice(first, count), bins, magnitudes);
-                for (int i = 0; i < count; i++)
+                int bin = rowBins[c];
+                if (bin < 0)
                 {
-                    int bin = bins[i];
-                    if (bin == HogHardBins.Uncertain)
+                    // Near a boundary (rare): scikit-image's own double atan2 decides, and may drop the pixel.
+                    bin = Bin(Math.Atan2(gy[first + c], gx[first + c]) * (180.0 / Math.PI), orientations);
+                    if (bin < 0)
                     {
-                        // Near a boundary (rare): scikit-image's own double atan2 decides, and may drop the pixel.
-                        bin = Bin(Math.Atan2(rowY[first + i], rowX[first + i]) * (180.0 / Math.PI), orientations);
-                        if (bin < 0)
-                        {
-                            continue;
-                        }
+                        continue;
                     }
-
-                    histogram[((cellRow + columnCell[first + i]) * orientations) + bin] += magnitudes[i];
                 }
+
+                histogram[rowOffset + columnOffsets[c] + bin] += rowMagnitudes[c];
             }
         }
     }

@@ -31,7 +31,7 @@ public sealed class HogHardVotingTwinTests
             var gy = Enumerable.Range(0, size * size).Select(i => image % 3 == 0 ? gx[i] * (random.Next(2) * 2 - 1) : random.Next(-range, range + 1)).ToArray();
             var fast = new float[voting.CellHistogramLength];
 
-            voting.Accumulate(gx, gy, 0, size, fast);
+            voting.Accumulate(gx, gy, 0, size, fast, new float[2 * size * size]);
             voting.Finish(fast);
 
             fast.Should().Equal(ExactTwin(gx, gy, parameters, geometry), $"image {image}");

@@ -33,4 +33,25 @@ public sealed class BenchmarkSmokeTests
         summary.Reports.Should().NotBeEmpty();
         summary.Reports.Should().OnlyContain(r => r.Success, "every benchmark case must run");
     }
+
+    [Fact]
+    public void HogSizeRun_OneSmallPass_PrintsItsTable()
+    {
+        // The stopwatch run behind the README's HoG-by-size table, on 32 × 32 images only, one pass, without OpenCV.
+        Environment.SetEnvironmentVariable("KNNLINEAR_BENCH_SIZES", "32x32");
+        var console = Console.Out;
+        using var output = new StringWriter();
+        Console.SetOut(output);
+        try
+        {
+            HogSizeRun.Run(["hog-sizes", "1", "--no-opencv"]).Should().Be(0);
+        }
+        finally
+        {
+            Console.SetOut(console);
+            Environment.SetEnvironmentVariable("KNNLINEAR_BENCH_SIZES", null);
+        }
+
+        output.ToString().Should().Contain("| 32 × 32 | Hard | 2,048 |").And.Contain("| 32 × 32 | Trilinear | 2,048 |");
+    }
 }

@@ -71,50 +71,65 @@ internal static class HogTrilinearDenseVote
     }
 
     /// <summary>
+    /// Per block row, which of the block's cells have a nonzero weight somewhere in that row (bit k for cell k): on a
+    /// 2 × 2 block's outer rows only one row of cells votes, and <see cref="Vote"/> skips the pair that adds only +0.
+    /// </summary>
+    public static byte[] RowCells(ReadOnlySpan<float> weights, int pixelsDown, int pixelsAcross)
+    {
+        var masks = new byte[pixelsDown];
+        for (int i = 0; i < pixelsDown; i++)
+        {
+            for (int j = 0; j < pixelsAcross; j++)
+            {
+                for (int k = 0; k < MaxCells; k++)
+                {
+                    if (weights[(((i * pixelsAcross) + j) * MaxCells) + k] != 0)
+                    {
+                        masks[i] |= (byte)(1 << k);
+                    }
+                }
+            }
+        }
+
+        return masks;
+    }
+
+    /// <summary>
     /// The histograms of one block, [cell, orientation], written over <paramref name="block"/>.
     /// </summary>
     /// <param name="magnitude">Per strip pixel: the gradient magnitude.</param>
     /// <param name="rows">Per strip pixel: its dense row (<see cref="Spread"/>, at <see cref="Offset"/>).</param>
-    /// <param name="origin">The strip index of the block's top-left pixel.</param>
+    /// <param name="originRow">The strip row of the block's top-left pixel.</param>
+    /// <param name="originColumn">Its column.</param>
     /// <param name="width">Strip row length.</param>
-    /// <param name="pixelsDown">Block height in pixels.</param>
     /// <param name="pixelsAcross">Block width in pixels.</param>
     /// <param name="weights">Per block position, <see cref="MaxCells"/> weights (one per cell, 0 where it does not vote).</param>
+    /// <param name="rowCells">Per block row, the cells with a nonzero weight in it (<see cref="RowCells"/>); its length is the block height.</param>
     /// <param name="cells">Cells in the block.</param>
     /// <param name="orientations">Bins per cell.</param>
     /// <param name="block">Receives cells × orientations sums.</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Vote(ReadOnlySpan<float> magnitude, ReadOnlySpan<float> rows, int origin, int width, int pixelsDown, int pixelsAcross, ReadOnlySpan<float> weights, int cells, int orientations, Span<float> block)
+    public static void Vote(ReadOnlySpan<float> magnitude, ReadOnlySpan<float> rows, int originRow, int originColumn, int width, int pixelsAcross, ReadOnlySpan<float> weights, ReadOnlySpan<byte> rowCells, int cells, int orientations, Span<float> block)
     {
         Vector256<float> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default, c6 = default, c7 = default;
-        int position = 0;
-        for (int i = 0; i < pixelsDown; i++)
+        for (int i = 0; i < rowCells.Length; i++)
         {
-            int first = origin + (i * width);
-            var pixelRows = rows.Slice(Offset((origin / width) + i, origin % width, width), pixelsAcross * RowLength);
-            var pixelMagnitudes = magnitude.Slice(first, pixelsAcross);
-            var positionWeights = weights.Slice(position * MaxCells, pixelsAcross * MaxCells);
-            position += pixelsAcross;
-            for (int j = 0; j < pixelsAcross; j++)
+            var pixelRows = rows.Slice(Offset(originRow + i, originColumn, width), pixelsAcross * RowLength);
+            var pixelMagnitudes = magnitude.Slice(((originRow + i) * width) + originColumn, pixelsAcross);
+            var rowWeights = weights.Slice(i * pixelsAcross * MaxCells, pixelsAcross * MaxCells);
+            int used = rowCells[i];
+            if ((used & 0b1100) == 0)
             {
-                var m = Vector256.Create(pixelMagnitudes[j]);
-                var d0 = Vector256.Create(pixelRows.Slice(j * RowLength, 8));
-                var d1 = Vector256.Create(pixelRows.Slice((j * RowLength) + 8, 8));
-                var w = positionWeights.Slice(j * MaxCells, MaxCells);
-
-                // Lane by lane, (weight · m) rounds as the scalar product does.
-                var w0 = Vector256.Create(w[0]) * m;
-                c0 += w0 * d0;
-                c1 += w0 * d1;
-                var w1 = Vector256.Create(w[1]) * m;
-                c2 += w1 * d0;
-                c3 += w1 * d1;
-                var w2 = Vector256.Create(w[2]) * m;
-                c4 += w2 * d0;
-                c5 += w2 * d1;
-                var w3 = Vector256.Create(w[3]) * m;
-                c6 += w3 * d0;
-                c7 += w3 * d1;
+                (c0, c1, c2, c3) = AddTwoCells(c0, c1, c2, c3, pixelMagnitudes, pixelRows, rowWeights, 0);
+            }
+            else if ((used & 0b0011) == 0)
+            {
+                (c4, c5, c6, c7) = AddTwoCells(c4, c5, c6, c7, pixelMagnitudes, pixelRows, rowWeights, 2);
+            }
+            else
+            {
+                (c0, c1, c2, c3) = AddTwoCells(c0, c1, c2, c3, pixelMagnitudes, pixelRows, rowWeights, 0);
+                (c4, c5, c6, c7) = AddTwoCells(c4, c5, c6, c7, pixelMagnitudes, pixelRows, rowWeights, 2);
             }
         }
 
@@ -131,5 +146,33 @@ internal static class HogTrilinearDenseVote
         {
             dense.Slice(k * MaxOrientations, orientations).CopyTo(block.Slice(k * orientations, orientations));
         }
+    }
+
+    /// <summary>
+    /// One block row's votes into cells <paramref name="firstCell"/> and <paramref name="firstCell"/> + 1 (their 16
+    /// bins each in two registers, passed in and returned so the loop keeps them in registers). Each cell's sums take
+    /// the row's pixels in order, so splitting a row's four cells into two passes changes no sum.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static (Vector256<float>, Vector256<float>, Vector256<float>, Vector256<float>) AddTwoCells(
+        Vector256<float> a0, Vector256<float> a1, Vector256<float> b0, Vector256<float> b1, ReadOnlySpan<float> magnitudes, ReadOnlySpan<float> rows, ReadOnlySpan<float> weights, int firstCell)
+    {
+        for (int j = 0; j < magnitudes.Length; j++)
+        {
+            var m = Vector256.Create(magnitudes[j]);
+            var d0 = Vector256.Create(rows.Slice(j * RowLength, 8));
+            var d1 = Vector256.Create(rows.Slice((j * RowLength) + 8, 8));
+            var w = weights.Slice((j * MaxCells) + firstCell, 2);
+
+            // Lane by lane, (weight · m) rounds as the scalar product does.
+            var wa = Vector256.Create(w[0]) * m;
+            a0 += wa * d0;
+            a1 += wa * d1;
+            var wb = Vector256.Create(w[1]) * m;
+            b0 += wb * d0;
+            b1 += wb * d1;
+        }
+
+        return (a0, a1, b0, b1);
     }
 }

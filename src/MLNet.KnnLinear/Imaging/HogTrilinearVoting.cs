@@ -25,6 +25,9 @@ internal sealed class HogTrilinearVoting
     // Per block-relative pixel: the weight for each of the block's cells (0 where it does not vote), for the dense path.
     private readonly float[] _denseWeights;
 
+    // Per block row: the cells with a nonzero weight in it, so the dense path skips the others.
+    private readonly byte[] _denseRowCells;
+
     public HogTrilinearVoting(HogParameters parameters, HogGeometry geometry)
     {
         _parameters = parameters;
@@ -37,6 +40,7 @@ internal sealed class HogTrilinearVoting
         _bins = new HogTrilinearBins(parameters.Orientations, parameters.SignedGradients);
         _denseWeights = new float[_blockPixelsDown * _blockPixelsAcross * HogTrilinearDenseVote.MaxCells];
         Tabulate();
+        _denseRowCells = HogTrilinearDenseVote.RowCells(_denseWeights, _blockPixelsDown, _blockPixelsAcross);
         DenseVoting = HogTrilinearDenseVote.IsAccelerated && HogTrilinearDenseVote.Supports(parameters.Orientations, parameters.BlockHeight * parameters.BlockWidth);
     }
 
@@ -103,7 +107,7 @@ internal sealed class HogTrilinearVoting
                 int origin = ((by - firstBlockRow) * StrideDown * _geometry.Width) + (bx * strideAcross);
                 if (dense)
                 {
-                    HogTrilinearDenseVote.Vote(magnitude, denseRows, origin, _geometry.Width, _blockPixelsDown, _blockPixelsAcross, _denseWeights, _parameters.BlockHeight * _parameters.BlockWidth, _parameters.Orientations, block);
+                    HogTrilinearDenseVote.Vote(magnitude, denseRows, (by - firstBlockRow) * StrideDown, bx * strideAcross, _geometry.Width, _blockPixelsAcross, _denseWeights, _denseRowCells, _parameters.BlockHeight * _parameters.BlockWidth, _parameters.Orientations, block);
                 }
                 else
                 {

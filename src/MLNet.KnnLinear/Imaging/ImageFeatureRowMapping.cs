@@ -22,9 +22,16 @@ internal sealed class ImageFeatureRowMapping : RowMapping
     private readonly int _threads;
     private readonly ImageOnnxExport _onnx;
 
-    public ImageFeatureRowMapping(DataViewSchema inputSchema, ImageColumn input, string outputColumnName, int length, Func<ImageFeatureFunction> createWorker, ImageOnnxExport onnx, int? threads)
+    // The transformer's spare block, shared by the mappings it binds (one a Transform call), and the shape a block
+    // of this mapping has: a spare made for the same shape, thread count and output length is taken over.
+    private readonly SpareBlock _spare;
+    private readonly (string Column, ImageColumnKind Kind, int Height, int Width, int Channels, PixelLayout Layout, int Length, int Threads) _shape;
+
+    public ImageFeatureRowMapping(DataViewSchema inputSchema, ImageColumn input, string outputColumnName, int length, Func<ImageFeatureFunction> createWorker, ImageOnnxExport onnx, int? threads, SpareBlock spare)
         : base(inputSchema)
     {
+        _spare = spare;
+        _shape = (input.Column.Name, input.Kind, input.Height, input.Width, input.Channels, input.Layout, length, Math.Max(0, threads ?? 0));
         _input = input;
         _length = length;
         _createWorker = createWorker;
@@ -43,7 +50,20 @@ internal sealed class ImageFeatureRowMapping : RowMapping
     /// <summary>The stored image (bytes or floats, as the column holds them) and its features.</summary>
     public override long BytesPerRow => ImageStore.BytesPerImage(_input) + (4L * _length);
 
-    public override RowBlock CreateBlock() => new Block(this);
+    /// <summary>
+    /// A new block, or the spare the transformer's last disposed cursor gave back when it has this mapping's shape (see
+    /// <see cref="SpareBlock"/>): its stored images, features and workers' scratch are then reused.
+    /// </summary>
+    public override RowBlock CreateBlock()
+    {
+        if (_spare.Take(_shape) is Block block)
+        {
+            block.Adopt(this);
+            return block;
+        }
+
+        return new Block(this);
+    }
 
     public override string ComponentName => _onnx.Component;
 
@@ -54,7 +74,7 @@ internal sealed class ImageFeatureRowMapping : RowMapping
 
     private sealed class Block : RowBlock
     {
-        private readonly ImageFeatureRowMapping _mapping;
+        private ImageFeatureRowMapping _mapping;
         private readonly ImageStore _images;
         private readonly BlockBuffer<float> _features;
         private readonly ImageFeatureFunction?[] _workers;
@@ -76,6 +96,15 @@ internal sealed class ImageFeatureRowMapping : RowMapping
         }
 
         public override void Bind(DataViewRow source) => _reader = _mapping._input.CreateReader(source);
+
+        /// <summary>Serves <paramref name="mapping"/> (of the same shape as the one it was made for) from now on.</summary>
+        public void Adopt(ImageFeatureRowMapping mapping) => _mapping = mapping;
+
+        public override void Release()
+        {
+            _reader = null; // a spare block does not keep the disposed cursor's source alive
+            _mapping._spare.Give(_mapping._shape, this);
+        }
 
         public override void Append(int slot) => _reader!.Read(_images, slot);
 

@@ -27,6 +27,9 @@ public abstract class ImageFeaturizerTransformer : RowMappingTransformer
 
     private protected int? Threads { get; }
 
+    // The working block the last cursor gave back, reused by the next Transform call (SpareBlock).
+    private readonly SpareBlock _spare = new();
+
     /// <summary>The output length for images of <paramref name="input"/>'s shape, and a factory of per-thread feature functions.</summary>
     private protected abstract (int Length, Func<ImageFeatureFunction> CreateWorker) Compile(ImageColumn input);
 
@@ -63,6 +66,6 @@ public abstract class ImageFeaturizerTransformer : RowMappingTransformer
     {
         var input = Source.Bind(inputSchema) with { MinPixel = MinPixel };
         var (length, createWorker) = Compile(input);
-        return new ImageFeatureRowMapping(inputSchema, input, OutputColumnName, length, createWorker, OnnxExport(), Threads);
+        return new ImageFeatureRowMapping(inputSchema, input, OutputColumnName, length, createWorker, OnnxExport(), Threads, _spare);
     }
 }

@@ -22,6 +22,7 @@ internal sealed class MappedCursor : DataViewRowCursor
     private int _slot;
     private long _position = -1;
     private long _computedPosition = -1;
+    private bool _disposed;
 
     /// <param name="schema">The mapped schema.</param>
     /// <param name="source">The source cursor, with the mapping's inputs and the requested passed-through columns active.</param>
@@ -75,9 +76,12 @@ internal sealed class MappedCursor : DataViewRowCursor
 
     protected override void Dispose(bool disposing)
     {
-        if (disposing)
+        // Once only: a second Release could hand the block to a cursor while another one already uses it.
+        if (disposing && !_disposed)
         {
+            _disposed = true;
             _buffered?.Release();
+            _block?.Release();
             _source.Dispose();
         }
 

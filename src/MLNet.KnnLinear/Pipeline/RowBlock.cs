@@ -25,4 +25,12 @@ internal abstract class RowBlock
     /// the column's type, reading slot <paramref name="slot"/>(), which computes the slot if needed.
     /// </summary>
     public abstract Delegate CreateGetter(int column, Func<int> slot);
+
+    /// <summary>
+    /// Called when the cursor that used this block is disposed: its getters are never called again, and the block may
+    /// be given to the mapping's next cursor (which binds it to its own source).
+    /// </summary>
+    public virtual void Release()
+    {
+    }
 }

@@ -66,6 +66,62 @@ public sealed class BlockMemoryTests(Xunit.Abstractions.ITestOutputHelper output
         allocated.Should().BeLessThan(expected, "the getter's copy of the input, the stored image, the features twice, one strip's scratch and the cell histograms: not a 256-row block (1,087 MB before)");
     }
 
+    [Fact]
+    public void HogTransform_ASecondCall_ReusesTheBlockAndItsScratch()
+    {
+        const int height = 1080;
+        const int width = 1920;
+        var ml = new MLContext(seed: 1);
+        var pixels = new byte[height * width * 3];
+        new Random(4).NextBytes(pixels);
+        var data = ml.Data.LoadFromEnumerable(new[] { new PhotoRow { Pixels = pixels } }, PhotoSchema(pixels.Length));
+        var hog = ml.Transforms.ExtractHogFeatures(new HogFeaturesEstimator.Options { OutputColumnName = "Hog", InputColumnName = "Pixels", ImageHeight = height, ImageWidth = width, Voting = HogVoting.Trilinear }).Fit(data);
+
+        long before = GC.GetTotalAllocatedBytes(precise: true);
+        var first = hog.Transform(data).GetColumn<VBuffer<float>>("Hog").Single().GetValues().ToArray();
+        long firstCall = GC.GetTotalAllocatedBytes(precise: true) - before;
+        before = GC.GetTotalAllocatedBytes(precise: true);
+        var second = hog.Transform(data).GetColumn<VBuffer<float>>("Hog").Single().GetValues().ToArray();
+        long secondCall = GC.GetTotalAllocatedBytes(precise: true) - before;
+        output.WriteLine($"HoG Transform of one {width} × {height} image: first call {firstCall:N0} bytes allocated, second {secondCall:N0}");
+
+        second.Should().Equal(first);
+        long featureBytes = 4L * first.Length;
+        // What the second call still allocates: the enumerable's copy of the input (ML.NET), the features GetColumn
+        // returns (and the array ToArray makes of them): no stored image, feature block or strip scratch of ours.
+        secondCall.Should().BeLessThan(pixels.Length + (2 * featureBytes) + (1L << 20), "the block of the first call's disposed cursor is reused");
+        firstCall.Should().BeGreaterThan(secondCall + pixels.Length, "the first call allocated the stored image, the features and the scratch");
+    }
+
+    [Fact]
+    public void ACursorDisposedTwice_NeverGivesItsBlockToTwoCursors()
+    {
+        var ml = new MLContext(seed: 1);
+        var random = new Random(5);
+        var images = Enumerable.Range(0, 3).Select(_ => { var p = new byte[32 * 32 * 3]; random.NextBytes(p); return new PhotoRow { Pixels = p }; }).ToArray();
+        var data = ml.Data.LoadFromEnumerable(images, PhotoSchema(32 * 32 * 3));
+        var transformed = ml.Transforms.ExtractHogFeatures(new HogFeaturesEstimator.Options { OutputColumnName = "Hog", InputColumnName = "Pixels", ImageHeight = 32, ImageWidth = 32 }).Fit(data).Transform(data);
+        var expected = transformed.GetColumn<VBuffer<float>>("Hog").Select(v => v.DenseValues().ToArray()).ToArray();
+
+        var once = transformed.GetRowCursor(transformed.Schema);
+        once.MoveNext().Should().BeTrue();
+        once.Dispose();
+        once.Dispose();
+
+        using var a = transformed.GetRowCursor([transformed.Schema["Hog"]]);
+        using var b = transformed.GetRowCursor([transformed.Schema["Hog"]]);
+        var getA = a.GetGetter<VBuffer<float>>(transformed.Schema["Hog"]);
+        var getB = b.GetGetter<VBuffer<float>>(transformed.Schema["Hog"]);
+        VBuffer<float> va = default, vb = default;
+        a.MoveNext().Should().BeTrue();
+        b.MoveNext().Should().BeTrue();
+        b.MoveNext().Should().BeTrue();
+        getA(ref va);
+        getB(ref vb);
+        va.DenseValues().Should().Equal(expected[0], "cursor a reads row 0 from its own block");
+        vb.DenseValues().Should().Equal(expected[1], "cursor b reads row 1 from its own block");
+    }
+
     [Theory]
     [InlineData(4096, false)]
     [InlineData(8192, false)]

@@ -30,12 +30,16 @@ internal sealed record ImageColumn(DataViewSchema.Column Column, ImageColumnKind
 
     public int Length => Channels * Height * Width;
 
-    /// <summary>Returns a reader that copies the current row's image of <paramref name="row"/> into a store's slot.</summary>
-    public ImageReader CreateReader(DataViewRow row) => Kind switch
+    /// <summary>
+    /// Returns a reader that copies the current row's image of <paramref name="row"/> into a store's slot. A pixel-vector
+    /// reader <paramref name="reuse"/> of the same element type (a spare block's) is bound to the row instead, so its
+    /// vector buffer is not allocated again.
+    /// </summary>
+    public ImageReader CreateReader(DataViewRow row, ImageReader? reuse = null) => Kind switch
     {
         ImageColumnKind.Image => new MLImageReader(this, row.GetGetter<MLImage>(Column)),
-        ImageColumnKind.Bytes => new VectorReader<byte>(this, row.GetGetter<VBuffer<byte>>(Column)),
-        _ => new VectorReader<float>(this, row.GetGetter<VBuffer<float>>(Column)),
+        ImageColumnKind.Bytes => VectorReader<byte>.Bind(this, row.GetGetter<VBuffer<byte>>(Column), reuse),
+        _ => VectorReader<float>.Bind(this, row.GetGetter<VBuffer<float>>(Column), reuse),
     };
 }
 
@@ -43,6 +47,11 @@ internal sealed record ImageColumn(DataViewSchema.Column Column, ImageColumnKind
 internal abstract class ImageReader
 {
     public abstract void Read(ImageStore store, int slot);
+
+    /// <summary>Lets go of the row it reads (its cursor is disposed); a vector reader keeps its buffer for the next bind.</summary>
+    public virtual void Detach()
+    {
+    }
 }
 
 /// <summary>
@@ -91,35 +100,53 @@ internal sealed class MLImageReader(ImageColumn column, ValueGetter<MLImage> get
 }
 
 /// <summary>A pixel vector (planar or interleaved) to planes of its own element type; Single values must be finite and in the column's range.</summary>
-internal sealed class VectorReader<T>(ImageColumn column, ValueGetter<VBuffer<T>> getter) : ImageReader
+internal sealed class VectorReader<T> : ImageReader
     where T : unmanaged, System.Numerics.INumberBase<T>
 {
+    private ImageColumn _column;
+    private ValueGetter<VBuffer<T>>? _getter;
     private VBuffer<T> _buffer;
+
+    private VectorReader(ImageColumn column, ValueGetter<VBuffer<T>> getter) => (_column, _getter) = (column, getter);
+
+    /// <summary>A reader of <paramref name="getter"/>: <paramref name="reuse"/> rebound when it is one of this type, else a new one.</summary>
+    public static VectorReader<T> Bind(ImageColumn column, ValueGetter<VBuffer<T>> getter, ImageReader? reuse)
+    {
+        if (reuse is VectorReader<T> reader)
+        {
+            (reader._column, reader._getter) = (column, getter);
+            return reader;
+        }
+
+        return new VectorReader<T>(column, getter);
+    }
+
+    public override void Detach() => _getter = null;
 
     public override void Read(ImageStore store, int slot)
     {
-        getter(ref _buffer);
-        if (_buffer.Length != column.Length)
+        _getter!(ref _buffer);
+        if (_buffer.Length != _column.Length)
         {
-            throw new InvalidOperationException($"Pixel column '{column.Column.Name}' holds a vector of {_buffer.Length} values; expected {column.Length}.");
+            throw new InvalidOperationException($"Pixel column '{_column.Column.Name}' holds a vector of {_buffer.Length} values; expected {_column.Length}.");
         }
 
         var planes = store.Planes<T>(slot);
-        int plane = column.PlaneLength;
-        int channels = column.Channels;
+        int plane = _column.PlaneLength;
+        int channels = _column.Channels;
         if (!_buffer.IsDense)
         {
             // Sparse vectors are expanded in place, then de-interleaved through a copy only if they need it.
             _buffer.CopyTo(planes);
-            if (column.Layout == PixelLayout.Interleaved && channels > 1)
+            if (_column.Layout == PixelLayout.Interleaved && channels > 1)
             {
                 Deinterleave(planes.ToArray(), planes, plane, channels);
             }
         }
-        else if (column.Layout == PixelLayout.Planar || channels == 1)
+        else if (_column.Layout == PixelLayout.Planar || channels == 1)
         {
             // Already planar: one copy, no conversion.
-            _buffer.GetValues()[..column.Length].CopyTo(planes);
+            _buffer.GetValues()[.._column.Length].CopyTo(planes);
         }
         else
         {
@@ -146,7 +173,7 @@ internal sealed class VectorReader<T>(ImageColumn column, ValueGetter<VBuffer<T>
 
     private void RequireInRange(ReadOnlySpan<float> values)
     {
-        float min = column.MinPixel;
+        float min = _column.MinPixel;
 
         // Vectorised; NaN propagates through Min and Max and fails the test. Only a failing image is scanned for the slot.
         if (values.IsEmpty || (TensorPrimitives.Min(values) >= min && TensorPrimitives.Max(values) <= ImageColumn.MaxPixelMagnitude))
@@ -163,7 +190,7 @@ internal sealed class VectorReader<T>(ImageColumn column, ValueGetter<VBuffer<T>
                 string expected = min == 0f
                     ? "pixel values must be finite and between 0 and 1e9 (SqrtCompression takes their square root)"
                     : "pixel values must be finite and within ±1e9";
-                throw new InvalidOperationException($"Pixel column '{column.Column.Name}' holds {text} at slot {i} (planar order); {expected}.");
+                throw new InvalidOperationException($"Pixel column '{_column.Column.Name}' holds {text} at slot {i} (planar order); {expected}.");
             }
         }
     }

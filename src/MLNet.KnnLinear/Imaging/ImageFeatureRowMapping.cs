@@ -95,14 +95,14 @@ internal sealed class ImageFeatureRowMapping : RowMapping
             _features.Reserve(rows);
         }
 
-        public override void Bind(DataViewRow source) => _reader = _mapping._input.CreateReader(source);
+        public override void Bind(DataViewRow source) => _reader = _mapping._input.CreateReader(source, _reader);
 
         /// <summary>Serves <paramref name="mapping"/> (of the same shape as the one it was made for) from now on.</summary>
         public void Adopt(ImageFeatureRowMapping mapping) => _mapping = mapping;
 
         public override void Release()
         {
-            _reader = null; // a spare block does not keep the disposed cursor's source alive
+            _reader?.Detach(); // a spare block does not keep the disposed cursor's source alive, only the reader's buffer
             _mapping._spare.Give(_mapping._shape, this);
         }
 

@@ -112,7 +112,8 @@ public class HogImageSizeBenchmarks
         return rows;
     }
 
-    private sealed class Row
+    /// <summary>One image's pixels (also <see cref="HogSizeRun"/>'s rows).</summary>
+    internal sealed class Row
     {
         public byte[] Pixels { get; set; } = [];
     }

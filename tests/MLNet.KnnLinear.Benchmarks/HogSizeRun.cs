@@ -37,9 +37,9 @@ public static class HogSizeRun
             foreach (var voting in Votings)
             {
                 var ml = new MLContext(seed: 1);
-                var schema = SchemaDefinition.Create(typeof(HogImageSizeRow));
-                schema[nameof(HogImageSizeRow.Pixels)].ColumnType = new VectorDataViewType(NumberDataViewType.Byte, length);
-                var data = ml.Data.LoadFromEnumerable(Enumerable.Range(0, images).Select(i => new HogImageSizeRow { Pixels = all.AsSpan(i * length, length).ToArray() }).ToArray(), schema);
+                var schema = SchemaDefinition.Create(typeof(HogImageSizeBenchmarks.Row));
+                schema[nameof(HogImageSizeBenchmarks.Row.Pixels)].ColumnType = new VectorDataViewType(NumberDataViewType.Byte, length);
+                var data = ml.Data.LoadFromEnumerable(Enumerable.Range(0, images).Select(i => new HogImageSizeBenchmarks.Row { Pixels = all.AsSpan(i * length, length).ToArray() }).ToArray(), schema);
                 HogFeaturesEstimator.Options Options(int threads) => new() { OutputColumnName = "Hog", InputColumnName = "Pixels", ImageHeight = height, ImageWidth = width, Voting = voting, NumberOfThreads = threads };
                 var one = ml.Transforms.ExtractHogFeatures(Options(1)).Fit(data);
                 var every = ml.Transforms.ExtractHogFeatures(Options(Environment.ProcessorCount)).Fit(data);
@@ -107,10 +107,5 @@ public static class HogSizeRun
         {
             getter(ref value);
         }
-    }
-
-    private sealed class HogImageSizeRow
-    {
-        public byte[] Pixels { get; set; } = [];
     }
 }

@@ -84,14 +84,15 @@ internal sealed class HogTrilinearVoting
     /// </summary>
     public void Vote(ReadOnlySpan<float> gx, ReadOnlySpan<float> gy, int firstBlockRow, int endBlockRow, Span<float> work, Span<float> blocks)
     {
-        int stripPixels = PixelRows(firstBlockRow, endBlockRow) * _geometry.Width;
+        int stripRows = PixelRows(firstBlockRow, endBlockRow);
+        int stripPixels = stripRows * _geometry.Width;
         var magnitude = work[..stripPixels];
         var lowBin = work.Slice(stripPixels, stripPixels);
         var highBin = work.Slice(2 * stripPixels, stripPixels);
         var highShare = work.Slice(3 * stripPixels, stripPixels);
         _bins.Classify(gx[..stripPixels], gy[..stripPixels], magnitude, lowBin, highBin, highShare);
         bool dense = DenseVoting;
-        var denseRows = dense ? work.Slice(4 * stripPixels, (int)HogTrilinearDenseVote.Length(stripPixels / _geometry.Width, _geometry.Width)) : default;
+        var denseRows = dense ? work.Slice(4 * stripPixels, (int)HogTrilinearDenseVote.Length(stripRows, _geometry.Width)) : default;
         if (dense)
         {
             HogTrilinearDenseVote.Spread(lowBin, highBin, highShare, _geometry.Width, denseRows);
@@ -104,14 +105,15 @@ internal sealed class HogTrilinearVoting
             for (int bx = 0; bx < _geometry.BlocksAcross; bx++)
             {
                 var block = blocks.Slice(((by * _geometry.BlocksAcross) + bx) * blockLength, blockLength);
-                int origin = ((by - firstBlockRow) * StrideDown * _geometry.Width) + (bx * strideAcross);
+                int originRow = (by - firstBlockRow) * StrideDown;
+                int originColumn = bx * strideAcross;
                 if (dense)
                 {
-                    HogTrilinearDenseVote.Vote(magnitude, denseRows, (by - firstBlockRow) * StrideDown, bx * strideAcross, _geometry.Width, _blockPixelsAcross, _denseWeights, _denseRowCells, _parameters.BlockHeight * _parameters.BlockWidth, _parameters.Orientations, block);
+                    HogTrilinearDenseVote.Vote(magnitude, denseRows, originRow, originColumn, _geometry.Width, _blockPixelsAcross, _denseWeights, _denseRowCells, _parameters.BlockHeight * _parameters.BlockWidth, _parameters.Orientations, block);
                 }
                 else
                 {
-                    VoteBlockScalar(magnitude, lowBin, highBin, highShare, origin, block);
+                    VoteBlockScalar(magnitude, lowBin, highBin, highShare, (originRow * _geometry.Width) + originColumn, block);
                 }
             }
         }
@@ -193,7 +195,7 @@ internal sealed class HogTrilinearVoting
             int at = (position * 4) + _cellCounts[position]++;
             _cellOffsets[at] = (cellRow * _parameters.BlockWidth) + cellColumn;
             _cellWeights[at] = weight;
-            if (_denseWeights.Length > 0 && _cellOffsets[at] < HogTrilinearDenseVote.MaxCells)
+            if (_cellOffsets[at] < HogTrilinearDenseVote.MaxCells)
             {
                 _denseWeights[(position * HogTrilinearDenseVote.MaxCells) + _cellOffsets[at]] = weight;
             }

@@ -204,12 +204,28 @@ internal sealed unsafe class BytePanelScan : DistanceScan
     /// <summary>A fractional query: <see cref="GemmScan"/>'s float path over the panels widened a depth block at a time.</summary>
     private void ScanFloat(FloatQueries queries, int queryBegin, int queryEnd, int rowBegin, int rowEnd, TopKSelector[] selectors)
     {
-        int d = _panels.Dimension;
         var rowNorms = _floatNorms.Value;
+        ScanWidened(_panels, queries.Values, queries.Count, queryBegin, queryEnd, rowBegin, rowEnd, (q0, qb, r0, rb, dots)
+            => GemmScan.SelectFloat(_cosine, rowNorms, queries.Norms, q0, qb, r0, rb, dots, RowBlock, selectors, queryBegin));
+    }
+
+    /// <summary>Receives the float dot products of queries [q0, q0 + qb) with rows [r0, r0 + rb), <see cref="RowBlock"/> apart.</summary>
+    internal delegate void DotBlock(int q0, int qb, int r0, int rb, float* dots);
+
+    /// <summary>
+    /// Float dot products of float queries (row-major, <paramref name="queryCount"/> of them) with byte panels, as
+    /// <see cref="GemmScan"/> blocks them: each 16-row panel's depth block is widened to floats once
+    /// (<see cref="BytePanelWidening"/>) and goes through <see cref="DotTile"/> for every query tile; each finished
+    /// block of dots goes to <paramref name="select"/>. Shared by fractional queries against pixel rows and every
+    /// query against scalar-quantized codes.
+    /// </summary>
+    internal static void ScanWidened(BytePanels panels, float[] queryValues, int queryCount, int queryBegin, int queryEnd, int rowBegin, int rowEnd, DotBlock select)
+    {
+        int d = panels.Dimension;
         float[] dots = t_floatDots ??= new float[QueryBlock * RowBlock];
         float[] panelBuffer = t_floatPanel ??= new float[BytePanels.PanelRows * GemmScan.DepthBlock];
         float[] tailBuffer = t_floatTail ??= new float[DotTile.Rows * GemmScan.DepthBlock];
-        fixed (float* a = queries.Values, c = dots, widened = panelBuffer, tail = tailBuffer)
+        fixed (float* a = queryValues, c = dots, widened = panelBuffer, tail = tailBuffer)
         {
             for (int q0 = queryBegin; q0 < queryEnd; q0 += QueryBlock)
             {
@@ -219,21 +235,21 @@ internal sealed unsafe class BytePanelScan : DistanceScan
                 for (int r0 = rowBegin; r0 < rowEnd; r0 += RowBlock)
                 {
                     int rb = Math.Min(RowBlock, rowEnd - r0);
-                    int panels = (rb + BytePanels.PanelRows - 1) / BytePanels.PanelRows;
+                    int panelCount = (rb + BytePanels.PanelRows - 1) / BytePanels.PanelRows;
                     new Span<float>(c, used).Clear();
                     for (int k0 = 0; k0 < d; k0 += GemmScan.DepthBlock)
                     {
                         int kc = Math.Min(GemmScan.DepthBlock, d - k0);
                         int lastTileStart = q0 + ((tiles - 1) * DotTile.Rows);
-                        bool paddedTail = lastTileStart + DotTile.Rows > queries.Count;
+                        bool paddedTail = lastTileStart + DotTile.Rows > queryCount;
                         if (paddedTail)
                         {
-                            QueryTail.Copy(a, d, lastTileStart, queries.Count - lastTileStart, k0, kc, tail, DotTile.Rows);
+                            QueryTail.Copy(a, d, lastTileStart, queryCount - lastTileStart, k0, kc, tail, DotTile.Rows);
                         }
 
-                        for (int p = 0; p < panels; p++)
+                        for (int p = 0; p < panelCount; p++)
                         {
-                            _panels.WidenPanel((r0 / BytePanels.PanelRows) + p, k0, kc, widened);
+                            panels.WidenPanel((r0 / BytePanels.PanelRows) + p, k0, kc, widened);
                             for (int t = 0; t < tiles; t++)
                             {
                                 bool isTail = paddedTail && t == tiles - 1;
@@ -243,12 +259,12 @@ internal sealed unsafe class BytePanelScan : DistanceScan
                         }
                     }
 
-                    GemmScan.SelectFloat(_cosine, rowNorms, queries.Norms, q0, qb, r0, rb, c, RowBlock, selectors, queryBegin);
+                    select(q0, qb, r0, rb, c);
                 }
             }
         }
 
-        GC.KeepAlive(_panels);
+        GC.KeepAlive(panels);
     }
 
     /// <summary>The float norms <see cref="GemmScan"/> would hold for these rows (square roots for cosine), made on the first fractional query.</summary>

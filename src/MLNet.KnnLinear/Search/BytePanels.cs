@@ -115,17 +115,7 @@ internal sealed unsafe class BytePanels : PanelStore
     /// </summary>
     public void WidenPanel(int panel, int k0, int kc, float* destination)
     {
-        byte* p = Panel(panel);
-        for (int k = 0; k < kc; k++)
-        {
-            byte* pair = p + (((k0 + k) >> 1) * ByteDotTile.PairBytes) + ((k0 + k) & 1);
-            float* f = destination + (k * PanelRows);
-            for (int lane = 0; lane < PanelRows; lane++)
-            {
-                f[lane] = pair[2 * lane];
-            }
-        }
-
+        BytePanelWidening.Widen(Panel(panel), k0, kc, destination);
         GC.KeepAlive(this);
     }
 

@@ -1,4 +1,5 @@
 using MLNet.KnnLinear.Pipeline;
+using MLNet.KnnLinear.Search.Quantization;
 
 namespace MLNet.KnnLinear.Search;
 
@@ -32,7 +33,8 @@ internal sealed class FlatIndex : INeighborIndex
     /// <param name="distance">The distance searched by.</param>
     /// <param name="maxThreads">The most threads a search uses (0: no limit of its own).</param>
     /// <param name="storageChunkBytes">The most bytes one chunk of byte panels holds (an inverted file's lists use small chunks: they grow a batch at a time).</param>
-    public FlatIndex(int dimension, KnnDistance distance, int maxThreads = 0, long storageChunkBytes = BytePanels.ChunkBytes)
+    /// <param name="quantizer">Rows are stored as its 8-bit codes and searched on them (L2 and cosine); null: as they are.</param>
+    public FlatIndex(int dimension, KnnDistance distance, int maxThreads = 0, long storageChunkBytes = BytePanels.ChunkBytes, ScalarQuantizer? quantizer = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(dimension, 1);
         if (!Enum.IsDefined(distance))
@@ -45,8 +47,12 @@ internal sealed class FlatIndex : INeighborIndex
         // More threads than cores only adds partitions to merge.
         _maxThreads = Math.Max(0, maxThreads);
         _storageChunkBytes = storageChunkBytes;
-        _pending = new FlatIndexBuilder(dimension, distance, expectedRows: 0, storageChunkBytes);
+        Quantizer = quantizer;
+        _pending = new FlatIndexBuilder(dimension, distance, expectedRows: 0, storageChunkBytes, quantizer);
     }
+
+    /// <summary>The scalar quantizer whose codes hold the rows; null when rows are held as they are.</summary>
+    public ScalarQuantizer? Quantizer { get; }
 
     /// <summary>An index over <paramref name="rows"/> (row-major), laid out at once without an intermediate copy.</summary>
     public FlatIndex(float[] rows, int dimension, KnnDistance distance, int maxThreads = 0)
@@ -78,7 +84,7 @@ internal sealed class FlatIndex : INeighborIndex
 
     /// <summary>An index over the rows a <see cref="FlatIndexBuilder"/> laid out.</summary>
     internal FlatIndex(DistanceScan scan, int count, int dimension, KnnDistance distance, int maxThreads, long storageChunkBytes = BytePanels.ChunkBytes)
-        : this(dimension, distance, maxThreads, storageChunkBytes)
+        : this(dimension, distance, maxThreads, storageChunkBytes, (scan as ScalarQuantizedScan)?.Quantizer)
     {
         Count = count;
         _scan = scan;
@@ -181,8 +187,17 @@ internal sealed class FlatIndex : INeighborIndex
         }
 
         var scan = _scan!;
-        _pending = new FlatIndexBuilder(Dimension, Distance, Count, _storageChunkBytes);
-        if (scan is ByteL1Scan or BytePanelScan)
+        _pending = new FlatIndexBuilder(Dimension, Distance, Count, _storageChunkBytes, Quantizer);
+        if (scan is ScalarQuantizedScan codes)
+        {
+            var code = new byte[Dimension];
+            for (int r = 0; r < Count; r++)
+            {
+                codes.CopyCode(r, code);
+                _pending.AppendCode(code);
+            }
+        }
+        else if (scan is ByteL1Scan or BytePanelScan)
         {
             var bytes = new byte[Dimension];
             for (int r = 0; r < Count; r++)
@@ -205,8 +220,28 @@ internal sealed class FlatIndex : INeighborIndex
         return _pending;
     }
 
-    /// <summary>Row <paramref name="row"/> as floats.</summary>
+    /// <summary>Row <paramref name="row"/> as floats (decoded, where the index holds codes).</summary>
     public void CopyRow(int row, Span<float> destination) => EnsureLayout().CopyRow(row, destination);
+
+    /// <summary>Row <paramref name="row"/>'s 8-bit code, where the index holds codes (<see cref="Quantizer"/>).</summary>
+    public void CopyCode(int row, Span<byte> destination)
+        => (EnsureLayout() as ScalarQuantizedScan ?? throw new InvalidOperationException("The index holds rows, not codes.")).CopyCode(row, destination);
+
+    /// <summary>Appends codes of <see cref="Quantizer"/> as they are (row-major; a file's or model's codes).</summary>
+    public void AddCodes(ReadOnlySpan<byte> codes)
+    {
+        lock (_layoutLock)
+        {
+            var builder = Reopen();
+            builder.Reserve(codes.Length / Dimension);
+            for (int r = 0; r < codes.Length / Dimension; r++)
+            {
+                builder.AppendCode(codes.Slice(r * Dimension, Dimension));
+            }
+
+            Count = builder.Count;
+        }
+    }
 
     public void Search(ReadOnlySpan<float> queries, int k, Span<float> distances, Span<int> rows, RemovedRows? removed = null)
     {

@@ -46,6 +46,16 @@ public sealed class IvfIndexOptions : NeighborIndexOptions
         return copy;
     }
 
+    /// <summary>
+    /// How each list stores its rows: null (the default) as they are (faiss' <c>IndexIVFFlat</c>);
+    /// <see cref="ScalarQuantizerEncoding"/> as 8-bit codes (faiss' <c>IndexIVFScalarQuantizer</c>, factory
+    /// <c>IVF…,SQ8</c>): L2 rows as their residuals from their list's centroid, cosine rows as they are, the
+    /// quantizer's ranges trained on the k-means sample. L2 and cosine only.
+    /// </summary>
+    public NeighborIndexEncoding? Encoding { get; set; }
+
+    internal override NeighborIndexEncoding? EncodingOf => Encoding;
+
     /// <summary>k-means iterations. Default 10, as faiss uses for an inverted file's quantizer.</summary>
     public int KMeansIterations { get; set; } = 10;
 

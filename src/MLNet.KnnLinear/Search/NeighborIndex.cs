@@ -2,6 +2,7 @@ using MLNet.KnnLinear.Pipeline;
 using MLNet.KnnLinear.Search;
 using MLNet.KnnLinear.Search.Hnsw;
 using MLNet.KnnLinear.Search.Ivf;
+using MLNet.KnnLinear.Search.Quantization;
 
 namespace MLNet.KnnLinear;
 
@@ -75,7 +76,10 @@ public sealed partial class NeighborIndex
     /// </summary>
     public long SizeInBytes => (_inner?.MemoryBytes ?? 0) + (_ids?.MemoryBytes ?? 0);
 
-    internal INeighborIndex Inner => _inner ?? throw new InvalidOperationException("The inverted file is not trained: call Train(sample) first.");
+    internal INeighborIndex Inner => _inner ?? throw new InvalidOperationException(NotTrained + " first.");
+
+    /// <summary>What an untrained index says (an inverted file's centroids or a scalar quantizer's ranges are not learnt yet).</summary>
+    private const string NotTrained = "The index is not trained (an inverted file learns its centroids, a scalar-quantized index its ranges): call Train(sample)";
 
     internal FlatIndex? Exact => _inner as FlatIndex;
 
@@ -106,10 +110,12 @@ public sealed partial class NeighborIndex
         CheckShape(dimension, distance);
         options ??= new ExactIndexOptions();
         options.Validate(long.MaxValue);
+        options.ValidateFor(distance);
         var index = new NeighborIndex(dimension, distance, options, maxThreads);
         index._inner = options switch
         {
             IvfIndexOptions => null,
+            ExactIndexOptions { IsScalarQuantized: true } => null,
             HnswIndexOptions hnsw => HnswIndex.Create(dimension, distance, hnsw, maxThreads),
             _ => new FlatIndex(dimension, distance, maxThreads),
         };
@@ -118,8 +124,10 @@ public sealed partial class NeighborIndex
 
     /// <summary>
     /// Learns what the index kind needs from <paramref name="sample"/> (faiss' <c>train</c>): an inverted file's
-    /// centroids by k-means (its <see cref="IvfIndexOptions.NumberOfLists"/>, by default 4√sample rows). Nothing for
-    /// exact and HNSW indexes (the sample is checked, then ignored). The sample's rows are not added.
+    /// centroids by k-means (its <see cref="IvfIndexOptions.NumberOfLists"/>, by default 4√sample rows), and with
+    /// <see cref="ScalarQuantizerEncoding"/> the quantizer's ranges (an exact index: over the whole sample; an
+    /// inverted file: over the k-means sample, as residuals for L2). Nothing for exact and HNSW indexes of rows as they
+    /// are (the sample is checked, then ignored). The sample's rows are not added.
     /// </summary>
     /// <param name="sample">Rows, row-major, finite; for an inverted file at least one per list.</param>
     /// <exception cref="InvalidOperationException">The inverted file is trained already, or the index is read-only.</exception>
@@ -130,8 +138,10 @@ public sealed partial class NeighborIndex
 
     /// <summary>
     /// Learns what the index kind needs from <paramref name="sample"/> (faiss' <c>train</c>): an inverted file's
-    /// centroids by k-means (its <see cref="IvfIndexOptions.NumberOfLists"/>, by default 4√sample rows). Nothing for
-    /// exact and HNSW indexes (the sample is checked, then ignored). The sample's rows are not added.
+    /// centroids by k-means (its <see cref="IvfIndexOptions.NumberOfLists"/>, by default 4√sample rows), and with
+    /// <see cref="ScalarQuantizerEncoding"/> the quantizer's ranges (an exact index: over the whole sample; an
+    /// inverted file: over the k-means sample, as residuals for L2). Nothing for exact and HNSW indexes of rows as they
+    /// are (the sample is checked, then ignored). The sample's rows are not added.
     /// </summary>
     /// <param name="sample">Rows, row-major, finite; for an inverted file at least one per list.</param>
     /// <exception cref="InvalidOperationException">The inverted file is trained already, or the index is read-only.</exception>
@@ -157,9 +167,16 @@ public sealed partial class NeighborIndex
         using var reporting = WorkProgress.Enter(progress);
         CheckWritable();
         CheckRows(sample, nameof(sample));
-        if (InvertedFileToTrain(sample.IsEmpty) is { } ivf)
+        switch (OptionsToTrain(sample.IsEmpty))
         {
-            _inner = IvfFlatIndex.Train(sample, _dimension, _distance, ivf, _maxThreads);
+            case IvfIndexOptions ivf:
+                _inner = IvfFlatIndex.Train(sample, _dimension, _distance, ivf, _maxThreads);
+                break;
+            case ExactIndexOptions:
+                var training = new ScalarQuantizerTraining(_dimension, _distance == KnnDistance.Cosine);
+                training.AddRows(sample);
+                _inner = new FlatIndex(_dimension, _distance, _maxThreads, quantizer: training.ToQuantizer());
+                break;
         }
     }
 
@@ -191,35 +208,48 @@ public sealed partial class NeighborIndex
         using var reporting = WorkProgress.Enter(progress);
         CheckWritable();
         CheckByteRows(sample, nameof(sample));
-        if (InvertedFileToTrain(sample.IsEmpty) is { } ivf)
+        switch (OptionsToTrain(sample.IsEmpty))
         {
-            _inner = IvfFlatIndex.Train(sample, _dimension, _distance, ivf, _maxThreads);
+            case IvfIndexOptions ivf:
+                _inner = IvfFlatIndex.Train(sample, _dimension, _distance, ivf, _maxThreads);
+                break;
+            case ExactIndexOptions:
+                var training = new ScalarQuantizerTraining(_dimension, _distance == KnnDistance.Cosine);
+                for (int r = 0; r < sample.Length / _dimension; r++)
+                {
+                    training.Add(sample.Slice(r * _dimension, _dimension));
+                }
+
+                _inner = new FlatIndex(_dimension, _distance, _maxThreads, quantizer: training.ToQuantizer());
+                break;
         }
     }
 
     /// <summary>
     /// The checks every Train makes once the index is writable and its sample's shape is checked: a sample that is not
-    /// empty, an inverted file not trained yet. Returns the inverted file's options when there are centroids to learn,
-    /// null for kinds that learn nothing.
+    /// empty, an index not trained yet. Returns the options when there is something to learn (an inverted file's
+    /// centroids, a scalar-quantized exact index's ranges), null for kinds that learn nothing.
     /// </summary>
-    private IvfIndexOptions? InvertedFileToTrain(bool emptySample)
+    private NeighborIndexOptions? OptionsToTrain(bool emptySample)
     {
         if (emptySample)
         {
             throw new ArgumentException("The sample holds no rows; training needs at least one (an inverted file at least one per list).", "sample");
         }
 
-        if (_options is not IvfIndexOptions ivf)
+        if (_options is not (IvfIndexOptions or ExactIndexOptions { IsScalarQuantized: true }))
         {
             return null;
         }
 
         if (_inner is not null)
         {
-            throw new InvalidOperationException("The inverted file is trained already; its centroids do not change once rows can be filed in its lists.");
+            throw new InvalidOperationException(_options is IvfIndexOptions
+                ? "The inverted file is trained already; its centroids do not change once rows can be filed in its lists."
+                : "The scalar quantizer is trained already; its ranges do not change once rows are encoded with them.");
         }
 
-        return ivf;
+        return _options;
     }
 
     /// <summary>
@@ -521,13 +551,25 @@ public sealed partial class NeighborIndex
         CheckRows(rows, dimension, nameof(rows));
         options ??= new ExactIndexOptions();
         options.Validate(rows.Length / dimension);
+        options.ValidateFor(distance);
         INeighborIndex inner = options switch
         {
+            ExactIndexOptions { IsScalarQuantized: true } => BuildScalarQuantized(rows, dimension, distance, maxThreads),
             IvfIndexOptions ivf => IvfFlatIndex.Build(rows, dimension, distance, ivf, maxThreads),
             HnswIndexOptions hnsw => HnswIndex.Build(rows, dimension, distance, hnsw, maxThreads),
             _ => BuildFlat(rows, dimension, distance, maxThreads),
         };
         return new NeighborIndex(inner, options, maxThreads);
+    }
+
+    /// <summary>An exact index of 8-bit codes, its ranges trained on every row.</summary>
+    private static FlatIndex BuildScalarQuantized(ReadOnlySpan<float> rows, int dimension, KnnDistance distance, int maxThreads)
+    {
+        var training = new ScalarQuantizerTraining(dimension, distance == KnnDistance.Cosine);
+        training.AddRows(rows);
+        var index = new FlatIndex(dimension, distance, maxThreads, quantizer: training.ToQuantizer());
+        index.Add(rows);
+        return index;
     }
 
     private static FlatIndex BuildFlat(ReadOnlySpan<float> rows, int dimension, KnnDistance distance, int maxThreads)
@@ -645,9 +687,9 @@ public sealed partial class NeighborIndex
             return;
         }
 
-        if (_options is IvfIndexOptions && _inner is null)
+        if (_inner is null)
         {
-            throw new InvalidOperationException("The inverted file is not trained: call Train(sample) first.");
+            throw new InvalidOperationException(NotTrained + " first.");
         }
 
         if (Ivf is not { } ivf)
@@ -679,7 +721,7 @@ public sealed partial class NeighborIndex
         CheckWritable();
         if (_inner is null)
         {
-            throw new InvalidOperationException("The inverted file is not trained: call Train(sample) before Add, as faiss does.");
+            throw new InvalidOperationException(NotTrained + " before Add, as faiss does.");
         }
 
         CheckRows(rows, parameter);
@@ -760,7 +802,7 @@ public sealed partial class NeighborIndex
     {
         if (_inner is null)
         {
-            throw new InvalidOperationException("The inverted file is not trained: there is nothing to save yet.");
+            throw new InvalidOperationException("The index is not trained: there is nothing to save yet.");
         }
 
         if (Count == 0)

@@ -3,6 +3,7 @@ using System.Numerics.Tensors;
 using MLNet.KnnLinear.Pipeline;
 using MLNet.KnnLinear.Search.Hnsw;
 using MLNet.KnnLinear.Search.Ivf;
+using MLNet.KnnLinear.Search.Quantization;
 
 namespace MLNet.KnnLinear.Search;
 
@@ -42,12 +43,15 @@ internal sealed class NeighborIndexFit
         _dimension = dimension;
         _distance = distance;
         _options = options;
-        if (options is ExactIndexOptions)
+        options.ValidateFor(distance);
+        if (options is ExactIndexOptions { IsScalarQuantized: false })
         {
             _exact = new FlatIndexBuilder(dimension, distance, expectedRows);
         }
-        else if (options is IvfIndexOptions)
+        else if (options is IvfIndexOptions or ExactIndexOptions)
         {
+            // Held until every row is in: a scalar quantizer's ranges are trained on all of them, an inverted file's
+            // centroids on a sample of all of them.
             _byteRows = new RowStore<byte>(dimension, expectedRows);
         }
         else
@@ -129,6 +133,11 @@ internal sealed class NeighborIndexFit
         }
 
         _options.Validate(Count);
+        if (_options is ExactIndexOptions)
+        {
+            return new NeighborIndex(BuildScalarQuantized(maxThreads), _options, maxThreads);
+        }
+
         if (_byteRows is not null)
         {
             return new NeighborIndex(IvfFlatIndex.Build(_byteRows, _distance, (IvfIndexOptions)_options, maxThreads), _options, maxThreads);
@@ -140,6 +149,39 @@ internal sealed class NeighborIndexFit
             ? HnswIndex.Build(_rows!, _distance, hnsw, maxThreads)
             : IvfFlatIndex.Build(_rows!, _distance, (IvfIndexOptions)_options, maxThreads);
         return new NeighborIndex(inner, _options, maxThreads);
+    }
+
+    /// <summary>
+    /// An exact index of 8-bit codes: the quantizer's ranges trained on every row held, then the rows encoded chunk by
+    /// chunk (the rows held, bytes or floats, are freed with this fit).
+    /// </summary>
+    private FlatIndex BuildScalarQuantized(int maxThreads)
+    {
+        if (Count == 0)
+        {
+            throw new InvalidOperationException("The index holds no rows.");
+        }
+
+        var training = new ScalarQuantizerTraining(_dimension, _distance == KnnDistance.Cosine);
+        FlatIndex index;
+        if (_byteRows is { } bytes)
+        {
+            bytes.ForEachChunk(chunk =>
+            {
+                for (int r = 0; r < chunk.Length / _dimension; r++)
+                {
+                    training.Add(chunk.Slice(r * _dimension, _dimension));
+                }
+            });
+            index = new FlatIndex(_dimension, _distance, maxThreads, quantizer: training.ToQuantizer());
+            bytes.ForEachChunk(chunk => index.Add(chunk));
+            return index;
+        }
+
+        _rows!.ForEachChunk(chunk => training.AddRows(chunk));
+        index = new FlatIndex(_dimension, _distance, maxThreads, quantizer: training.ToQuantizer());
+        _rows.ForEachChunk(chunk => index.Add(chunk));
+        return index;
     }
 
     /// <summary>The first row that is not a byte: the byte rows so far move into the float rows (once, in row order).</summary>

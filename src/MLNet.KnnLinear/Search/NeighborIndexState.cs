@@ -1,6 +1,7 @@
 using MLNet.KnnLinear.Pipeline;
 using MLNet.KnnLinear.Search.Hnsw;
 using MLNet.KnnLinear.Search.Ivf;
+using MLNet.KnnLinear.Search.Quantization;
 
 namespace MLNet.KnnLinear.Search;
 
@@ -8,7 +9,10 @@ namespace MLNet.KnnLinear.Search;
 /// A <see cref="NeighborIndex"/> inside a model's state (kNN state version 3, the nearest-neighbours transform): a
 /// row-layout byte, then the parts. 0 exact floats and 1 exact bytes are written as state version 2 wrote them, so an
 /// exact model's state is unchanged; 2 is an inverted file (lists, probes, centroids, each list's rows and values),
-/// 3 an HNSW graph (M, efConstruction, efSearch, entry, layers, links, rows). Every count is checked when read.
+/// 3 an HNSW graph (M, efConstruction, efSearch, entry, layers, links, rows); 4 an exact index of 8-bit codes (the
+/// quantizer's minima and ranges, then each row's code) and 5 an inverted file of codes (lists, probes, whether codes
+/// are residuals, centroids, the quantizer, each list's rows and codes). A library from before 4 and 5 refuses them
+/// by their layout byte. Every count is checked when read.
 /// </summary>
 internal static class NeighborIndexState
 {
@@ -16,6 +20,24 @@ internal static class NeighborIndexState
     {
         // The row layout byte: 0 exact floats, 1 exact bytes (both as in version 2, so an exact model's state is
         // unchanged), 2 an inverted file (state version 3) followed by its parts.
+        if (index.Ivf is { Quantizer: { } listQuantizer } encodedIvf)
+        {
+            writer.Write((byte)RowLayout.InvertedFileCodes);
+            writer.Write(encodedIvf.NumberOfLists);
+            writer.Write(encodedIvf.NumberOfProbes);
+            writer.Write(encodedIvf.ByResidual);
+            writer.WriteArray(encodedIvf.Centroids);
+            WriteQuantizer(writer, listQuantizer);
+            for (int l = 0; l < encodedIvf.NumberOfLists; l++)
+            {
+                writer.Write(encodedIvf.ListRows(l).Length);
+                writer.WriteArray(encodedIvf.ListRows(l));
+                writer.WriteArray<byte>(encodedIvf.ListCodes(l));
+            }
+
+            return;
+        }
+
         if (index.Ivf is { } ivf)
         {
             writer.Write((byte)RowLayout.InvertedFile);
@@ -46,6 +68,20 @@ internal static class NeighborIndexState
         }
 
         var exact = index.Exact!;
+        if (exact.Quantizer is { } quantizer)
+        {
+            writer.Write((byte)RowLayout.ExactCodes);
+            WriteQuantizer(writer, quantizer);
+            var code = new byte[index.Dimension];
+            for (int r = 0; r < exact.Count; r++)
+            {
+                exact.CopyCode(r, code);
+                writer.WriteArray<byte>(code);
+            }
+
+            return;
+        }
+
         writer.Write((byte)(exact.StoresBytes ? RowLayout.ExactBytes : RowLayout.ExactFloats));
         if (exact.StoresBytes)
         {
@@ -80,9 +116,22 @@ internal static class NeighborIndexState
             return new NeighborIndex(ReadHnsw(reader, features, rows, distance, maxThreads));
         }
 
+        if (layout == RowLayout.ExactCodes && version >= 4)
+        {
+            var quantizer = ReadQuantizer(reader, features);
+            var exact = new FlatIndex(features, distance, maxThreads, quantizer: quantizer);
+            exact.AddCodes(reader.ReadArray<byte>((long)rows * features, "codes"));
+            return new NeighborIndex(exact);
+        }
+
+        if (layout == RowLayout.InvertedFileCodes && version >= 4)
+        {
+            return new NeighborIndex(ReadInvertedFileCodes(reader, features, rows, distance, maxThreads));
+        }
+
         if (layout is not (RowLayout.ExactFloats or RowLayout.ExactBytes))
         {
-            throw reader.Invalid($"row layout {(int)layout} is not one of 0 (floats), 1 (bytes){(version >= 3 ? ", 2 (inverted file) or 3 (HNSW)" : string.Empty)}");
+            throw reader.Invalid($"row layout {(int)layout} is not one of 0 (floats), 1 (bytes){(version >= 3 ? ", 2 (inverted file), 3 (HNSW)" : string.Empty)}{(version >= 4 ? ", 4 (codes) or 5 (inverted file of codes)" : string.Empty)}");
         }
 
         bool bytes = layout == RowLayout.ExactBytes;
@@ -160,6 +209,69 @@ internal static class NeighborIndexState
         }
     }
 
+    private static void WriteQuantizer(BinaryWriter writer, ScalarQuantizer quantizer)
+    {
+        writer.WriteArray(quantizer.Minimum);
+        writer.WriteArray(quantizer.Range);
+    }
+
+    private static ScalarQuantizer ReadQuantizer(ModelStateReader reader, int features)
+    {
+        var minimum = reader.ReadArray<float>(features, "quantizer minima");
+        var range = reader.ReadArray<float>(features, "quantizer ranges");
+        try
+        {
+            return new ScalarQuantizer(minimum, range);
+        }
+        catch (ArgumentException e)
+        {
+            throw reader.Invalid(e.Message);
+        }
+    }
+
+    private static IvfFlatIndex ReadInvertedFileCodes(ModelStateReader reader, int features, int rows, KnnDistance distance, int maxThreads)
+    {
+        int lists = reader.ReadInt32("number of lists", 1, rows);
+        int probes = reader.ReadInt32("number of probes", 1, lists);
+        byte residual = reader.ReadByte("by-residual flag");
+        if (residual > 1 || (residual == 1 && distance != KnnDistance.L2))
+        {
+            throw reader.Invalid($"the by-residual flag is {residual}; it is 0 or 1, and 1 only for L2");
+        }
+
+        var centroids = reader.ReadArray<float>((long)lists * features, "centroids");
+        var quantizer = ReadQuantizer(reader, features);
+        var ids = new int[lists][];
+        var codes = new byte[lists][];
+        long total = 0;
+        for (int l = 0; l < lists; l++)
+        {
+            int n = reader.ReadInt32("list size", 0, rows);
+            total += n;
+            if (total > rows)
+            {
+                throw reader.Invalid($"the lists hold more than the {rows} training rows");
+            }
+
+            ids[l] = reader.ReadArray<int>(n, "list rows");
+            codes[l] = reader.ReadArray<byte>((long)n * features, "list codes");
+        }
+
+        if (total != rows)
+        {
+            throw reader.Invalid($"the lists hold {total} rows; the model has {rows}");
+        }
+
+        try
+        {
+            return IvfFlatIndex.FromCodes(centroids, quantizer, residual == 1, ids, codes, features, distance, probes, maxThreads);
+        }
+        catch (InvalidDataException e)
+        {
+            throw reader.Invalid(e.Message);
+        }
+    }
+
     private static HnswIndex ReadHnsw(ModelStateReader reader, int features, int rows, KnnDistance distance, int maxThreads)
     {
         int m = reader.ReadInt32("HNSW M", 2, 1 << 16);
@@ -200,5 +312,7 @@ internal static class NeighborIndexState
         ExactBytes = 1,
         InvertedFile = 2,
         Hnsw = 3,
+        ExactCodes = 4,
+        InvertedFileCodes = 5,
     }
 }

@@ -1,12 +1,14 @@
 using System.Numerics.Tensors;
 using MLNet.KnnLinear.Search.Hnsw;
 using MLNet.KnnLinear.Search.Ivf;
+using MLNet.KnnLinear.Search.Quantization;
 
 namespace MLNet.KnnLinear.Search.Faiss;
 
 /// <summary>
 /// Reads faiss' binary format (see <see cref="FaissWriter"/>): <c>IxF2</c>, <c>IxFI</c>, <c>IxFl</c> (L1) and
-/// <c>IwFl</c> with array inverted lists. Inner-product indexes load as cosine when their rows are unit length (as
+/// <c>IwFl</c> with array inverted lists; <c>IxSQ</c> and <c>IwSq</c> with 8-bit scalar quantizers (<c>QT_8bit</c>,
+/// a range per dimension). Inner-product indexes load as cosine when their rows are unit length (as
 /// <c>SaveFaiss</c> and faiss' usual cosine recipe write them) and are refused otherwise. Every count is checked
 /// against the bytes left before anything is allocated; a damaged or unsupported file is an
 /// <see cref="InvalidDataException"/> that says what was found where.
@@ -56,11 +58,14 @@ internal sealed class FaissReader
             case "IxM2":
                 return ReadIdMap(code);
             case "IwFl":
-                return new NeighborIndex(ReadInvertedFile());
+            case "IwSq":
+                return new NeighborIndex(ReadInvertedFile(code));
+            case "IxSQ":
+                return new NeighborIndex(ReadScalarQuantized());
             case "IHNf":
                 return new NeighborIndex(ReadHnsw());
             default:
-                throw Invalid($"index type '{code}' is not one this library reads (IxF2, IxFI, IxFl, IwFl, IHNf, and IxMp / IxM2 around them)");
+                throw Invalid($"index type '{code}' is not one this library reads (IxF2, IxFI, IxFl, IwFl, IxSQ, IwSq, IHNf, and IxMp / IxM2 around them)");
         }
     }
 
@@ -98,13 +103,96 @@ internal sealed class FaissReader
         }
     }
 
-    private IvfFlatIndex ReadInvertedFile()
+    /// <summary><c>IxSQ</c> (IndexScalarQuantizer): the header, the quantizer record, then every vector's code.</summary>
+    private FlatIndex ReadScalarQuantized()
     {
-        var (d, count, distance) = ReadHeader("IwFl");
-        CheckBytes((ulong)count, (4 * d) + 8, "vectors and ids");
+        var (d, count, distance) = ReadHeader("IxSQ");
+        var quantizer = ReadQuantizer(d, distance);
+        ulong stored = _reader.ReadUInt64();
+        if (stored != (ulong)count * (ulong)d || count == 0)
+        {
+            throw Invalid($"codes: {stored} bytes stored, {(long)count * d} expected for {count} vectors (at least one)");
+        }
+
+        CheckBytes(stored, 1, "codes");
+        var index = new FlatIndex(d, distance, maxThreads: 0, quantizer: quantizer);
+        var chunk = new byte[checked(Math.Max(1, (int)Math.Min(count, (1 << 24) / d)) * d)];
+        for (long read = 0; read < count;)
+        {
+            int rows = (int)Math.Min(count - read, chunk.Length / d);
+            _stream.ReadExactly(chunk.AsSpan(0, rows * d));
+            index.AddCodes(chunk.AsSpan(0, rows * d));
+            read += rows;
+        }
+
+        if (distance == KnnDistance.Cosine)
+        {
+            RequireUnitCodes(index, d);
+        }
+
+        return index;
+    }
+
+    /// <summary>
+    /// faiss' ScalarQuantizer record (see FaissWriter.WriteQuantizer): only <c>QT_8bit</c> is read, whatever range
+    /// statistic trained it (the ranges are stored); L1 is refused, as faiss searches codes by L2 or inner product.
+    /// </summary>
+    private ScalarQuantizer ReadQuantizer(int d, KnnDistance distance)
+    {
+        int type = _reader.ReadInt32();
+        _reader.ReadInt32(); // range statistic: how the ranges were trained, not needed to use them
+        _reader.ReadSingle();
+        ulong dimension = _reader.ReadUInt64();
+        ulong codeSize = _reader.ReadUInt64();
+        if (type != FaissScalarQuantizer.Qt8Bit)
+        {
+            throw Invalid($"the scalar quantizer's type is {type}; this library reads QT_8bit (1) only");
+        }
+
+        if (dimension != (ulong)d || codeSize != (ulong)d)
+        {
+            throw Invalid($"the scalar quantizer has dimension {dimension} and code size {codeSize}; {d} and {d} were expected");
+        }
+
         if (distance == KnnDistance.L1)
         {
-            throw Invalid("an L1 IndexIVFFlat cannot be searched by faiss or this library");
+            throw Invalid("a scalar-quantized index with metric L1 cannot be searched by faiss or this library");
+        }
+
+        var trained = ReadFloats(_reader.ReadUInt64(), 2L * d, "scalar quantizer ranges");
+        try
+        {
+            return new ScalarQuantizer(trained[..d], trained[d..]);
+        }
+        catch (ArgumentException e)
+        {
+            throw Invalid(e.Message);
+        }
+    }
+
+    /// <summary>Inner product is read as cosine: the decoded vectors must be about unit length (codes round each value by up to half a step).</summary>
+    private void RequireUnitCodes(INeighborIndex index, int d)
+    {
+        var row = new float[d];
+        for (int r = 0; r < index.Count; r++)
+        {
+            index.CopyRow(r, row);
+            float norm = TensorPrimitives.Norm(row);
+            if (Math.Abs(norm - 1f) > 0.1f)
+            {
+                throw Invalid($"it is an inner-product index whose vector {r} decodes to length {norm}; inner product is read as cosine, which needs unit-length vectors (normalise them before adding to faiss)");
+            }
+        }
+    }
+
+    private IvfFlatIndex ReadInvertedFile(string code)
+    {
+        bool encoded = code == "IwSq";
+        var (d, count, distance) = ReadHeader(code);
+        CheckBytes((ulong)count, (encoded ? d : 4 * d) + 8, "vectors and ids");
+        if (distance == KnnDistance.L1)
+        {
+            throw Invalid($"an L1 {(encoded ? "IndexIVFScalarQuantizer" : "IndexIVFFlat")} cannot be searched by faiss or this library");
         }
 
         // A grown or trimmed inverted file may hold fewer vectors than lists: nlist is bounded by the bytes each list's
@@ -135,13 +223,31 @@ internal sealed class FaissReader
             throw Invalid($"direct map type {directMap} is not 0, 1 or 2");
         }
 
+        ScalarQuantizer? quantizer = null;
+        bool byResidual = false;
+        if (encoded)
+        {
+            quantizer = ReadQuantizer(d, distance);
+            if (_reader.ReadUInt64() != (ulong)d)
+            {
+                throw Invalid($"the inverted file's code size is not the quantizer's {d} bytes");
+            }
+
+            byte residual = _reader.ReadByte();
+            byResidual = residual != 0;
+            if (residual > 1 || (byResidual && distance != KnnDistance.L2))
+            {
+                throw Invalid($"by_residual is {residual}; this library reads 0 or 1, and 1 (codes of residuals) for L2 only: build an inner-product IndexIVFScalarQuantizer with by_residual = False");
+            }
+        }
+
         string listsCode = ReadCode();
         if (listsCode != "ilar")
         {
             throw Invalid($"the inverted lists are stored as '{listsCode}'; array lists ('ilar') were expected");
         }
 
-        if (_reader.ReadUInt64() != (ulong)lists || _reader.ReadUInt64() != 4UL * (ulong)d)
+        if (_reader.ReadUInt64() != (ulong)lists || _reader.ReadUInt64() != (encoded ? 1UL : 4UL) * (ulong)d)
         {
             throw Invalid("the inverted lists' list count or code size does not match the index");
         }
@@ -188,10 +294,21 @@ internal sealed class FaissReader
 
         var ids = new int[lists][];
         var values = new float[lists][];
+        var codes = new byte[lists][];
         var seen = new bool[count];
         for (int l = 0; l < lists; l++)
         {
-            values[l] = sizes[l] == 0 ? [] : ReadFloats((ulong)(sizes[l] * d), sizes[l] * d, $"list {l}");
+            if (encoded)
+            {
+                CheckBytes((ulong)(sizes[l] * d), 1, $"list {l}");
+                codes[l] = new byte[sizes[l] * d];
+                _stream.ReadExactly(codes[l]);
+            }
+            else
+            {
+                values[l] = sizes[l] == 0 ? [] : ReadFloats((ulong)(sizes[l] * d), sizes[l] * d, $"list {l}");
+            }
+
             ids[l] = new int[sizes[l]];
             CheckBytes((ulong)sizes[l], 8, $"list {l}'s ids");
             for (long i = 0; i < sizes[l]; i++)
@@ -206,10 +323,21 @@ internal sealed class FaissReader
                 ids[l][i] = (int)id;
             }
 
-            if (distance == KnnDistance.Cosine)
+            if (distance == KnnDistance.Cosine && !encoded)
             {
                 RequireUnitRows(values[l], d);
             }
+        }
+
+        if (encoded)
+        {
+            var index = IvfFlatIndex.FromCodes(centroids, quantizer!, byResidual, ids, codes, d, distance, probes, maxThreads: 0);
+            if (distance == KnnDistance.Cosine)
+            {
+                RequireUnitCodes(index, d);
+            }
+
+            return index;
         }
 
         return IvfFlatIndex.FromLists(centroids, ids, values, d, distance, probes, maxThreads: 0);

@@ -1,6 +1,7 @@
 using System.Numerics.Tensors;
 using MLNet.KnnLinear.Search.Hnsw;
 using MLNet.KnnLinear.Search.Ivf;
+using MLNet.KnnLinear.Search.Quantization;
 
 namespace MLNet.KnnLinear.Search.Faiss;
 
@@ -11,7 +12,9 @@ namespace MLNet.KnnLinear.Search.Faiss;
 /// L2), then its body. Exact L2 is <c>IxF2</c>, exact L1 <c>IxFl</c>; cosine is written as inner product
 /// (<c>IxFI</c>) on unit-length rows. An inverted file is <c>IwFl</c>: list and probe counts, its quantizer record,
 /// an empty direct map, and array inverted lists (<c>ilar</c>, <c>full</c>: every list's size, then each non-empty
-/// list's vectors and int64 row numbers).
+/// list's vectors and int64 row numbers). Scalar-quantized indexes are <c>IxSQ</c> (the quantizer record, then the
+/// codes) and <c>IwSq</c> (as <c>IwFl</c>, with the quantizer record, code size and by-residual flag before the lists,
+/// which hold codes).
 /// </summary>
 internal static class FaissWriter
 {
@@ -36,6 +39,10 @@ internal static class FaissWriter
         else if (index.Hnsw is { } hnsw)
         {
             WriteHnsw(writer, hnsw);
+        }
+        else if (index.Exact is { Quantizer: { } quantizer } encoded)
+        {
+            WriteScalarQuantized(writer, encoded, quantizer, Enumerable.Range(0, encoded.Count).ToArray(), encoded.Count);
         }
         else
         {
@@ -81,6 +88,9 @@ internal static class FaissWriter
             case HnswIndex hnsw:
                 WriteHnsw(writer, hnsw);
                 break;
+            case FlatIndex { Quantizer: { } quantizer } encoded:
+                WriteScalarQuantized(writer, encoded, quantizer, position, ids.Count);
+                break;
             default:
                 var rows = new float[(long)ids.Count * index.Dimension];
                 for (int row = 0; row < inner.Count; row++)
@@ -116,6 +126,42 @@ internal static class FaissWriter
         WriteFloats(writer, rows);
     }
 
+    /// <summary><c>IxSQ</c> (faiss' IndexScalarQuantizer): the header, the quantizer record, then the kept rows' codes in their new order.</summary>
+    private static void WriteScalarQuantized(BinaryWriter writer, FlatIndex index, ScalarQuantizer quantizer, int[] position, int count)
+    {
+        int d = index.Dimension;
+        writer.Write("IxSQ"u8);
+        WriteHeader(writer, d, count, Metric(index.Distance));
+        WriteQuantizer(writer, quantizer);
+        var codes = new byte[checked((long)count * d)];
+        for (int row = 0; row < index.Count; row++)
+        {
+            if (position[row] >= 0)
+            {
+                index.CopyCode(row, codes.AsSpan(position[row] * d, d));
+            }
+        }
+
+        writer.Write((ulong)codes.LongLength);
+        writer.Write(codes);
+    }
+
+    /// <summary>
+    /// faiss' ScalarQuantizer record: qtype QT_8bit (1), range statistic min–max (0) and its argument 0, the dimension,
+    /// the code size (one byte a dimension), then <c>trained</c>: the minima, then the ranges.
+    /// </summary>
+    private static void WriteQuantizer(BinaryWriter writer, ScalarQuantizer quantizer)
+    {
+        writer.Write(FaissScalarQuantizer.Qt8Bit);
+        writer.Write(FaissScalarQuantizer.RangeMinMax);
+        writer.Write(0f);
+        writer.Write((ulong)quantizer.Dimension);
+        writer.Write((ulong)quantizer.Dimension);
+        writer.Write((ulong)(2L * quantizer.Dimension));
+        WriteFloats(writer, quantizer.Minimum);
+        WriteFloats(writer, quantizer.Range);
+    }
+
     /// <param name="writer">The file.</param>
     /// <param name="ivf">The inverted file.</param>
     /// <param name="position">Where an IndexIDMap wraps it: each row's number in the file, −1 for a removed row (left out); null writes every row under its own number.</param>
@@ -129,7 +175,7 @@ internal static class FaissWriter
 
         int metric = Metric(ivf.Distance);
         int d = ivf.Dimension;
-        writer.Write("IwFl"u8);
+        writer.Write(ivf.Quantizer is null ? "IwFl"u8 : "IwSq"u8);
         WriteHeader(writer, d, count ?? ivf.Count, metric);
         writer.Write((ulong)ivf.NumberOfLists);
         writer.Write((ulong)ivf.NumberOfProbes);
@@ -139,9 +185,18 @@ internal static class FaissWriter
         writer.Write((byte)0);
         writer.Write(0UL);
 
+        long codeSize = 4L * d;
+        if (ivf.Quantizer is { } quantizer)
+        {
+            WriteQuantizer(writer, quantizer);
+            codeSize = d;
+            writer.Write((ulong)codeSize);
+            writer.Write(ivf.ByResidual);
+        }
+
         writer.Write("ilar"u8);
         writer.Write((ulong)ivf.NumberOfLists);
-        writer.Write((ulong)(4L * d));
+        writer.Write((ulong)codeSize);
         writer.Write("full"u8);
         writer.Write((ulong)ivf.NumberOfLists);
         int Kept(int row) => position is null ? row : position[row];
@@ -164,17 +219,31 @@ internal static class FaissWriter
                 continue;
             }
 
-            var values = ivf.ListValues(l);
-            if (ivf.Distance == KnnDistance.Cosine)
+            if (ivf.Quantizer is not null)
             {
-                UnitRows.Normalize(values, d);
-            }
-
-            for (int p = 0; p < ids.Length; p++)
-            {
-                if (Kept(ids[p]) >= 0)
+                var codes = ivf.ListCodes(l);
+                for (int p = 0; p < ids.Length; p++)
                 {
-                    WriteFloats(writer, values.AsSpan(p * d, d));
+                    if (Kept(ids[p]) >= 0)
+                    {
+                        writer.Write(codes.AsSpan(p * d, d));
+                    }
+                }
+            }
+            else
+            {
+                var values = ivf.ListValues(l);
+                if (ivf.Distance == KnnDistance.Cosine)
+                {
+                    UnitRows.Normalize(values, d);
+                }
+
+                for (int p = 0; p < ids.Length; p++)
+                {
+                    if (Kept(ids[p]) >= 0)
+                    {
+                        WriteFloats(writer, values.AsSpan(p * d, d));
+                    }
                 }
             }
 

@@ -1,4 +1,5 @@
 using MLNet.KnnLinear.Pipeline;
+using MLNet.KnnLinear.Search.Quantization;
 
 namespace MLNet.KnnLinear.Search.Ivf;
 
@@ -8,7 +9,9 @@ namespace MLNet.KnnLinear.Search.Ivf;
 /// rows (matrix-product panels for L2 and cosine, bytes for L1 on pixels) with their row numbers. A batch of queries
 /// is searched list by list: the queries probing a list are compared with it in one matrix-shaped scan, lists are
 /// spread over threads, and each query keeps the best k by (distance, row number), so results do not depend on the
-/// thread count.
+/// thread count. With a scalar quantizer the lists hold 8-bit codes (faiss' <c>IndexIVFScalarQuantizer</c>): of each
+/// L2 row's residual from its list's centroid (queries are searched in a list as their residuals from its centroid,
+/// which leaves every L2 distance as it is), or of cosine rows as they are.
 /// </summary>
 internal sealed class IvfFlatIndex : INeighborIndex
 {
@@ -31,11 +34,19 @@ internal sealed class IvfFlatIndex : INeighborIndex
 
     private readonly int _maxThreads;
 
+    /// <summary>The scalar quantizer whose codes the lists hold; null when they hold rows as they are.</summary>
+    public ScalarQuantizer? Quantizer { get; }
+
+    /// <summary>Whether the lists hold codes of residuals from their centroids (faiss' <c>by_residual</c>).</summary>
+    public bool ByResidual { get; }
+
     /// <summary>Threads a call uses at most now: this index's own limit (0: none) within <see cref="KnnLinearParallelism.MaxDegreeOfParallelism"/>.</summary>
     private int MaxThreads => KnnLinearParallelism.ThreadsFor(_maxThreads);
 
-    private IvfFlatIndex(float[] centroids, int[][] ids, FlatIndex?[] lists, int dimension, KnnDistance distance, int probes, int maxThreads)
+    private IvfFlatIndex(float[] centroids, int[][] ids, FlatIndex?[] lists, int dimension, KnnDistance distance, int probes, int maxThreads, ScalarQuantizer? quantizer = null, bool byResidual = false)
     {
+        Quantizer = quantizer;
+        ByResidual = byResidual;
         Dimension = dimension;
         Distance = distance;
         _centroids = centroids;
@@ -98,6 +109,14 @@ internal sealed class IvfFlatIndex : INeighborIndex
     {
         int count = rows.Length / dimension;
         options.Validate(count);
+        if (options.IsScalarQuantized)
+        {
+            // Codes are made as rows are filed (Add): the same centroids as below, from the same sample.
+            var encoded = Train(rows, dimension, distance, options, maxThreads);
+            encoded.Add(rows);
+            return encoded;
+        }
+
         var centroids = TrainCentroids(rows, dimension, distance, options, maxThreads);
         var assignment = new int[count];
         var ignored = new float[count];
@@ -178,7 +197,59 @@ internal sealed class IvfFlatIndex : INeighborIndex
     {
         var centroids = KMeans.TrainOnSample(sample, dimension, TrainingDistance(distance), lists, options.KMeansIterations, maxThreads);
         var empty = Enumerable.Range(0, lists).Select(_ => Array.Empty<int>()).ToArray();
-        return FromLists(centroids, empty, new float[lists][], dimension, distance, options.ProbesFor(lists), maxThreads);
+        if (!options.IsScalarQuantized)
+        {
+            return FromLists(centroids, empty, new float[lists][], dimension, distance, options.ProbesFor(lists), maxThreads);
+        }
+
+        bool byResidual = distance == KnnDistance.L2;
+        var quantizer = TrainQuantizer(sample, centroids, dimension, distance, byResidual, maxThreads);
+        return new IvfFlatIndex(centroids, empty, new FlatIndex?[lists], dimension, distance, options.ProbesFor(lists), maxThreads, quantizer, byResidual);
+    }
+
+    /// <summary>
+    /// The scalar quantizer's ranges, from the k-means sample: its rows' residuals from their nearest centroids (by
+    /// residual, as faiss' <c>train_residual</c>), or its rows as they are (unit length for cosine).
+    /// </summary>
+    private static ScalarQuantizer TrainQuantizer(ReadOnlySpan<float> sample, float[] centroids, int dimension, KnnDistance distance, bool byResidual, int maxThreads)
+    {
+        var training = new ScalarQuantizerTraining(dimension, unitRows: distance == KnnDistance.Cosine);
+        if (!byResidual)
+        {
+            training.AddRows(sample);
+            return training.ToQuantizer();
+        }
+
+        var quantizer = new FlatIndex(centroids, dimension, distance, maxThreads);
+        var residual = new float[dimension];
+        for (int begin = 0; begin < sample.Length / dimension; begin += FilingChunkRows)
+        {
+            int n = Math.Min(FilingChunkRows, (sample.Length / dimension) - begin);
+            var assignment = new int[n];
+            quantizer.Search(sample.Slice(begin * dimension, n * dimension), 1, new float[n], assignment);
+            for (int r = 0; r < n; r++)
+            {
+                Residual(sample.Slice((begin + r) * dimension, dimension), centroids.AsSpan(assignment[r] * dimension, dimension), residual);
+                training.Add(residual);
+            }
+        }
+
+        return training.ToQuantizer();
+    }
+
+    private static void Residual(ReadOnlySpan<float> row, ReadOnlySpan<float> centroid, Span<float> residual)
+        => System.Numerics.Tensors.TensorPrimitives.Subtract(row, centroid, residual);
+
+    /// <summary>Files one row in list <paramref name="list"/>: as it is, or as its residual from the list's centroid.</summary>
+    private void FileRow(int list, ReadOnlySpan<float> row, Span<float> residual)
+    {
+        if (ByResidual)
+        {
+            Residual(row, _centroids.AsSpan(list * Dimension, Dimension), residual);
+            row = residual;
+        }
+
+        _lists[list]!.Add(row);
     }
 
     /// <summary>
@@ -188,11 +259,14 @@ internal sealed class IvfFlatIndex : INeighborIndex
     /// </summary>
     public static IvfFlatIndex Train(ReadOnlySpan<float> sample, int dimension, KnnDistance distance, IvfIndexOptions options, int maxThreads)
     {
-        options.Validate(sample.Length / dimension);
-        var centroids = TrainCentroids(sample, dimension, distance, options, maxThreads);
-        int lists = centroids.Length / dimension;
-        var empty = Enumerable.Range(0, lists).Select(_ => Array.Empty<int>()).ToArray();
-        return FromLists(centroids, empty, new float[lists][], dimension, distance, options.ProbesFor(lists), maxThreads);
+        var (lists, order) = SampleFor(sample.Length / dimension, options);
+        var chosen = new float[checked((long)order.Length * dimension)];
+        for (int i = 0; i < order.Length; i++)
+        {
+            sample.Slice(order[i] * dimension, dimension).CopyTo(chosen.AsSpan(i * dimension, dimension));
+        }
+
+        return Empty(chosen, dimension, distance, options, lists, maxThreads);
     }
 
     /// <summary>
@@ -220,9 +294,10 @@ internal sealed class IvfFlatIndex : INeighborIndex
         Cancellation.ThrowIfRequested();
         File(assignment);
         ReserveInLists(assignment);
+        var residual = new float[Dimension];
         for (int r = 0; r < n; r++)
         {
-            _lists[assignment[r]]!.Add(rows.Slice(r * Dimension, Dimension));
+            FileRow(assignment[r], rows.Slice(r * Dimension, Dimension), residual);
         }
     }
 
@@ -247,9 +322,23 @@ internal sealed class IvfFlatIndex : INeighborIndex
         Cancellation.ThrowIfRequested();
         File(assignment);
         ReserveInLists(assignment);
+        if (!ByResidual)
+        {
+            for (int r = 0; r < total; r++)
+            {
+                _lists[assignment[r]]!.Add(rows.Slice(r * Dimension, Dimension));
+            }
+
+            return;
+        }
+
+        // Residuals are floats: each byte row is widened on its way to its list.
+        var widened = new float[Dimension];
+        var residual = new float[Dimension];
         for (int r = 0; r < total; r++)
         {
-            _lists[assignment[r]]!.Add(rows.Slice(r * Dimension, Dimension));
+            System.Numerics.Tensors.TensorPrimitives.ConvertTruncating(rows.Slice(r * Dimension, Dimension), widened);
+            FileRow(assignment[r], widened, residual);
         }
     }
 
@@ -289,7 +378,7 @@ internal sealed class IvfFlatIndex : INeighborIndex
         for (int r = 0; r < n; r++)
         {
             int list = assignment[r];
-            _lists[list] ??= new FlatIndex(Dimension, Distance, maxThreads: 1, ListChunkBytes);
+            _lists[list] ??= new FlatIndex(Dimension, Distance, maxThreads: 1, ListChunkBytes, Quantizer);
             if (_listSizes[list] == _ids[list].Length)
             {
                 Array.Resize(ref _ids[list], Math.Max(4, 2 * _ids[list].Length));
@@ -368,19 +457,57 @@ internal sealed class IvfFlatIndex : INeighborIndex
         return new IvfFlatIndex(centroids, ids, flat, dimension, distance, probes, maxThreads);
     }
 
-    /// <summary>List <paramref name="list"/>'s rows as floats, row-major.</summary>
+    /// <summary>An index from stored parts of a scalar-quantized inverted file: centroids, the quantizer, and each list's codes and row numbers.</summary>
+    public static IvfFlatIndex FromCodes(float[] centroids, ScalarQuantizer quantizer, bool byResidual, int[][] ids, byte[][] listCodes, int dimension, KnnDistance distance, int probes, int maxThreads)
+    {
+        var flat = new FlatIndex?[ids.Length];
+        for (int l = 0; l < ids.Length; l++)
+        {
+            if (ids[l].Length > 0)
+            {
+                flat[l] = new FlatIndex(dimension, distance, maxThreads: 1, ListChunkBytes, quantizer);
+                flat[l]!.AddCodes(listCodes[l]);
+            }
+        }
+
+        return new IvfFlatIndex(centroids, ids, flat, dimension, distance, probes, maxThreads, quantizer, byResidual);
+    }
+
+    /// <summary>List <paramref name="list"/>'s rows as floats, row-major (decoded, where the lists hold codes).</summary>
     public float[] ListValues(int list)
     {
         var values = new float[(long)_listSizes[list] * Dimension];
         for (int p = 0; p < _listSizes[list]; p++)
         {
-            _lists[list]!.CopyRow(p, values.AsSpan(p * Dimension, Dimension));
+            CopyListRow(list, p, values.AsSpan(p * Dimension, Dimension));
         }
 
         return values;
     }
 
-    public void CopyRow(int row, Span<float> destination) => _lists[_listOfRow[row]]!.CopyRow(_positionOfRow[row], destination);
+    /// <summary>List <paramref name="list"/>'s 8-bit codes, row-major (a scalar-quantized index only).</summary>
+    public byte[] ListCodes(int list)
+    {
+        var codes = new byte[(long)_listSizes[list] * Dimension];
+        for (int p = 0; p < _listSizes[list]; p++)
+        {
+            _lists[list]!.CopyCode(p, codes.AsSpan(p * Dimension, Dimension));
+        }
+
+        return codes;
+    }
+
+    public void CopyRow(int row, Span<float> destination) => CopyListRow(_listOfRow[row], _positionOfRow[row], destination);
+
+    /// <summary>The row at <paramref name="position"/> in list <paramref name="list"/>, as floats (decoded, its centroid added back where it is a residual).</summary>
+    private void CopyListRow(int list, int position, Span<float> destination)
+    {
+        _lists[list]!.CopyRow(position, destination);
+        if (ByResidual)
+        {
+            System.Numerics.Tensors.TensorPrimitives.Add(destination, _centroids.AsSpan(list * Dimension, Dimension), destination);
+        }
+    }
 
     public void Search(ReadOnlySpan<float> queries, int k, Span<float> distances, Span<int> rows, RemovedRows? removed = null)
     {
@@ -436,7 +563,16 @@ internal sealed class IvfFlatIndex : INeighborIndex
                 var batch = new float[(long)n * Dimension];
                 for (int i = 0; i < n; i++)
                 {
-                    queryArray.AsSpan(queriesOfList[start[l] + i] * Dimension, Dimension).CopyTo(batch.AsSpan(i * Dimension, Dimension));
+                    var query = queryArray.AsSpan(queriesOfList[start[l] + i] * Dimension, Dimension);
+                    if (ByResidual)
+                    {
+                        // ‖q − (c + r)‖ = ‖(q − c) − r‖: a list of residuals is searched with the query's residual.
+                        Residual(query, _centroids.AsSpan(l * Dimension, Dimension), batch.AsSpan(i * Dimension, Dimension));
+                    }
+                    else
+                    {
+                        query.CopyTo(batch.AsSpan(i * Dimension, Dimension));
+                    }
                 }
 
                 // Ranking keys, not distances: lists merge on the keys (exact squared L2 of pixel rows) and only the

@@ -1,0 +1,119 @@
+namespace MLNet.KnnLinear.Search.Quantization;
+
+/// <summary>
+/// L2 and cosine over 8-bit scalar-quantized codes (faiss' <c>IndexScalarQuantizer</c>), searched on the codes: no
+/// row is decoded. A decoded value is middle_j + step_j · c_j (<see cref="ScalarQuantizer"/>), so with
+/// a_j = q_j − middle_j the squared L2 distance is Σ a_j² − 2 Σ (a_j step_j) c_j + Σ (step_j c_j)²: the query is
+/// folded once into u = a ⊙ step, the codes' dot products with u are a byte-panel matrix product
+/// (<see cref="BytePanelScan.ScanWidened"/>: each panel widened once for a whole block of queries), and the last term
+/// is a number per row kept at add. Cosine codes hold unit-length rows (faiss: inner product on normalised rows), and
+/// the key is 1 − q̂·x̂ = (1 − Σ q̂_j middle_j) − Σ (q̂_j step_j) c_j for the unit query q̂. The float expansion
+/// rounds about as <see cref="GemmScan"/>'s float path does; faiss sums Σ (q − x̂)² directly, so two rows whose
+/// distances agree to about 1e-6 of ‖q‖² can come out in the other order.
+/// </summary>
+internal sealed class ScalarQuantizedScan(BytePanels codes, float[] rowTerms, ScalarQuantizer quantizer, bool cosine) : DistanceScan
+{
+    /// <summary>The codes, as byte panels.</summary>
+    public BytePanels Codes => codes;
+
+    public ScalarQuantizer Quantizer => quantizer;
+
+    public override int RowAlignment => BytePanels.PanelRows;
+
+    public override long MemoryBytes => codes.MemoryBytes + (rowTerms.LongLength * sizeof(float));
+
+    public override PreparedQueries Prepare(ReadOnlySpan<float> queries, int count)
+    {
+        int d = codes.Dimension;
+        var folded = PreparedQueries.Rent<float>((long)count * d);
+        var terms = new float[count];
+        var unit = new float[d];
+        for (int q = 0; q < count; q++)
+        {
+            var query = queries.Slice(q * d, d);
+            var u = folded.AsSpan(q * d, d);
+            terms[q] = cosine ? FoldCosine(query, unit, u) : FoldL2(query, u);
+        }
+
+        return new FoldedQueries(count, folded, terms);
+    }
+
+    /// <summary>u = (q − middle) ⊙ step; returns Σ (q − middle)².</summary>
+    private float FoldL2(ReadOnlySpan<float> query, Span<float> u)
+    {
+        var middle = quantizer.Middle;
+        var step = quantizer.Step;
+        double sum = 0;
+        for (int j = 0; j < query.Length; j++)
+        {
+            float a = query[j] - middle[j];
+            sum += a * (double)a;
+            u[j] = a * step[j];
+        }
+
+        return (float)sum;
+    }
+
+    /// <summary>u = q̂ ⊙ step for the unit query q̂; returns 1 − q̂·middle (a zero query: u = 0 and 1, every row at 1).</summary>
+    private float FoldCosine(ReadOnlySpan<float> query, Span<float> unit, Span<float> u)
+    {
+        query.CopyTo(unit);
+        UnitRows.Normalize(unit, unit.Length);
+        var middle = quantizer.Middle;
+        var step = quantizer.Step;
+        double dot = 0;
+        for (int j = 0; j < query.Length; j++)
+        {
+            dot += unit[j] * (double)middle[j];
+            u[j] = unit[j] * step[j];
+        }
+
+        return (float)(1 - dot);
+    }
+
+    public override unsafe void Scan(PreparedQueries queries, int queryBegin, int queryEnd, int rowBegin, int rowEnd, TopKSelector[] selectors)
+    {
+        var folded = (FoldedQueries)queries;
+        var terms = folded.Terms;
+        BytePanelScan.ScanWidened(codes, folded.Values, folded.Count, queryBegin, queryEnd, rowBegin, rowEnd, (q0, qb, r0, rb, dots) =>
+        {
+            for (int i = 0; i < qb; i++)
+            {
+                var selector = selectors[q0 + i - queryBegin];
+                float term = terms[q0 + i];
+                float* row = dots + (i * GemmScan.RowBlock);
+                double threshold = selector.Threshold;
+                for (int j = 0; j < rb; j++)
+                {
+                    float key = cosine ? term - row[j] : MathF.Max(0f, term + rowTerms[r0 + j] - (2f * row[j]));
+                    if (key <= threshold)
+                    {
+                        selector.Add(key, r0 + j);
+                        threshold = selector.Threshold;
+                    }
+                }
+            }
+        });
+    }
+
+    public override void CopyRow(int row, Span<float> destination)
+    {
+        var buffer = codes.Dimension <= 4096 ? stackalloc byte[codes.Dimension] : new byte[codes.Dimension];
+        codes.CopyRow(row, buffer);
+        quantizer.Decode(buffer, destination);
+    }
+
+    /// <summary>Row <paramref name="row"/>'s code.</summary>
+    public void CopyCode(int row, Span<byte> destination) => codes.CopyRow(row, destination);
+
+    private sealed class FoldedQueries(int count, float[] values, float[] terms) : PreparedQueries(count)
+    {
+        public override void Dispose() => Return(Values);
+
+        /// <summary>The folded queries u, row-major (a pooled array, longer than the queries).</summary>
+        public float[] Values { get; } = values;
+
+        /// <summary>Per query: Σ (q − middle)² for L2, 1 − q̂·middle for cosine.</summary>
+        public float[] Terms { get; } = terms;
+    }
+}

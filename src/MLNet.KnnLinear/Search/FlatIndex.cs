@@ -299,8 +299,13 @@ internal sealed class FlatIndex : INeighborIndex
 
         if (exact == 0 || exact == queryCount)
         {
-            using var prepared = scan.Prepare(queries, queryCount);
-            SearchPrepared(scan, prepared, k, keys, rows, removed, rowNumbers);
+            using (var prepared = scan.Prepare(queries, queryCount))
+            {
+                SearchPrepared(scan, prepared, k, keys, rows, removed, rowNumbers);
+            }
+
+            // Codes are ranked on expanded float keys; the rows found get keys computed directly.
+            (scan as ScalarQuantizedScan)?.Refine(queries, queryCount, k, keys, rows);
             return;
         }
 

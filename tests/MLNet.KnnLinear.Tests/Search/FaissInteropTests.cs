@@ -27,6 +27,10 @@ public sealed class FaissInteropTests
             ["ivf_cosine"] = NeighborIndex.Build(rows, Dimension, KnnDistance.Cosine, new IvfIndexOptions { NumberOfLists = 10, NumberOfProbes = 3 }),
             ["hnsw_l2"] = NeighborIndex.Build(rows, Dimension, KnnDistance.L2, new HnswIndexOptions { MaxConnections = 8, ConstructionSearchSize = 40, SearchSize = 32 }),
             ["hnsw_cosine"] = NeighborIndex.Build(rows, Dimension, KnnDistance.Cosine, new HnswIndexOptions { MaxConnections = 8, ConstructionSearchSize = 40, SearchSize = 32 }),
+            ["sq_exact_l2"] = NeighborIndex.Build(rows, Dimension, KnnDistance.L2, new ExactIndexOptions { Encoding = new ScalarQuantizerEncoding() }),
+            ["sq_exact_cosine"] = NeighborIndex.Build(rows, Dimension, KnnDistance.Cosine, new ExactIndexOptions { Encoding = new ScalarQuantizerEncoding() }),
+            ["sq_ivf_l2"] = NeighborIndex.Build(rows, Dimension, KnnDistance.L2, new IvfIndexOptions { NumberOfLists = 10, NumberOfProbes = 3, Encoding = new ScalarQuantizerEncoding() }),
+            ["sq_ivf_cosine"] = NeighborIndex.Build(rows, Dimension, KnnDistance.Cosine, new IvfIndexOptions { NumberOfLists = 10, NumberOfProbes = 3, Encoding = new ScalarQuantizerEncoding() }),
         };
         // Ids of the user's and removed rows: written as IndexIDMap2 around the rows that remain.
         long[] ids = Enumerable.Range(0, 2000).Select(i => 5_000_000_000L + (3L * i)).ToArray();
@@ -37,6 +41,8 @@ public sealed class FaissInteropTests
             ["idmap_ivf_l2"] = NeighborIndex.Create(Dimension, KnnDistance.L2, new IvfIndexOptions { NumberOfLists = 10, NumberOfProbes = 3 }),
             ["idmap_hnsw_l2"] = NeighborIndex.Create(Dimension, KnnDistance.L2, new HnswIndexOptions { MaxConnections = 8, ConstructionSearchSize = 40, SearchSize = 32 }),
             ["removed_exact_cosine"] = NeighborIndex.Build(rows, Dimension, KnnDistance.Cosine),
+            ["idmap_sq_exact_l2"] = NeighborIndex.Create(Dimension, KnnDistance.L2, new ExactIndexOptions { Encoding = new ScalarQuantizerEncoding() }),
+            ["idmap_sq_ivf_l2"] = NeighborIndex.Create(Dimension, KnnDistance.L2, new IvfIndexOptions { NumberOfLists = 10, NumberOfProbes = 3, Encoding = new ScalarQuantizerEncoding() }),
         };
         foreach (var (name, index) in mapped)
         {
@@ -104,7 +110,7 @@ public sealed class FaissInteropTests
         string folder = Folder(out _, out var queries);
         FaissPython.RunScript("build", folder);
 
-        foreach (string name in new[] { "flat_l2", "flat_l1", "flat_ip", "ivf_l2", "ivf_ip", "hnsw_l2" })
+        foreach (string name in new[] { "flat_l2", "flat_l1", "flat_ip", "ivf_l2", "ivf_ip", "hnsw_l2", "sq_flat_l2", "sq_flat_ip", "sq_ivf_l2", "sq_ivf_ip" })
         {
             var index = NeighborIndex.LoadFaiss(Path.Combine(folder, $"faiss_{name}.faiss"));
             index.Count.Should().Be(2000);
@@ -120,7 +126,7 @@ public sealed class FaissInteropTests
             theirs.Should().Equal(ours, $"our search of faiss' {name} file finds faiss' neighbours");
         }
 
-        foreach (string name in new[] { "idmap2_flat_l2", "idmap_ivf_l2", "idmap_hnsw_l2" })
+        foreach (string name in new[] { "idmap2_flat_l2", "idmap_ivf_l2", "idmap_hnsw_l2", "idmap_sq_ivf_l2" })
         {
             var index = NeighborIndex.LoadFaiss(Path.Combine(folder, $"faiss_{name}.faiss"));
             index.Count.Should().Be(2000);
@@ -161,6 +167,17 @@ public sealed class FaissInteropTests
         "IxXX"u8.CopyTo(unknown);
         File.WriteAllBytes(path, unknown);
         FluentActions.Invoking(() => NeighborIndex.LoadFaiss(path)).Should().Throw<InvalidDataException>().WithMessage("*'IxXX'*");
+
+        // A scalar-quantized file: cut short in its codes, or of a quantizer type this library does not read.
+        NeighborIndex.Build(rows, 4, KnnDistance.L2, new ExactIndexOptions { Encoding = new ScalarQuantizerEncoding() }).SaveFaiss(path);
+        var sq = File.ReadAllBytes(path);
+        NeighborIndex.LoadFaiss(path).Count.Should().Be(300);
+        File.WriteAllBytes(path, sq[..(sq.Length - 5)]);
+        FluentActions.Invoking(() => NeighborIndex.LoadFaiss(path)).Should().Throw<InvalidDataException>().WithMessage("*codes: 1200 entries of 1 bytes, but only 1195 bytes are left*");
+        var fourBit = sq.ToArray();
+        BitConverter.GetBytes(1).CopyTo(fourBit, 4 + 4 + 8 + 8 + 8 + 1 + 4);   // qtype, after the header
+        File.WriteAllBytes(path, fourBit);
+        FluentActions.Invoking(() => NeighborIndex.LoadFaiss(path)).Should().Throw<InvalidDataException>().WithMessage("*quantizer's type is 1*QT_8bit (0)*");
 
         var l1 = NeighborIndex.Build(rows, 4, KnnDistance.L1, new IvfIndexOptions { NumberOfLists = 5, NumberOfProbes = 2 });
         FluentActions.Invoking(() => l1.SaveFaiss(path)).Should().Throw<NotSupportedException>().WithMessage("*L1 inverted file*");

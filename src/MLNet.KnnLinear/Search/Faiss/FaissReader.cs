@@ -146,7 +146,7 @@ internal sealed class FaissReader
         ulong codeSize = _reader.ReadUInt64();
         if (type != FaissScalarQuantizer.Qt8Bit)
         {
-            throw Invalid($"the scalar quantizer's type is {type}; this library reads QT_8bit (1) only");
+            throw Invalid($"the scalar quantizer's type is {type}; this library reads QT_8bit (0) only");
         }
 
         if (dimension != (ulong)d || codeSize != (ulong)d)

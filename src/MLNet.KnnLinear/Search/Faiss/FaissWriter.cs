@@ -147,7 +147,7 @@ internal static class FaissWriter
     }
 
     /// <summary>
-    /// faiss' ScalarQuantizer record: qtype QT_8bit (1), range statistic min–max (0) and its argument 0, the dimension,
+    /// faiss' ScalarQuantizer record: qtype QT_8bit (0), range statistic min–max (0) and its argument 0, the dimension,
     /// the code size (one byte a dimension), then <c>trained</c>: the minima, then the ranges.
     /// </summary>
     private static void WriteQuantizer(BinaryWriter writer, ScalarQuantizer quantizer)

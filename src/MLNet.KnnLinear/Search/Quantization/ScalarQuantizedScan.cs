@@ -8,8 +8,10 @@ namespace MLNet.KnnLinear.Search.Quantization;
 /// (<see cref="BytePanelScan.ScanWidened"/>: each panel widened once for a whole block of queries), and the last term
 /// is a number per row kept at add. Cosine codes hold unit-length rows (faiss: inner product on normalised rows), and
 /// the key is 1 − q̂·x̂ = (1 − Σ q̂_j middle_j) − Σ (q̂_j step_j) c_j for the unit query q̂. The float expansion
-/// rounds about as <see cref="GemmScan"/>'s float path does; faiss sums Σ (q − x̂)² directly, so two rows whose
-/// distances agree to about 1e-6 of ‖q‖² can come out in the other order.
+/// rounds by about 1e-7 of Σ |u_j c_j| (a dimension whose range is far wider than the distances costs most), so it
+/// only picks the candidates: <see cref="Refine"/> then computes each one's key directly, Σ (q − x̂)² in double over
+/// the row decoded as faiss decodes it, and ranks on those, so the distances reported are faiss' (to float
+/// rounding), and only rows whose expanded keys cross within that rounding of the k-th could be missed.
 /// </summary>
 internal sealed class ScalarQuantizedScan(BytePanels codes, float[] rowTerms, ScalarQuantizer quantizer, bool cosine) : DistanceScan
 {
@@ -101,6 +103,66 @@ internal sealed class ScalarQuantizedScan(BytePanels codes, float[] rowTerms, Sc
         var buffer = codes.Dimension <= 4096 ? stackalloc byte[codes.Dimension] : new byte[codes.Dimension];
         codes.CopyRow(row, buffer);
         quantizer.Decode(buffer, destination);
+    }
+
+    /// <summary>
+    /// Replaces the keys of each query's found rows (<paramref name="k"/> a query, row −1 for none) by keys computed
+    /// directly over the decoded rows, and sorts each query's results by (key, row) again.
+    /// </summary>
+    public void Refine(ReadOnlySpan<float> queries, int count, int k, Span<double> keys, Span<int> rows)
+    {
+        int d = codes.Dimension;
+        var decoded = new float[d];
+        var unit = new float[d];
+        var found = new (double Key, int Row)[k];
+        for (int q = 0; q < count; q++)
+        {
+            var query = queries.Slice(q * d, d);
+            if (cosine)
+            {
+                query.CopyTo(unit);
+                UnitRows.Normalize(unit, d);
+                query = unit;
+            }
+
+            int n = 0;
+            for (int i = 0; i < k && rows[(q * k) + i] >= 0; i++, n++)
+            {
+                int row = rows[(q * k) + i];
+                CopyRow(row, decoded);
+                found[i] = (cosine ? 1 - Dot(query, decoded) : SquaredDistance(query, decoded), row);
+            }
+
+            Array.Sort(found, 0, n);
+            for (int i = 0; i < n; i++)
+            {
+                keys[(q * k) + i] = found[i].Key;
+                rows[(q * k) + i] = found[i].Row;
+            }
+        }
+    }
+
+    private static double SquaredDistance(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    {
+        double sum = 0;
+        for (int j = 0; j < a.Length; j++)
+        {
+            double diff = (double)a[j] - b[j];
+            sum += diff * diff;
+        }
+
+        return sum;
+    }
+
+    private static double Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    {
+        double sum = 0;
+        for (int j = 0; j < a.Length; j++)
+        {
+            sum += (double)a[j] * b[j];
+        }
+
+        return sum;
     }
 
     /// <summary>Row <paramref name="row"/>'s code.</summary>

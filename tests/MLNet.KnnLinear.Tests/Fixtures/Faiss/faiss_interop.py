@@ -9,7 +9,10 @@
                                    ivf_ip (unit rows, nlist 8, nprobe 3), hnsw_l2 (M 8, efConstruction 40,
                                    efSearch 32), and with ids 10^12 + 7 i (add_with_ids): idmap2_flat_l2
                                    (IndexIDMap2 of IndexFlatL2), idmap_ivf_l2 (IndexIDMap of an IVF as above),
-                                   idmap_hnsw_l2 (IndexIDMap of an HNSW graph as above); write each as
+                                   idmap_hnsw_l2 (IndexIDMap of an HNSW graph as above); 8-bit scalar
+                                   quantized: sq_flat_l2, sq_flat_ip (unit rows), sq_ivf_l2 (nlist 8, nprobe 3,
+                                   by residual, faiss' default), sq_ivf_ip (unit rows, by_residual False), and
+                                   idmap_sq_ivf_l2 (IndexIDMap of sq_ivf_l2's kind); write each as
                                    DIR/faiss_<name>.faiss and its k-NN results as DIR/faiss_<name>.ids / .dist
 """
 import glob
@@ -57,6 +60,18 @@ else:
         ivf.own_fields = True
         quantizer.this.disown()
         indexes[name] = (ivf, data, q)
+    for name, metric, data, q in [("sq_flat_l2", faiss.METRIC_L2, rows, queries), ("sq_flat_ip", faiss.METRIC_INNER_PRODUCT, unit_rows, unit_queries)]:
+        sq = faiss.IndexScalarQuantizer(d, faiss.ScalarQuantizer.QT_8bit, metric)
+        sq.train(data)
+        indexes[name] = (sq, data, q)
+    for name, metric, data, q in [("sq_ivf_l2", faiss.METRIC_L2, rows, queries), ("sq_ivf_ip", faiss.METRIC_INNER_PRODUCT, unit_rows, unit_queries)]:
+        quantizer = faiss.IndexFlatL2(d) if metric == faiss.METRIC_L2 else faiss.IndexFlatIP(d)
+        ivf = faiss.IndexIVFScalarQuantizer(quantizer, d, 8, faiss.ScalarQuantizer.QT_8bit, metric, metric == faiss.METRIC_L2)
+        ivf.train(data)
+        ivf.nprobe = 3
+        ivf.own_fields = True
+        quantizer.this.disown()
+        indexes[name] = (ivf, data, q)
     hnsw = faiss.IndexHNSWFlat(d, 8)
     hnsw.hnsw.efConstruction = 40
     hnsw.hnsw.efSearch = 32
@@ -73,6 +88,11 @@ else:
     hnsw_inner.hnsw.efConstruction = 40
     hnsw_inner.hnsw.efSearch = 32
     mapped["idmap_hnsw_l2"] = faiss.IndexIDMap(hnsw_inner)
+    sq_quantizer = faiss.IndexFlatL2(d)
+    sq_inner = faiss.IndexIVFScalarQuantizer(sq_quantizer, d, 8, faiss.ScalarQuantizer.QT_8bit, faiss.METRIC_L2)
+    sq_inner.train(rows)
+    sq_inner.nprobe = 3
+    mapped["idmap_sq_ivf_l2"] = faiss.IndexIDMap(sq_inner)
     for name, (index, data, q) in indexes.items():
         index.add(data)
         faiss.write_index(index, os.path.join(folder, "faiss_" + name + ".faiss"))

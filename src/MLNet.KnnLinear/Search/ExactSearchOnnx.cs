@@ -35,6 +35,15 @@ internal static class ExactSearchOnnx
                 "in its place would find different neighbours from the model's. Use Index = new ExactIndexOptions() (the default) to export.");
         }
 
+        if (index.Exact.Quantizer is not null && index.Distance == KnnDistance.Cosine)
+        {
+            // An L2 index of codes exports its decoded rows (the search it makes); cosine over codes ranks by 1 − q̂·x̂
+            // with x̂ as decoded, not renormalised, which the exported cosine (x / ‖x‖) would not reproduce.
+            throw new NotSupportedException(
+                $"ONNX export: {component} with a cosine index of 8-bit codes (ExactIndexOptions.Encoding = ScalarQuantizerEncoding) cannot be exported: " +
+                "the exported cosine would renormalise the decoded rows and rank differently. Export an L2 index of codes, or a cosine index without Encoding.");
+        }
+
         long bytes = 4L * index.Count * index.Dimension;
         if (bytes > MaxRowBytes)
         {

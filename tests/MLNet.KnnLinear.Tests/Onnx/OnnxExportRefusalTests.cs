@@ -27,6 +27,18 @@ public sealed class OnnxExportRefusalTests
     }
 
     [Fact]
+    public void Knn_OfCosineCodes_IsRefusedNamingTheEncoding_WhileL2CodesExportTheirDecodedRows()
+    {
+        var data = SyntheticData.Keyed(_ml, SyntheticData.Rows(200, 8, seed: 3), 8);
+        var cosine = _ml.MulticlassClassification.Trainers.Knn(new KnnTrainer.Options { Distance = KnnDistance.Cosine, Index = new ExactIndexOptions { Encoding = new ScalarQuantizerEncoding() } }).Fit(data);
+        FluentActions.Invoking(() => OnnxScoring.Export(_ml, cosine, data)).Should().Throw<NotSupportedException>().WithMessage("*cosine index of 8-bit codes*Encoding*");
+
+        var l2 = _ml.MulticlassClassification.Trainers.Knn(new KnnTrainer.Options { NumberOfNeighbors = 3, Index = new ExactIndexOptions { Encoding = new ScalarQuantizerEncoding() } }).Fit(data);
+        var run = ClassifierOnnxComparison.Run(_ml, l2, data);
+        run.OnnxPredicted.Should().Equal(run.Predicted, "the graph searches the rows as the codes decode, as the model does");
+    }
+
+    [Fact]
     public void FindNearestNeighbors_WithAnApproximateIndex_IsRefusedNamingTheIndexOption()
     {
         var data = FeaturizerOnnxExportTests.InterleavedSingles(_ml, count: 50, height: 4, width: 4, seed: 2);

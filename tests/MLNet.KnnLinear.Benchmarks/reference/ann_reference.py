@@ -5,7 +5,10 @@ pooled), the 1,017 test images as queries, k = 10, L2. faiss 1.7.3 (Debian's pyt
 libopenblas0-pthread), all cores: IndexFlatL2, then IndexIVFFlat(nlist) trained with faiss' defaults; build time,
 memory, recall@10 and batch queries per second over an nprobe sweep, and the smallest nprobe reaching each target.
 
-    /usr/bin/python3 tests/MLNet.KnnLinear.Benchmarks/reference/ann_reference.py [A|B] [nlist] [data dir]
+With the fourth argument `sq8` (AnnRecallRun's `ann-sq8`): IndexScalarQuantizer and IndexIVFScalarQuantizer(nlist)
+with QT_8bit (by residual, faiss' default) instead of IndexIVFFlat and HNSW; memory is the codes, ids and centroids.
+
+    /usr/bin/python3 tests/MLNet.KnnLinear.Benchmarks/reference/ann_reference.py [A|B] [nlist] [data dir] [flat|sq8]
 """
 import os
 import sys
@@ -21,6 +24,7 @@ TARGETS = [0.90, 0.95, 0.99]
 set_name = sys.argv[1].upper() if len(sys.argv) > 1 else "B"
 nlist = int(sys.argv[2]) if len(sys.argv) > 2 else 1024
 data_dir = sys.argv[3] if len(sys.argv) > 3 else "../shared/data/cifar-10-batches-bin"
+encoding = sys.argv[4] if len(sys.argv) > 4 else "flat"
 
 
 def read(names):
@@ -57,15 +61,6 @@ start = time.perf_counter()
 _, truth = flat.search(queries, k)
 print(f"  faiss exact: {len(queries) / (time.perf_counter() - start):,.0f} q/s", flush=True)
 
-start = time.perf_counter()
-quantizer = faiss.IndexFlatL2(d)
-ivf = faiss.IndexIVFFlat(quantizer, d, nlist)
-ivf.train(rows)
-ivf.add(rows)
-build = time.perf_counter() - start
-memory = (rows.nbytes + rows.shape[0] * 8 + nlist * d * 4) / 1e6
-print(f"  faiss IVF{nlist}: build {build:.1f} s, about {memory:,.0f} MB (float32 lists, int64 ids, centroids)", flush=True)
-
 
 def sweep(index, name, size_name, sizes, set_size):
     """Recall@10 and batch q/s per search size until recall 0.995, then the smallest size reaching each target."""
@@ -90,6 +85,35 @@ def sweep(index, name, size_name, sizes, set_size):
         print(f"  faiss {name} at recall >= {target:.2f}: " + (f"{size_name} {hit[0]}, {hit[2]:,.0f} q/s (recall {hit[1]:.3f})" if hit else "not reached"), flush=True)
 
 
+if encoding == "sq8" and d <= 1024:
+    # The exact index of codes on set B only: on 3,072 pixels faiss scans codes one query at a time (minutes).
+    start = time.perf_counter()
+    sq = faiss.IndexScalarQuantizer(d, faiss.ScalarQuantizer.QT_8bit)
+    sq.train(rows)
+    sq.add(rows)
+    print(f"  faiss exact SQ8: build {time.perf_counter() - start:.1f} s, about {(rows.shape[0] * d + 8 * d) / 1e6:,.0f} MB (codes, ranges)", flush=True)
+    sweep(sq, "exact SQ8", "-", [0], lambda _: None)
+    del sq
+if encoding == "sq8":
+    start = time.perf_counter()
+    quantizer = faiss.IndexFlatL2(d)
+    ivf = faiss.IndexIVFScalarQuantizer(quantizer, d, nlist, faiss.ScalarQuantizer.QT_8bit)
+    ivf.train(rows)
+    ivf.add(rows)
+    build = time.perf_counter() - start
+    memory = (rows.shape[0] * (d + 8) + nlist * d * 4) / 1e6
+    print(f"  faiss IVF{nlist},SQ8: build {build:.1f} s, about {memory:,.0f} MB (codes, int64 ids, centroids)", flush=True)
+    sweep(ivf, f"IVF{nlist},SQ8", "nprobe", [p for p in SWEEP if p <= nlist], lambda p: setattr(ivf, "nprobe", p))
+    sys.exit(0)
+
+start = time.perf_counter()
+quantizer = faiss.IndexFlatL2(d)
+ivf = faiss.IndexIVFFlat(quantizer, d, nlist)
+ivf.train(rows)
+ivf.add(rows)
+build = time.perf_counter() - start
+memory = (rows.nbytes + rows.shape[0] * 8 + nlist * d * 4) / 1e6
+print(f"  faiss IVF{nlist}: build {build:.1f} s, about {memory:,.0f} MB (float32 lists, int64 ids, centroids)", flush=True)
 sweep(ivf, f"IVF{nlist}", "nprobe", [p for p in SWEEP if p <= nlist], lambda p: setattr(ivf, "nprobe", p))
 del ivf, quantizer
 

@@ -273,7 +273,8 @@ internal sealed class FlatIndex : INeighborIndex
     /// <param name="rows">Receives queries × k row positions.</param>
     /// <param name="removed">Rows never returned; null when none are removed.</param>
     /// <param name="rowNumbers">The row number of each position, where <paramref name="removed"/> holds row numbers of a larger index (an inverted list's rows); null when positions are the row numbers.</param>
-    public void SearchKeys(ReadOnlySpan<float> queries, int k, Span<double> keys, Span<int> rows, RemovedRows? removed = null, int[]? rowNumbers = null)
+    /// <param name="refineCodes">Codes: give the rows found keys computed over their decoded rows (<see cref="ScalarQuantizedScan.Refine"/>); false leaves the expanded keys, for a caller that refines only its final results (an inverted file).</param>
+    public void SearchKeys(ReadOnlySpan<float> queries, int k, Span<double> keys, Span<int> rows, RemovedRows? removed = null, int[]? rowNumbers = null, bool refineCodes = true)
     {
         int queryCount = CheckSearch(queries, k);
         if (keys.Length < queryCount * k || rows.Length < queryCount * k)
@@ -305,7 +306,10 @@ internal sealed class FlatIndex : INeighborIndex
             }
 
             // Codes are ranked on expanded float keys; the rows found get keys computed directly.
-            (scan as ScalarQuantizedScan)?.Refine(queries, queryCount, k, keys, rows);
+            if (refineCodes && scan is ScalarQuantizedScan codes)
+            {
+                codes.Refine(queries, queryCount, k, keys, rows);
+            }
             return;
         }
 

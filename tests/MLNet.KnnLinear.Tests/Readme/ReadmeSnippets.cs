@@ -87,6 +87,21 @@ public static class ReadmeSnippets
         #endregion
     }
 
+    /// <summary>Rows stored as 8-bit codes (faiss' SQ8) in an inverted file.</summary>
+    public static void ScalarQuantizedIndex(byte[] pixels, float[] query)
+    {
+        #region neighbor-index-sq8
+        var compact = NeighborIndex.Create(dimension: 3072, KnnDistance.L2,
+            new IvfIndexOptions { NumberOfLists = 1024, Encoding = new ScalarQuantizerEncoding() });   // faiss' "IVF1024,SQ8"
+        compact.Train(pixels);                            // the centroids, then each dimension's range of the residuals
+        compact.Add(pixels);                              // one byte a dimension, whatever the rows were
+        var ids = new long[10];
+        var distances = new float[10];
+        compact.Search(query, 10, ids, distances);        // distances to the rows as the codes decode
+        compact.SaveFaiss("compact.faiss");               // an IndexIVFScalarQuantizer for faiss.read_index
+        #endregion
+    }
+
     /// <summary>FindNearestNeighbors as a pipeline step.</summary>
     public static void SimilaritySearchStep(MLContext ml, IDataView referenceImages, IDataView queryImages)
     {

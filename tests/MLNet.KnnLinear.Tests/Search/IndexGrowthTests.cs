@@ -71,15 +71,19 @@ public sealed class IndexGrowthTests
     }
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public void Approximate_BuildOn90PercentThenAdd10_KeepsRecallWithin001(bool hnsw)
+    [InlineData("ivf")]
+    [InlineData("hnsw")]
+    [InlineData("ivf-sq8")]
+    public void Approximate_BuildOn90PercentThenAdd10_KeepsRecallWithin001(string kind)
     {
         var rows = IvfIndexTests.Clustered(6000, 32, centers: 60, seed: 8);
         var queries = IvfIndexTests.Clustered(200, 32, centers: 60, seed: 9);
-        NeighborIndexOptions options = hnsw
-            ? new HnswIndexOptions { MaxConnections = 12, ConstructionSearchSize = 48, SearchSize = 24 }
-            : new IvfIndexOptions { NumberOfLists = 64, NumberOfProbes = 4 };
+        NeighborIndexOptions options = kind switch
+        {
+            "hnsw" => new HnswIndexOptions { MaxConnections = 12, ConstructionSearchSize = 48, SearchSize = 24 },
+            "ivf-sq8" => new IvfIndexOptions { NumberOfLists = 64, NumberOfProbes = 4, Encoding = new ScalarQuantizerEncoding() },
+            _ => new IvfIndexOptions { NumberOfLists = 64, NumberOfProbes = 4 },
+        };
         var truth = Search(NeighborIndex.Build(rows, 32, KnnDistance.L2), queries, 10).Ids;
         var whole = NeighborIndex.Build(rows, 32, KnnDistance.L2, options);
         var grown = NeighborIndex.Build(rows.AsSpan(0, 5400 * 32), 32, KnnDistance.L2, options);
@@ -95,6 +99,8 @@ public sealed class IndexGrowthTests
     [InlineData("exact")]
     [InlineData("ivf")]
     [InlineData("hnsw")]
+    [InlineData("exact-sq8")]
+    [InlineData("ivf-sq8")]
     public void Remove10Percent_NeverReturnsThem_AndKeepsRecallOnTheRest(string kind)
     {
         var rows = IvfIndexTests.Clustered(4000, 32, centers: 40, seed: 10);
@@ -103,6 +109,8 @@ public sealed class IndexGrowthTests
         {
             "ivf" => new IvfIndexOptions { NumberOfLists = 40, NumberOfProbes = 4 },
             "hnsw" => new HnswIndexOptions { MaxConnections = 12, ConstructionSearchSize = 48, SearchSize = 32 },
+            "exact-sq8" => new ExactIndexOptions { Encoding = new ScalarQuantizerEncoding() },
+            "ivf-sq8" => new IvfIndexOptions { NumberOfLists = 40, NumberOfProbes = 4, Encoding = new ScalarQuantizerEncoding() },
             _ => new ExactIndexOptions(),
         };
         var index = NeighborIndex.Build(rows, 32, KnnDistance.L2, options);
@@ -134,6 +142,8 @@ public sealed class IndexGrowthTests
     [InlineData("exact")]
     [InlineData("ivf")]
     [InlineData("hnsw")]
+    [InlineData("exact-sq8")]
+    [InlineData("ivf-sq8")]
     public void UserIds_AreReturned_AndRemoved(string kind)
     {
         var rows = IvfIndexTests.Clustered(500, Dimension, centers: 5, seed: 12);
@@ -142,6 +152,8 @@ public sealed class IndexGrowthTests
         {
             "ivf" => new IvfIndexOptions { NumberOfLists = 5, NumberOfProbes = 5 },
             "hnsw" => new HnswIndexOptions { MaxConnections = 8, ConstructionSearchSize = 500, SearchSize = 500 },
+            "exact-sq8" => new ExactIndexOptions { Encoding = new ScalarQuantizerEncoding() },
+            "ivf-sq8" => new IvfIndexOptions { NumberOfLists = 5, NumberOfProbes = 5, Encoding = new ScalarQuantizerEncoding() },
             _ => new ExactIndexOptions(),
         };
         long[] ids = Enumerable.Range(0, 500).Select(i => 1_000_000_000_000L + (7L * i)).ToArray();
@@ -149,10 +161,12 @@ public sealed class IndexGrowthTests
         index.Train(rows);
         index.Add(rows.AsSpan(0, 200 * Dimension), ids.AsSpan(0, 200));
         index.Add(rows.AsSpan(200 * Dimension), ids.AsSpan(200));
-        var byRow = Search(NeighborIndex.Build(rows, Dimension, KnnDistance.L2), queries, 5);
+        // Codes: the same kind built from the same rows (the same ranges, so the same codes) is the reference.
+        var reference = kind.EndsWith("sq8", StringComparison.Ordinal) ? NeighborIndex.Build(rows, Dimension, KnnDistance.L2, options) : NeighborIndex.Build(rows, Dimension, KnnDistance.L2);
+        var byRow = Search(reference, queries, 5);
 
         var (found, _) = Search(index, queries, 5);
-        found.Should().Equal(byRow.Ids.Select(r => ids[r]), "every list probed / efSearch over every row: the exact neighbours, by the user's ids");
+        found.Should().Equal(byRow.Ids.Select(r => ids[r]), "every list probed / efSearch over every row: the exact neighbours (of the codes), by the user's ids");
 
         index.Remove([ids[(int)byRow.Ids[0]]]).Should().Be(1);
         Search(index, queries, 5).Ids.Should().NotContain(ids[(int)byRow.Ids[0]]);

@@ -457,6 +457,34 @@ internal sealed class IvfFlatIndex : INeighborIndex
         return new IvfFlatIndex(centroids, ids, flat, dimension, distance, probes, maxThreads);
     }
 
+    /// <summary>
+    /// The final results of a query of codes get keys computed directly over their decoded rows, in the space their
+    /// list searched (the query's residual from the list's centroid for residual codes), as faiss computes them, and
+    /// are sorted again: lists are merged on the expanded keys, which only pick the candidates.
+    /// </summary>
+    private void RefineCodes(ReadOnlySpan<float> query, Span<double> keys, Span<int> rows)
+    {
+        bool cosine = Distance == KnnDistance.Cosine;
+        var decoded = new float[Dimension];
+        var scratch = new float[Dimension];
+        var found = new (double Key, int Row)[rows.Length];
+        for (int i = 0; i < rows.Length; i++)
+        {
+            int list = _listOfRow[rows[i]];
+            _lists[list]!.CopyRow(_positionOfRow[rows[i]], decoded);
+            ReadOnlySpan<float> inList = query;
+            if (ByResidual)
+            {
+                Residual(query, _centroids.AsSpan(list * Dimension, Dimension), scratch);
+                inList = scratch;
+            }
+
+            found[i] = (ScalarQuantizedScan.DirectKey(cosine, ScalarQuantizedScan.QueryForKeys(cosine, inList, scratch), decoded), rows[i]);
+        }
+
+        ScalarQuantizedScan.Sort(found, keys, rows);
+    }
+
     /// <summary>An index from stored parts of a scalar-quantized inverted file: centroids, the quantizer, and each list's codes and row numbers.</summary>
     public static IvfFlatIndex FromCodes(float[] centroids, ScalarQuantizer quantizer, bool byResidual, int[][] ids, byte[][] listCodes, int dimension, KnnDistance distance, int probes, int maxThreads)
     {
@@ -583,7 +611,7 @@ internal sealed class IvfFlatIndex : INeighborIndex
                 // Removed rows are skipped inside the list's search (by their row numbers), so each list still gives
                 // its best kl rows that remain.
                 var ids = _ids[l];
-                list.SearchKeys(batch, kl, found, local, removed, ids);
+                list.SearchKeys(batch, kl, found, local, removed, ids, refineCodes: false);
                 for (int i = 0; i < n; i++)
                 {
                     var selector = selectors[queriesOfList[start[l] + i]];
@@ -612,6 +640,11 @@ internal sealed class IvfFlatIndex : INeighborIndex
             }
 
             int got = merged.CopySorted(d, rows.Slice(q * k, k));
+            if (Quantizer is not null)
+            {
+                RefineCodes(queryArray.AsSpan(q * Dimension, Dimension), d.AsSpan(0, got), rows.Slice(q * k, got));
+            }
+
             for (int i = 0; i < k; i++)
             {
                 distances[(q * k) + i] = i < got ? FlatIndex.ToDistance(Distance, d[i]) : float.PositiveInfinity;

@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+
 namespace MLNet.KnnLinear.Search.Quantization;
 
 /// <summary>
@@ -9,8 +11,8 @@ namespace MLNet.KnnLinear.Search.Quantization;
 /// is a number per row kept at add. Cosine codes hold unit-length rows (faiss: inner product on normalised rows), and
 /// the key is 1 − q̂·x̂ = (1 − Σ q̂_j middle_j) − Σ (q̂_j step_j) c_j for the unit query q̂. The float expansion
 /// rounds by about 1e-7 of Σ |u_j c_j| (a dimension whose range is far wider than the distances costs most), so it
-/// only picks the candidates: <see cref="Refine"/> then computes each one's key directly, Σ (q − x̂)² in double over
-/// the row decoded as faiss decodes it, and ranks on those, so the distances reported are faiss' (to float
+/// only picks the candidates: <see cref="Refine"/> then computes each one's key directly, Σ (q − x̂)² over the row
+/// decoded as faiss decodes it (float, as faiss), and ranks on those, so the distances reported are faiss' (to float
 /// rounding), and only rows whose expanded keys cross within that rounding of the k-th could be missed.
 /// </summary>
 internal sealed class ScalarQuantizedScan(BytePanels codes, float[] rowTerms, ScalarQuantizer quantizer, bool cosine) : DistanceScan
@@ -107,7 +109,7 @@ internal sealed class ScalarQuantizedScan(BytePanels codes, float[] rowTerms, Sc
 
     /// <summary>
     /// Replaces the keys of each query's found rows (<paramref name="k"/> a query, row −1 for none) by keys computed
-    /// directly over the decoded rows, and sorts each query's results by (key, row) again.
+    /// directly over the decoded rows (<see cref="DirectKey"/>), and sorts each query's results by (key, row) again.
     /// </summary>
     public void Refine(ReadOnlySpan<float> queries, int count, int k, Span<double> keys, Span<int> rows)
     {
@@ -117,52 +119,56 @@ internal sealed class ScalarQuantizedScan(BytePanels codes, float[] rowTerms, Sc
         var found = new (double Key, int Row)[k];
         for (int q = 0; q < count; q++)
         {
-            var query = queries.Slice(q * d, d);
-            if (cosine)
-            {
-                query.CopyTo(unit);
-                UnitRows.Normalize(unit, d);
-                query = unit;
-            }
-
+            var query = QueryForKeys(cosine, queries.Slice(q * d, d), unit);
             int n = 0;
             for (int i = 0; i < k && rows[(q * k) + i] >= 0; i++, n++)
             {
                 int row = rows[(q * k) + i];
                 CopyRow(row, decoded);
-                found[i] = (cosine ? 1 - Dot(query, decoded) : SquaredDistance(query, decoded), row);
+                found[i] = (DirectKey(cosine, query, decoded), row);
             }
 
-            Array.Sort(found, 0, n);
-            for (int i = 0; i < n; i++)
-            {
-                keys[(q * k) + i] = found[i].Key;
-                rows[(q * k) + i] = found[i].Row;
-            }
+            Sort(found.AsSpan(0, n), keys.Slice(q * k, n), rows.Slice(q * k, n));
         }
     }
 
-    private static double SquaredDistance(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    /// <summary>The query as <see cref="DirectKey"/> takes it: as it is for L2, scaled to unit length into <paramref name="unit"/> for cosine.</summary>
+    public static ReadOnlySpan<float> QueryForKeys(bool cosine, ReadOnlySpan<float> query, Span<float> unit)
     {
-        double sum = 0;
-        for (int j = 0; j < a.Length; j++)
+        if (!cosine)
         {
-            double diff = (double)a[j] - b[j];
-            sum += diff * diff;
+            return query;
         }
 
-        return sum;
+        query.CopyTo(unit);
+        UnitRows.Normalize(unit, unit.Length);
+        return unit;
     }
 
-    private static double Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    /// <summary>
+    /// The key of a decoded row, computed directly as faiss' scalar-quantizer distance does, in float: Σ (q − x̂)² for
+    /// L2, 1 − q̂·x̂ for cosine (<paramref name="query"/> from <see cref="QueryForKeys"/>). <paramref name="decoded"/> is used as scratch.
+    /// </summary>
+    public static double DirectKey(bool cosine, ReadOnlySpan<float> query, Span<float> decoded)
     {
-        double sum = 0;
-        for (int j = 0; j < a.Length; j++)
+        if (cosine)
         {
-            sum += (double)a[j] * b[j];
+            return 1 - (double)TensorPrimitives.Dot(query, decoded);
         }
 
-        return sum;
+        TensorPrimitives.Subtract(query, decoded, decoded);
+        return TensorPrimitives.SumOfSquares(decoded);
+    }
+
+    /// <summary>Writes <paramref name="found"/> sorted by (key, row) into <paramref name="keys"/> and <paramref name="rows"/>.</summary>
+    public static void Sort(Span<(double Key, int Row)> found, Span<double> keys, Span<int> rows)
+    {
+        found.Sort();
+        for (int i = 0; i < found.Length; i++)
+        {
+            keys[i] = found[i].Key;
+            rows[i] = found[i].Row;
+        }
     }
 
     /// <summary>Row <paramref name="row"/>'s code.</summary>

@@ -183,6 +183,37 @@ public sealed class FaissInteropTests
         FluentActions.Invoking(() => l1.SaveFaiss(path)).Should().Throw<NotSupportedException>().WithMessage("*L1 inverted file*");
     }
 
+    [Theory]
+    [InlineData("exact")]
+    [InlineData("hnsw")]
+    public void FlatStorage_IsWrittenAndReadInChunks_AndComesBackTheSame(string kind)
+    {
+        // 1,400 × 3,072 = 4.3 M floats: past the reader's 4 Mi-float chunk, so rows cross a chunk boundary; written row
+        // by row, with no array of all the rows.
+        const int d = 3072;
+        var random = new Random(21);
+        var rows = Enumerable.Range(0, 1_400 * d).Select(_ => (float)random.NextDouble()).ToArray();
+        var index = kind == "exact"
+            ? NeighborIndex.Build(rows, d, KnnDistance.L2)
+            : NeighborIndex.Build(rows, d, KnnDistance.L2, new HnswIndexOptions { MaxConnections = 8, ConstructionSearchSize = 32, SearchSize = 32 });
+        var file = new MemoryStream();
+        index.SaveFaiss(file);
+        file.Length.Should().BeGreaterThan(4L * 1_400 * d);
+        file.Position = 0;
+        var loaded = NeighborIndex.LoadFaiss(file);
+
+        loaded.Count.Should().Be(1_400);
+        var row = new float[d];
+        foreach (int r in new[] { 0, 1_364, 1_365, 1_399 })   // a read chunk holds 4,194,304 / 3,072 = 1,365 whole rows: 1,364 ends the first, 1,365 begins the second
+        {
+            loaded.CopyRow(r, row);
+            row.Should().Equal(rows.AsSpan(r * d, d).ToArray(), $"row {r}");
+        }
+
+        var queries = rows.AsSpan(700 * d, 3 * d).ToArray();
+        IvfIndexTests.Search(loaded, queries, 5).Should().BeEquivalentTo(IvfIndexTests.Search(index, queries, 5), o => o.WithStrictOrdering());
+    }
+
     private static string Folder(out float[] rows, out float[] queries)
     {
         string folder = RepoPaths.NewTempDirectory();

@@ -51,7 +51,15 @@ internal sealed class FaissReader
             {
                 var (d, count, distance) = ReadHeader(code);
                 var rows = ReadFlatRows(d, count, distance);
-                return NeighborIndex.Build(rows, d, distance);
+                var builder = new FlatIndexBuilder(d, distance, count);
+                rows.ForEachChunk(chunk =>
+                {
+                    for (int r = 0; r < chunk.Length / d; r++)
+                    {
+                        builder.Append(chunk.Slice(r * d, d));
+                    }
+                });
+                return new NeighborIndex(builder.Build());
             }
 
             case "IxMp":
@@ -446,7 +454,7 @@ internal sealed class FaissReader
         }
 
         var rows = ReadFlatRows(d, count, distance);
-        return HnswIndex.FromParts(rows, d, distance, m, Math.Max(1, efConstruction), Math.Max(1, efSearch), levels, links, entry, maxThreads: 0);
+        return HnswIndex.FromParts(rows, distance, m, Math.Max(1, efConstruction), Math.Max(1, efSearch), levels, links, entry, maxThreads: 0);
     }
 
     private (int Dimension, int Count, KnnDistance Distance) ReadHeader(string code)
@@ -477,21 +485,49 @@ internal sealed class FaissReader
         return (d, (int)count, distance);
     }
 
-    private float[] ReadFlatRows(int d, int count, KnnDistance distance)
+    /// <summary>
+    /// A flat record's vectors, read a bounded chunk at a time into a <see cref="RowStore{T}"/> (chunks of native
+    /// memory), so a file past 2³¹ values loads as any other; inner-product rows are checked for unit length.
+    /// </summary>
+    private RowStore<float> ReadFlatRows(int d, int count, KnnDistance distance)
     {
-        var rows = ReadFloats(_reader.ReadUInt64(), (long)count * d, "vectors");
+        ulong stored = _reader.ReadUInt64();
+        if (stored != (ulong)count * (ulong)d)
+        {
+            throw Invalid($"vectors: {stored} floats stored, {(long)count * d} expected");
+        }
+
         if (count == 0)
         {
             throw Invalid("the index holds no vectors");
         }
 
-        if (distance == KnnDistance.Cosine)
+        CheckBytes(stored, 4, "vectors");
+        var rows = new RowStore<float>(d, count);
+        var chunk = new float[checked(Math.Max(1, Math.Min(count, ReadChunkValues / d)) * d)];
+        for (int read = 0; read < count;)
         {
-            RequireUnitRows(rows, d);
+            int n = Math.Min(count - read, chunk.Length / d);
+            var values = chunk.AsSpan(0, n * d);
+            _stream.ReadExactly(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values));
+            if (distance == KnnDistance.Cosine)
+            {
+                RequireUnitRows(values, d, read);
+            }
+
+            for (int r = 0; r < n; r++)
+            {
+                rows.Append(values.Slice(r * d, d));
+            }
+
+            read += n;
         }
 
         return rows;
     }
+
+    /// <summary>Values a flat record is read in at a time: 4 Mi floats (16 MiB).</summary>
+    private const int ReadChunkValues = 1 << 22;
 
     private float[] ReadFloats(ulong stored, long expected, string what)
     {
@@ -511,14 +547,14 @@ internal sealed class FaissReader
         return values;
     }
 
-    private void RequireUnitRows(float[] rows, int d)
+    private void RequireUnitRows(ReadOnlySpan<float> rows, int d, int firstRow = 0)
     {
         for (int r = 0; r < rows.Length / d; r++)
         {
-            float norm = TensorPrimitives.Norm(rows.AsSpan(r * d, d));
+            float norm = TensorPrimitives.Norm(rows.Slice(r * d, d));
             if (Math.Abs(norm - 1f) > 1e-3f)
             {
-                throw Invalid($"it is an inner-product index whose vector {r} has length {norm}; inner product is read as cosine, which needs unit-length vectors (normalise them before adding to faiss)");
+                throw Invalid($"it is an inner-product index whose vector {firstRow + r} has length {norm}; inner product is read as cosine, which needs unit-length vectors (normalise them before adding to faiss)");
             }
         }
     }

@@ -47,13 +47,7 @@ internal static class FaissWriter
         else
         {
             var exact = index.Exact!;
-            var rows = new float[(long)exact.Count * exact.Dimension];
-            for (int r = 0; r < exact.Count; r++)
-            {
-                exact.CopyRow(r, rows.AsSpan(r * exact.Dimension, exact.Dimension));
-            }
-
-            WriteFlat(writer, rows, exact.Dimension, exact.Distance);
+            WriteFlat(writer, exact.Count, exact.Dimension, exact.Distance, exact.CopyRow);
         }
     }
 
@@ -92,16 +86,9 @@ internal static class FaissWriter
                 WriteScalarQuantized(writer, encoded, quantizer, position, ids.Count);
                 break;
             default:
-                var rows = new float[(long)ids.Count * index.Dimension];
-                for (int row = 0; row < inner.Count; row++)
-                {
-                    if (position[row] >= 0)
-                    {
-                        inner.CopyRow(row, rows.AsSpan(position[row] * index.Dimension, index.Dimension));
-                    }
-                }
-
-                WriteFlat(writer, rows, index.Dimension, index.Distance);
+                // Kept rows in row order are positions 0, 1, … in order: written as they are read.
+                var kept = Enumerable.Range(0, inner.Count).Where(row => position[row] >= 0).ToArray();
+                WriteFlat(writer, kept.Length, index.Dimension, index.Distance, (i, destination) => inner.CopyRow(kept[i], destination));
                 break;
         }
 
@@ -113,17 +100,30 @@ internal static class FaissWriter
     }
 
     private static void WriteFlat(BinaryWriter writer, float[] rows, int dimension, KnnDistance distance)
+        => WriteFlat(writer, rows.Length / dimension, dimension, distance, (r, destination) => rows.AsSpan(r * dimension, dimension).CopyTo(destination));
+
+    /// <summary>
+    /// A flat record (<c>IxF2</c>, <c>IxFI</c>, <c>IxFl</c>) of <paramref name="count"/> rows, each copied by
+    /// <paramref name="copyRow"/> and written in turn (cosine rows scaled to unit length), so no array of all the rows
+    /// is made: an index past 2³¹ values is written as any other.
+    /// </summary>
+    private static void WriteFlat(BinaryWriter writer, int count, int dimension, KnnDistance distance, Action<int, Span<float>> copyRow)
     {
         int metric = Metric(distance);
-        if (distance == KnnDistance.Cosine)
-        {
-            UnitRows.Normalize(rows, dimension);
-        }
-
         writer.Write(System.Text.Encoding.ASCII.GetBytes(metric switch { MetricL2 => "IxF2", MetricInnerProduct => "IxFI", _ => "IxFl" }));
-        WriteHeader(writer, dimension, rows.Length / dimension, metric);
-        writer.Write((ulong)rows.Length);
-        WriteFloats(writer, rows);
+        WriteHeader(writer, dimension, count, metric);
+        writer.Write((ulong)count * (ulong)dimension);
+        var row = new float[dimension];
+        for (int r = 0; r < count; r++)
+        {
+            copyRow(r, row);
+            if (distance == KnnDistance.Cosine)
+            {
+                UnitRows.Normalize(row, dimension);
+            }
+
+            WriteFloats(writer, row);
+        }
     }
 
     /// <summary><c>IxSQ</c> (faiss' IndexScalarQuantizer): the header, the quantizer record, then the kept rows' codes in their new order.</summary>
@@ -133,17 +133,17 @@ internal static class FaissWriter
         writer.Write("IxSQ"u8);
         WriteHeader(writer, d, count, Metric(index.Distance));
         WriteQuantizer(writer, quantizer);
-        var codes = new byte[checked((long)count * d)];
+        // Kept rows in row order are positions 0, 1, … in order: each code is written as it is read (no array of all).
+        writer.Write((ulong)count * (ulong)d);
+        var code = new byte[d];
         for (int row = 0; row < index.Count; row++)
         {
             if (position[row] >= 0)
             {
-                index.CopyCode(row, codes.AsSpan(position[row] * d, d));
+                index.CopyCode(row, code);
+                writer.Write(code);
             }
         }
-
-        writer.Write((ulong)codes.LongLength);
-        writer.Write(codes);
     }
 
     /// <summary>
@@ -308,13 +308,7 @@ internal static class FaissWriter
         writer.Write(hnsw.ConstructionSearchSize);
         writer.Write(hnsw.SearchSize);
         writer.Write(1); // upper_beam: faiss 1.7.3 needs 1
-        var rows = new float[checked((long)hnsw.Count * hnsw.Dimension)];   // faiss' flat storage: one array (2^31 values at most)
-        for (int r = 0; r < hnsw.Count; r++)
-        {
-            hnsw.CopyRow(r, rows.AsSpan(r * hnsw.Dimension, hnsw.Dimension));
-        }
-
-        WriteFlat(writer, rows, hnsw.Dimension, hnsw.Distance);
+        WriteFlat(writer, hnsw.Count, hnsw.Dimension, hnsw.Distance, hnsw.CopyRow);
     }
 
     /// <summary>faiss' set_default_probas(M, 1 / ln M), with at least <paramref name="levels"/> levels.</summary>

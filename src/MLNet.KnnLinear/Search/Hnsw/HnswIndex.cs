@@ -204,7 +204,11 @@ internal sealed partial class HnswIndex : INeighborIndex
 
     /// <summary>An index from stored parts (a model file or a faiss file); the caller has checked their consistency.</summary>
     public static HnswIndex FromParts(float[] rows, int dimension, KnnDistance distance, int m, int efConstruction, int efSearch, int[] levels, int[] links, int entry, int maxThreads)
-        => new(RowStore<float>.CopyOf(rows, dimension), dimension, distance, m, efConstruction, efSearch, levels, links, entry, maxThreads);
+        => FromParts(RowStore<float>.CopyOf(rows, dimension), distance, m, efConstruction, efSearch, levels, links, entry, maxThreads);
+
+    /// <summary>An index from stored parts whose rows are already in a store (which it takes).</summary>
+    public static HnswIndex FromParts(RowStore<float> rows, KnnDistance distance, int m, int efConstruction, int efSearch, int[] levels, int[] links, int entry, int maxThreads)
+        => new(rows, rows.Dimension, distance, m, efConstruction, efSearch, levels, links, entry, maxThreads);
 
     /// <summary>The slot count node layouts need: offsets as faiss computes them (2M on layer 0, M per higher layer).</summary>
     public static long SlotCount(ReadOnlySpan<int> levels, int m)

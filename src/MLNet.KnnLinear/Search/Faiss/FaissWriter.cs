@@ -107,7 +107,7 @@ internal static class FaissWriter
     /// <paramref name="copyRow"/> and written in turn (cosine rows scaled to unit length), so no array of all the rows
     /// is made: an index past 2³¹ values is written as any other.
     /// </summary>
-    private static void WriteFlat(BinaryWriter writer, int count, int dimension, KnnDistance distance, Action<int, Span<float>> copyRow)
+    private static void WriteFlat(BinaryWriter writer, int count, int dimension, KnnDistance distance, RowCopier copyRow)
     {
         int metric = Metric(distance);
         writer.Write(System.Text.Encoding.ASCII.GetBytes(metric switch { MetricL2 => "IxF2", MetricInnerProduct => "IxFI", _ => "IxFl" }));
@@ -349,6 +349,9 @@ internal static class FaissWriter
             writer.Write(0f); // the metric argument (used by Lp only)
         }
     }
+
+    /// <summary>Copies row <paramref name="row"/> into <paramref name="destination"/>.</summary>
+    private delegate void RowCopier(int row, Span<float> destination);
 
     private static int Metric(KnnDistance distance) => distance switch
     {

@@ -20,6 +20,15 @@ public sealed class HnswIndexOptions : NeighborIndexOptions
     public int SearchSize { get; set; } = 64;
 
     /// <summary>
+    /// How nodes are stored: null (the default) as rows (faiss' <c>IndexHNSWFlat</c>); <see cref="ScalarQuantizerEncoding"/>
+    /// as 8-bit codes (faiss' <c>IndexHNSWSQ</c>, factory <c>HNSW32,SQ8</c>), the ranges trained on every row a build is
+    /// given, or on <see cref="NeighborIndex.Train(ReadOnlySpan{float})"/>'s sample. L2 and cosine only.
+    /// </summary>
+    public NeighborIndexEncoding? Encoding { get; set; }
+
+    internal override NeighborIndexEncoding? EncodingOf => Encoding;
+
+    /// <summary>
     /// Seed of the rows' layer draws. Default null: the <c>MLContext</c>'s seed when a trainer or FindNearestNeighbors
     /// fits the index, else 1.
     /// </summary>

@@ -115,7 +115,7 @@ public sealed partial class NeighborIndex
         index._inner = options switch
         {
             IvfIndexOptions => null,
-            ExactIndexOptions { IsScalarQuantized: true } => null,
+            { IsScalarQuantized: true } => null,
             HnswIndexOptions hnsw => HnswIndex.Create(dimension, distance, hnsw, maxThreads),
             _ => new FlatIndex(dimension, distance, maxThreads),
         };
@@ -125,7 +125,7 @@ public sealed partial class NeighborIndex
     /// <summary>
     /// Learns what the index kind needs from <paramref name="sample"/> (faiss' <c>train</c>): an inverted file's
     /// centroids by k-means (its <see cref="IvfIndexOptions.NumberOfLists"/>, by default 4√sample rows), and with
-    /// <see cref="ScalarQuantizerEncoding"/> the quantizer's ranges (an exact index: over the whole sample; an
+    /// <see cref="ScalarQuantizerEncoding"/> the quantizer's ranges (an exact index or HNSW graph: over the whole sample; an
     /// inverted file: over the k-means sample, as residuals for L2). Nothing for exact and HNSW indexes of rows as they
     /// are (the sample is checked, then ignored). The sample's rows are not added.
     /// </summary>
@@ -139,7 +139,7 @@ public sealed partial class NeighborIndex
     /// <summary>
     /// Learns what the index kind needs from <paramref name="sample"/> (faiss' <c>train</c>): an inverted file's
     /// centroids by k-means (its <see cref="IvfIndexOptions.NumberOfLists"/>, by default 4√sample rows), and with
-    /// <see cref="ScalarQuantizerEncoding"/> the quantizer's ranges (an exact index: over the whole sample; an
+    /// <see cref="ScalarQuantizerEncoding"/> the quantizer's ranges (an exact index or HNSW graph: over the whole sample; an
     /// inverted file: over the k-means sample, as residuals for L2). Nothing for exact and HNSW indexes of rows as they
     /// are (the sample is checked, then ignored). The sample's rows are not added.
     /// </summary>
@@ -172,10 +172,10 @@ public sealed partial class NeighborIndex
             case IvfIndexOptions ivf:
                 _inner = IvfFlatIndex.Train(sample, _dimension, _distance, ivf, _maxThreads);
                 break;
-            case ExactIndexOptions:
+            case { } encoded:
                 var training = new ScalarQuantizerTraining(_dimension, _distance == KnnDistance.Cosine);
                 training.AddRows(sample);
-                _inner = new FlatIndex(_dimension, _distance, _maxThreads, quantizer: training.ToQuantizer());
+                _inner = WithQuantizer(encoded, training.ToQuantizer());
                 break;
         }
     }
@@ -213,17 +213,23 @@ public sealed partial class NeighborIndex
             case IvfIndexOptions ivf:
                 _inner = IvfFlatIndex.Train(sample, _dimension, _distance, ivf, _maxThreads);
                 break;
-            case ExactIndexOptions:
+            case { } encoded:
                 var training = new ScalarQuantizerTraining(_dimension, _distance == KnnDistance.Cosine);
                 for (int r = 0; r < sample.Length / _dimension; r++)
                 {
                     training.Add(sample.Slice(r * _dimension, _dimension));
                 }
 
-                _inner = new FlatIndex(_dimension, _distance, _maxThreads, quantizer: training.ToQuantizer());
+                _inner = WithQuantizer(encoded, training.ToQuantizer());
                 break;
         }
     }
+
+    /// <summary>An empty index of codes of <paramref name="quantizer"/>: exact, or an HNSW graph.</summary>
+    private INeighborIndex WithQuantizer(NeighborIndexOptions options, ScalarQuantizer quantizer)
+        => options is HnswIndexOptions hnsw
+            ? HnswIndex.Create(_dimension, _distance, hnsw, _maxThreads, quantizer)
+            : new FlatIndex(_dimension, _distance, _maxThreads, quantizer: quantizer);
 
     /// <summary>
     /// The checks every Train makes once the index is writable and its sample's shape is checked: a sample that is not
@@ -237,7 +243,7 @@ public sealed partial class NeighborIndex
             throw new ArgumentException("The sample holds no rows; training needs at least one (an inverted file at least one per list).", "sample");
         }
 
-        if (_options is not (IvfIndexOptions or ExactIndexOptions { IsScalarQuantized: true }))
+        if (_options is not (IvfIndexOptions or { IsScalarQuantized: true }))
         {
             return null;
         }

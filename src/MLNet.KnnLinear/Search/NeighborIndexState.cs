@@ -11,7 +11,8 @@ namespace MLNet.KnnLinear.Search;
 /// exact model's state is unchanged; 2 is an inverted file (lists, probes, centroids, each list's rows and values),
 /// 3 an HNSW graph (M, efConstruction, efSearch, entry, layers, links, rows); 4 an exact index of 8-bit codes (the
 /// quantizer's minima and ranges, then each row's code) and 5 an inverted file of codes (lists, probes, whether codes
-/// are residuals, centroids, the quantizer, each list's rows and codes). A library from before 4 and 5 refuses them
+/// are residuals, centroids, the quantizer, each list's rows and codes), 6 an HNSW graph of codes (as 3, then the
+/// quantizer and the codes in place of the rows). A library from before 4 and 5 refuses them
 /// by their layout byte. Every count is checked when read.
 /// </summary>
 internal static class NeighborIndexState
@@ -56,13 +57,20 @@ internal static class NeighborIndexState
 
         if (index.Hnsw is { } hnsw)
         {
-            writer.Write((byte)RowLayout.Hnsw);
+            writer.Write((byte)(hnsw.Quantizer is null ? RowLayout.Hnsw : RowLayout.HnswCodes));
             writer.Write(hnsw.M);
             writer.Write(hnsw.ConstructionSearchSize);
             writer.Write(hnsw.SearchSize);
             writer.Write(hnsw.Entry);
             writer.WriteArray(hnsw.Levels);
             writer.WriteArray(hnsw.Links);
+            if (hnsw.Quantizer is { } nodeQuantizer)
+            {
+                WriteQuantizer(writer, nodeQuantizer);
+                hnsw.StoredCodes!.ForEachChunk(codes => writer.WriteArray(codes));
+                return;
+            }
+
             hnsw.StoredRows.ForEachChunk(rows => writer.WriteArray(rows));
             return;
         }
@@ -111,9 +119,9 @@ internal static class NeighborIndexState
             return new NeighborIndex(ReadInvertedFile(reader, features, rows, distance, maxThreads));
         }
 
-        if (layout == RowLayout.Hnsw && version >= 3)
+        if ((layout == RowLayout.Hnsw && version >= 3) || (layout == RowLayout.HnswCodes && version >= 4))
         {
-            return new NeighborIndex(ReadHnsw(reader, features, rows, distance, maxThreads));
+            return new NeighborIndex(ReadHnsw(reader, features, rows, distance, maxThreads, codes: layout == RowLayout.HnswCodes));
         }
 
         if (layout == RowLayout.ExactCodes && version >= 4)
@@ -131,7 +139,7 @@ internal static class NeighborIndexState
 
         if (layout is not (RowLayout.ExactFloats or RowLayout.ExactBytes))
         {
-            throw reader.Invalid($"row layout {(int)layout} is not one of 0 (floats), 1 (bytes){(version >= 3 ? ", 2 (inverted file), 3 (HNSW)" : string.Empty)}{(version >= 4 ? ", 4 (codes) or 5 (inverted file of codes)" : string.Empty)}");
+            throw reader.Invalid($"row layout {(int)layout} is not one of 0 (floats), 1 (bytes){(version >= 3 ? ", 2 (inverted file), 3 (HNSW)" : string.Empty)}{(version >= 4 ? ", 4 (codes), 5 (inverted file of codes) or 6 (HNSW graph of codes)" : string.Empty)}");
         }
 
         bool bytes = layout == RowLayout.ExactBytes;
@@ -272,7 +280,7 @@ internal static class NeighborIndexState
         }
     }
 
-    private static HnswIndex ReadHnsw(ModelStateReader reader, int features, int rows, KnnDistance distance, int maxThreads)
+    private static HnswIndex ReadHnsw(ModelStateReader reader, int features, int rows, KnnDistance distance, int maxThreads, bool codes)
     {
         int m = reader.ReadInt32("HNSW M", 2, 1 << 16);
         int efConstruction = reader.ReadInt32("efConstruction", 1);
@@ -301,6 +309,13 @@ internal static class NeighborIndexState
             }
         }
 
+        if (codes)
+        {
+            var quantizer = ReadQuantizer(reader, features);
+            var store = RowStore<byte>.CopyOf(reader.ReadArray<byte>((long)rows * features, "codes"), features);
+            return HnswIndex.FromCodes(store, quantizer, distance, m, efConstruction, efSearch, levels, links, entry, maxThreads);
+        }
+
         float[] values = reader.ReadArray<float>((long)rows * features, "rows");
         return HnswIndex.FromParts(values, features, distance, m, efConstruction, efSearch, levels, links, entry, maxThreads);
     }
@@ -314,5 +329,6 @@ internal static class NeighborIndexState
         Hnsw = 3,
         ExactCodes = 4,
         InvertedFileCodes = 5,
+        HnswCodes = 6,
     }
 }

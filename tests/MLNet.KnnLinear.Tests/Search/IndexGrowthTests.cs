@@ -101,6 +101,7 @@ public sealed class IndexGrowthTests
     [InlineData("hnsw")]
     [InlineData("exact-sq8")]
     [InlineData("ivf-sq8")]
+    [InlineData("hnsw-sq8")]
     public void Remove10Percent_NeverReturnsThem_AndKeepsRecallOnTheRest(string kind)
     {
         var rows = IvfIndexTests.Clustered(4000, 32, centers: 40, seed: 10);
@@ -111,6 +112,7 @@ public sealed class IndexGrowthTests
             "hnsw" => new HnswIndexOptions { MaxConnections = 12, ConstructionSearchSize = 48, SearchSize = 32 },
             "exact-sq8" => new ExactIndexOptions { Encoding = new ScalarQuantizerEncoding() },
             "ivf-sq8" => new IvfIndexOptions { NumberOfLists = 40, NumberOfProbes = 4, Encoding = new ScalarQuantizerEncoding() },
+            "hnsw-sq8" => new HnswIndexOptions { MaxConnections = 12, ConstructionSearchSize = 48, SearchSize = 32, Encoding = new ScalarQuantizerEncoding() },
             _ => new ExactIndexOptions(),
         };
         var index = NeighborIndex.Build(rows, 32, KnnDistance.L2, options);
@@ -144,6 +146,7 @@ public sealed class IndexGrowthTests
     [InlineData("hnsw")]
     [InlineData("exact-sq8")]
     [InlineData("ivf-sq8")]
+    [InlineData("hnsw-sq8")]
     public void UserIds_AreReturned_AndRemoved(string kind)
     {
         var rows = IvfIndexTests.Clustered(500, Dimension, centers: 5, seed: 12);
@@ -154,6 +157,7 @@ public sealed class IndexGrowthTests
             "hnsw" => new HnswIndexOptions { MaxConnections = 8, ConstructionSearchSize = 500, SearchSize = 500 },
             "exact-sq8" => new ExactIndexOptions { Encoding = new ScalarQuantizerEncoding() },
             "ivf-sq8" => new IvfIndexOptions { NumberOfLists = 5, NumberOfProbes = 5, Encoding = new ScalarQuantizerEncoding() },
+            "hnsw-sq8" => new HnswIndexOptions { MaxConnections = 8, ConstructionSearchSize = 500, SearchSize = 500, Encoding = new ScalarQuantizerEncoding() },
             _ => new ExactIndexOptions(),
         };
         long[] ids = Enumerable.Range(0, 500).Select(i => 1_000_000_000_000L + (7L * i)).ToArray();

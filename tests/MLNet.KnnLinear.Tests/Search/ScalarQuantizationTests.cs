@@ -130,6 +130,20 @@ public sealed class ScalarQuantizationTests
         }
     }
 
+    [Theory]
+    [InlineData(KnnDistance.L2)]
+    [InlineData(KnnDistance.Cosine)]
+    public void HnswCodes_SearchingEveryNode_FindTheNearestDecodedRows(KnnDistance distance)
+    {
+        int d = 20;
+        var rows = IvfIndexTests.Clustered(600, d, centers: 12, seed: 7);
+        var queries = IvfIndexTests.Clustered(30, d, centers: 12, seed: 8);
+        var index = NeighborIndex.Build(rows, d, distance, new HnswIndexOptions { MaxConnections = 8, ConstructionSearchSize = 64, SearchSize = 600, Encoding = new ScalarQuantizerEncoding() });
+        index.Hnsw!.Quantizer.Should().NotBeNull("the graph's nodes are codes");
+        index.SizeInBytes.Should().BeLessThan((600L * d) + (600L * 4 * 8 * 3) + (600L * 12) + (16L * d), "one byte a dimension beside the links");
+        CheckAgainstDecoded(index, queries, k: 10);
+    }
+
     [Fact]
     public void Codes_TakeOneByteADimension_AndRowsAddedLaterAreEncodedWithTheTrainedRanges()
     {
@@ -164,18 +178,23 @@ public sealed class ScalarQuantizationTests
     }
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public void AKnnModelOfCodes_PredictsTheSame_AfterSaveAndLoad(bool invertedFile)
+    [InlineData("exact")]
+    [InlineData("ivf")]
+    [InlineData("hnsw")]
+    public void AKnnModelOfCodes_PredictsTheSame_AfterSaveAndLoad(string kind)
     {
         var ml = new MLContext(seed: 1);
         var train = SyntheticData.Keyed(ml, SyntheticData.Rows(600, 8, 1), 8);
         var test = SyntheticData.Keyed(ml, SyntheticData.Rows(200, 8, 2), 8);
-        NeighborIndexOptions options = invertedFile
-            ? new IvfIndexOptions { NumberOfLists = 8, NumberOfProbes = 3, Encoding = new ScalarQuantizerEncoding() }
-            : new ExactIndexOptions { Encoding = new ScalarQuantizerEncoding() };
+        NeighborIndexOptions options = kind switch
+        {
+            "ivf" => new IvfIndexOptions { NumberOfLists = 8, NumberOfProbes = 3, Encoding = new ScalarQuantizerEncoding() },
+            "hnsw" => new HnswIndexOptions { MaxConnections = 8, Encoding = new ScalarQuantizerEncoding() },
+            _ => new ExactIndexOptions { Encoding = new ScalarQuantizerEncoding() },
+        };
         var model = ml.MulticlassClassification.Trainers.Knn(new KnnTrainer.Options { NumberOfNeighbors = 5, Index = options }).Fit(train);
-        (invertedFile ? model.Model.Index.Ivf!.Quantizer : model.Model.Index.Exact!.Quantizer).Should().NotBeNull("the fitted index holds codes");
+        var index = model.Model.Index;
+        (index.Ivf?.Quantizer ?? index.Hnsw?.Quantizer ?? index.Exact?.Quantizer).Should().NotBeNull("the fitted index holds codes");
         var before = model.Transform(test).GetColumn<uint>("PredictedLabel").ToArray();
         var plain = ml.MulticlassClassification.Trainers.Knn(new KnnTrainer.Options { NumberOfNeighbors = 5 }).Fit(train).Transform(test).GetColumn<uint>("PredictedLabel").ToArray();
         before.Zip(plain).Count(p => p.First == p.Second).Should().BeGreaterThan(180, "8-bit codes change few votes");

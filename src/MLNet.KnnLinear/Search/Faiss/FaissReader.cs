@@ -71,9 +71,10 @@ internal sealed class FaissReader
             case "IxSQ":
                 return new NeighborIndex(ReadScalarQuantized());
             case "IHNf":
-                return new NeighborIndex(ReadHnsw());
+            case "IHNs":
+                return new NeighborIndex(ReadHnsw(code));
             default:
-                throw Invalid($"index type '{code}' is not one this library reads (IxF2, IxFI, IxFl, IwFl, IxSQ, IwSq, IHNf, and IxMp / IxM2 around them)");
+                throw Invalid($"index type '{code}' is not one this library reads (IxF2, IxFI, IxFl, IwFl, IxSQ, IwSq, IHNf, IHNs, and IxMp / IxM2 around them)");
         }
     }
 
@@ -115,6 +116,20 @@ internal sealed class FaissReader
     private FlatIndex ReadScalarQuantized()
     {
         var (d, count, distance) = ReadHeader("IxSQ");
+        var (quantizer, codes) = ReadCodes(d, count, distance);
+        var index = new FlatIndex(d, distance, maxThreads: 0, quantizer: quantizer);
+        codes.ForEachChunk(chunk => index.AddCodes(chunk));
+        if (distance == KnnDistance.Cosine)
+        {
+            RequireUnitCodes(index, d);
+        }
+
+        return index;
+    }
+
+    /// <summary>An IxSQ record's body after its header: the quantizer, then the codes, read 16 MiB at a time into a row store.</summary>
+    private (ScalarQuantizer Quantizer, RowStore<byte> Codes) ReadCodes(int d, int count, KnnDistance distance)
+    {
         var quantizer = ReadQuantizer(d, distance);
         ulong stored = _reader.ReadUInt64();
         if (stored != (ulong)count * (ulong)d || count == 0)
@@ -123,22 +138,21 @@ internal sealed class FaissReader
         }
 
         CheckBytes(stored, 1, "codes");
-        var index = new FlatIndex(d, distance, maxThreads: 0, quantizer: quantizer);
-        var chunk = new byte[checked(Math.Max(1, (int)Math.Min(count, (1 << 24) / d)) * d)];
-        for (long read = 0; read < count;)
+        var codes = new RowStore<byte>(d, count);
+        var chunk = new byte[checked(Math.Max(1, Math.Min(count, (1 << 24) / d)) * d)];
+        for (int read = 0; read < count;)
         {
-            int rows = (int)Math.Min(count - read, chunk.Length / d);
+            int rows = Math.Min(count - read, chunk.Length / d);
             _stream.ReadExactly(chunk.AsSpan(0, rows * d));
-            index.AddCodes(chunk.AsSpan(0, rows * d));
+            for (int r = 0; r < rows; r++)
+            {
+                codes.Append(chunk.AsSpan(r * d, d));
+            }
+
             read += rows;
         }
 
-        if (distance == KnnDistance.Cosine)
-        {
-            RequireUnitCodes(index, d);
-        }
-
-        return index;
+        return (quantizer, codes);
     }
 
     /// <summary>
@@ -352,9 +366,9 @@ internal sealed class FaissReader
     }
 
     /// <summary>IHNf (see FaissWriter.WriteHnsw), with every structural invariant checked (faiss 1.7.3 checks none).</summary>
-    private HnswIndex ReadHnsw()
+    private HnswIndex ReadHnsw(string code)
     {
-        var (d, count, distance) = ReadHeader("IHNf");
+        var (d, count, distance) = ReadHeader(code);
         ulong probabilities = _reader.ReadUInt64();
         Skip(probabilities, 8, "level probabilities");
         ulong cumulativeCount = _reader.ReadUInt64();
@@ -448,9 +462,22 @@ internal sealed class FaissReader
 
         string storageCode = ReadCode();
         var (sd, scount, sdistance) = ReadHeader(storageCode);
-        if (storageCode is not ("IxF2" or "IxFI" or "IxFl") || sd != d || scount != count || sdistance != distance)
+        bool codes = code == "IHNs";
+        if ((codes ? storageCode != "IxSQ" : storageCode is not ("IxF2" or "IxFI" or "IxFl")) || sd != d || scount != count || sdistance != distance)
         {
             throw Invalid($"the HNSW storage is '{storageCode}' with {scount} vectors of dimension {sd} ({sdistance}); {count} of dimension {d} ({distance}) were expected");
+        }
+
+        if (codes)
+        {
+            var (quantizer, stored) = ReadCodes(d, count, distance);
+            var graph = HnswIndex.FromCodes(stored, quantizer, distance, m, Math.Max(1, efConstruction), Math.Max(1, efSearch), levels, links, entry, maxThreads: 0);
+            if (distance == KnnDistance.Cosine)
+            {
+                RequireUnitCodes(graph, d);
+            }
+
+            return graph;
         }
 
         var rows = ReadFlatRows(d, count, distance);

@@ -42,7 +42,7 @@ internal static class FaissWriter
         }
         else if (index.Exact is { Quantizer: { } quantizer } encoded)
         {
-            WriteScalarQuantized(writer, encoded, quantizer, Enumerable.Range(0, encoded.Count).ToArray(), encoded.Count);
+            WriteScalarQuantized(writer, encoded.Dimension, encoded.Distance, quantizer, encoded.Count, encoded.CopyCode);
         }
         else
         {
@@ -83,7 +83,8 @@ internal static class FaissWriter
                 WriteHnsw(writer, hnsw);
                 break;
             case FlatIndex { Quantizer: { } quantizer } encoded:
-                WriteScalarQuantized(writer, encoded, quantizer, position, ids.Count);
+                var keptCodes = Enumerable.Range(0, inner.Count).Where(row => position[row] >= 0).ToArray();
+                WriteScalarQuantized(writer, index.Dimension, index.Distance, quantizer, keptCodes.Length, (i, destination) => encoded.CopyCode(keptCodes[i], destination));
                 break;
             default:
                 // Kept rows in row order are positions 0, 1, … in order: written as they are read.
@@ -126,25 +127,26 @@ internal static class FaissWriter
         }
     }
 
-    /// <summary><c>IxSQ</c> (faiss' IndexScalarQuantizer): the header, the quantizer record, then the kept rows' codes in their new order.</summary>
-    private static void WriteScalarQuantized(BinaryWriter writer, FlatIndex index, ScalarQuantizer quantizer, int[] position, int count)
+    /// <summary>
+    /// <c>IxSQ</c> (faiss' IndexScalarQuantizer; also an HNSW graph's storage): the header, the quantizer record, then
+    /// <paramref name="count"/> codes, each copied by <paramref name="copyCode"/> and written in turn (no array of all).
+    /// </summary>
+    private static void WriteScalarQuantized(BinaryWriter writer, int d, KnnDistance distance, ScalarQuantizer quantizer, int count, CodeCopier copyCode)
     {
-        int d = index.Dimension;
         writer.Write("IxSQ"u8);
-        WriteHeader(writer, d, count, Metric(index.Distance));
+        WriteHeader(writer, d, count, Metric(distance));
         WriteQuantizer(writer, quantizer);
-        // Kept rows in row order are positions 0, 1, … in order: each code is written as it is read (no array of all).
         writer.Write((ulong)count * (ulong)d);
         var code = new byte[d];
-        for (int row = 0; row < index.Count; row++)
+        for (int i = 0; i < count; i++)
         {
-            if (position[row] >= 0)
-            {
-                index.CopyCode(row, code);
-                writer.Write(code);
-            }
+            copyCode(i, code);
+            writer.Write(code);
         }
     }
+
+    /// <summary>Copies code <paramref name="row"/> into <paramref name="destination"/>.</summary>
+    private delegate void CodeCopier(int row, Span<byte> destination);
 
     /// <summary>
     /// faiss' ScalarQuantizer record: qtype QT_8bit (0), range statistic min–max (0) and its argument 0, the dimension,
@@ -272,7 +274,7 @@ internal static class FaissWriter
         int metric = Metric(hnsw.Distance);
         int m = hnsw.M;
         var (probabilities, cumulative) = LevelTables(m, hnsw.MaxLevel + 1);
-        writer.Write("IHNf"u8);
+        writer.Write(hnsw.Quantizer is null ? "IHNf"u8 : "IHNs"u8);
         WriteHeader(writer, hnsw.Dimension, hnsw.Count, metric);
         writer.Write((ulong)probabilities.Count);
         foreach (double p in probabilities)
@@ -308,6 +310,18 @@ internal static class FaissWriter
         writer.Write(hnsw.ConstructionSearchSize);
         writer.Write(hnsw.SearchSize);
         writer.Write(1); // upper_beam: faiss 1.7.3 needs 1
+        if (hnsw.Quantizer is { } quantizer)
+        {
+            // IHNs (IndexHNSWSQ): the graph, then its storage as an IndexScalarQuantizer.
+            var codes = hnsw.StoredCodes!;
+            WriteScalarQuantized(writer, hnsw.Dimension, hnsw.Distance, quantizer, hnsw.Count, (row, destination) =>
+            {
+                codes.Row(row).CopyTo(destination);
+                GC.KeepAlive(codes);
+            });
+            return;
+        }
+
         WriteFlat(writer, hnsw.Count, hnsw.Dimension, hnsw.Distance, hnsw.CopyRow);
     }
 

@@ -88,7 +88,7 @@ internal sealed partial class HnswIndex
                 {
                     if (_levels[u] >= layer)
                     {
-                        pool.Add((Dist(u, Row(v)), u));
+                        pool.Add((PairDist(u, v), u));
                     }
                 }
 
@@ -151,7 +151,7 @@ internal sealed partial class HnswIndex
 
             if (current.Count > slots.Length)
             {
-                var pool = current.Select(id => (Dist(id, Row(target)), id)).ToList();
+                var pool = current.Select(id => (PairDist(id, target), id)).ToList();
                 pool.Sort(Nearer.Instance);
                 current = SelectNeighbors(pool, slots.Length);
             }

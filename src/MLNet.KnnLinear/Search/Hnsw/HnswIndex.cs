@@ -1,6 +1,7 @@
 using System.Numerics.Tensors;
 using MLNet.KnnLinear.Kernels;
 using MLNet.KnnLinear.Pipeline;
+using MLNet.KnnLinear.Search.Quantization;
 
 namespace MLNet.KnnLinear.Search.Hnsw;
 
@@ -12,6 +13,8 @@ namespace MLNet.KnnLinear.Search.Hnsw;
 /// graph as it stood before it (in parallel), links each new row to those results and to the batch's earlier rows,
 /// then adds the reverse links target by target (in parallel, in row order), so the graph never depends on the thread
 /// count. Candidates are ranked by (distance, row), so ties are deterministic too. Cosine rows are stored unit length.
+/// With a scalar quantizer (faiss' <c>IndexHNSWSQ</c>) the nodes are 8-bit codes: a query is compared with a code by
+/// the fused decoding kernel (<see cref="CodeDistance"/>), and two nodes by decoding one of them.
 /// </summary>
 internal sealed partial class HnswIndex : INeighborIndex
 {
@@ -19,6 +22,9 @@ internal sealed partial class HnswIndex : INeighborIndex
     private const int MaxBatch = 256;
 
     private readonly RowStore<float> _rows;
+
+    /// <summary>The nodes' codes, where the graph holds codes (then <see cref="_rows"/> stays empty).</summary>
+    private readonly RowStore<byte>? _codes;
     private int[] _levels;
     private long[] _offsets;
     private int[] _links;
@@ -28,10 +34,18 @@ internal sealed partial class HnswIndex : INeighborIndex
     /// <summary>Threads a call uses at most now: this index's own limit (0: none) within <see cref="KnnLinearParallelism.MaxDegreeOfParallelism"/>.</summary>
     private int MaxThreads => KnnLinearParallelism.ThreadsFor(_maxThreads);
 
-    private HnswIndex(RowStore<float> rows, int dimension, KnnDistance distance, int m, int efConstruction, int efSearch, int[] levels, int[] links, int entry, int maxThreads, int seed = 1)
+    [ThreadStatic]
+    private static float[]? t_decodedQuery;
+
+    [ThreadStatic]
+    private static float[]? t_decodedNode;
+
+    private HnswIndex(RowStore<float> rows, int dimension, KnnDistance distance, int m, int efConstruction, int efSearch, int[] levels, int[] links, int entry, int maxThreads, int seed = 1, RowStore<byte>? codes = null, ScalarQuantizer? quantizer = null)
     {
         Seed = seed;
         _rows = rows;
+        _codes = codes;
+        Quantizer = quantizer;
         Dimension = dimension;
         Distance = distance;
         M = m;
@@ -93,7 +107,13 @@ internal sealed partial class HnswIndex : INeighborIndex
     /// <summary>The stored rows (unit length for cosine), in chunks of native memory (not bound by one array's 2^31 values).</summary>
     public RowStore<float> StoredRows => _rows;
 
-    public long MemoryBytes => _rows.MemoryBytes + (4L * _links.Length) + (12L * Count);
+    /// <summary>The nodes' 8-bit codes, where the graph holds codes; else null.</summary>
+    public RowStore<byte>? StoredCodes => _codes;
+
+    /// <summary>The scalar quantizer of the nodes' codes; null when the graph holds rows as they are.</summary>
+    public ScalarQuantizer? Quantizer { get; }
+
+    public long MemoryBytes => _rows.MemoryBytes + (_codes?.MemoryBytes ?? 0) + (Quantizer?.MemoryBytes ?? 0) + (4L * _links.Length) + (12L * Count);
 
     public static HnswIndex Build(ReadOnlySpan<float> rows, int dimension, KnnDistance distance, HnswIndexOptions options, int maxThreads)
     {
@@ -122,14 +142,39 @@ internal sealed partial class HnswIndex : INeighborIndex
 
         int seed = options.Seed ?? 1;
         var levels = DrawLevels(count, options.MaxConnections, new Random(seed));
-        var index = new HnswIndex(stored, dimension, distance, options.MaxConnections, options.ConstructionSearchSize, options.SearchSize, levels, null!, 0, maxThreads, seed);
+        RowStore<byte>? codes = null;
+        ScalarQuantizer? quantizer = null;
+        if (options.IsScalarQuantized)
+        {
+            // Ranges trained on every row (unit length already for cosine), then each row encoded; the floats go.
+            var training = new ScalarQuantizerTraining(dimension, unitRows: false);
+            stored.ForEachChunk(training.AddRows);
+            quantizer = training.ToQuantizer();
+            codes = new RowStore<byte>(dimension, count);
+            var code = new byte[dimension];
+            for (int r = 0; r < count; r++)
+            {
+                quantizer.Encode(stored.Row(r), code);
+                codes.Append(code);
+            }
+
+            GC.KeepAlive(stored);
+            stored = new RowStore<float>(dimension, 0);
+        }
+
+        var index = new HnswIndex(stored, dimension, distance, options.MaxConnections, options.ConstructionSearchSize, options.SearchSize, levels, null!, 0, maxThreads, seed, codes, quantizer);
         index.Insert();
         return index;
     }
 
     /// <summary>An empty graph with these options; rows come through <see cref="Add"/>.</summary>
-    public static HnswIndex Create(int dimension, KnnDistance distance, HnswIndexOptions options, int maxThreads)
-        => new(new RowStore<float>(dimension, 0), dimension, distance, options.MaxConnections, options.ConstructionSearchSize, options.SearchSize, [], null!, 0, maxThreads, options.Seed ?? 1);
+    /// <param name="dimension">Values per row.</param>
+    /// <param name="distance">The distance.</param>
+    /// <param name="options">The graph's options.</param>
+    /// <param name="maxThreads">The most threads a call uses (0: no limit of its own).</param>
+    /// <param name="quantizer">Nodes are stored as its codes; null: as rows.</param>
+    public static HnswIndex Create(int dimension, KnnDistance distance, HnswIndexOptions options, int maxThreads, ScalarQuantizer? quantizer = null)
+        => new(new RowStore<float>(dimension, 0), dimension, distance, options.MaxConnections, options.ConstructionSearchSize, options.SearchSize, [], null!, 0, maxThreads, options.Seed ?? 1, quantizer is null ? null : new RowStore<byte>(dimension, 0), quantizer);
 
     /// <summary>
     /// Inserts <paramref name="rows"/> as nodes Count, Count + 1, …, in the same position-sized batches as a build (so
@@ -143,13 +188,14 @@ internal sealed partial class HnswIndex : INeighborIndex
         int added = rows.Length / Dimension;
         int total = checked(first + added);
         _rows.Reserve(added);
+        _codes?.Reserve(added);
         try
         {
-            AppendStored(_rows, rows, Distance);
+            AppendStored(rows);
         }
         catch
         {
-            _rows.Truncate(first);
+            TruncateStored(first);
             throw;
         }
 
@@ -178,16 +224,17 @@ internal sealed partial class HnswIndex : INeighborIndex
             // Cancelled (or failed) part-way: the new rows' links are in the new arrays only, so the graph as it was
             // comes back whole (its rows cut back to the old count) and the add has not happened.
             (_levels, _offsets, _links, Count, Entry, MaxLevel) = before;
-            _rows.Truncate(first);
+            TruncateStored(first);
             throw;
         }
     }
 
-    /// <summary>Appends <paramref name="rows"/> to <paramref name="stored"/>, each scaled to unit length for cosine.</summary>
-    private static void AppendStored(RowStore<float> stored, ReadOnlySpan<float> rows, KnnDistance distance)
+    /// <summary>Stores <paramref name="rows"/> as nodes, each scaled to unit length for cosine (and encoded, where the graph holds codes).</summary>
+    private void AppendStored(ReadOnlySpan<float> rows)
     {
-        int dimension = stored.Dimension;
-        var unit = distance == KnnDistance.Cosine ? new float[dimension] : null;
+        int dimension = Dimension;
+        var unit = Distance == KnnDistance.Cosine ? new float[dimension] : null;
+        var code = _codes is null ? null : new byte[dimension];
         for (int r = 0; r < rows.Length / dimension; r++)
         {
             var row = rows.Slice(r * dimension, dimension);
@@ -198,13 +245,38 @@ internal sealed partial class HnswIndex : INeighborIndex
                 row = unit;
             }
 
-            stored.Append(row);
+            if (code is not null)
+            {
+                Quantizer!.Encode(row, code);
+                _codes!.Append(code);
+            }
+            else
+            {
+                _rows.Append(row);
+            }
+        }
+    }
+
+    /// <summary>Forgets the stored nodes from <paramref name="count"/> on (an add that failed part-way).</summary>
+    private void TruncateStored(int count)
+    {
+        if (_codes is not null)
+        {
+            _codes.Truncate(count);
+        }
+        else
+        {
+            _rows.Truncate(count);
         }
     }
 
     /// <summary>An index from stored parts (a model file or a faiss file); the caller has checked their consistency.</summary>
     public static HnswIndex FromParts(float[] rows, int dimension, KnnDistance distance, int m, int efConstruction, int efSearch, int[] levels, int[] links, int entry, int maxThreads)
         => FromParts(RowStore<float>.CopyOf(rows, dimension), distance, m, efConstruction, efSearch, levels, links, entry, maxThreads);
+
+    /// <summary>A graph of codes from stored parts (a model file or a faiss file); the caller has checked their consistency.</summary>
+    public static HnswIndex FromCodes(RowStore<byte> codes, ScalarQuantizer quantizer, KnnDistance distance, int m, int efConstruction, int efSearch, int[] levels, int[] links, int entry, int maxThreads)
+        => new(new RowStore<float>(codes.Dimension, 0), codes.Dimension, distance, m, efConstruction, efSearch, levels, links, entry, maxThreads, codes: codes, quantizer: quantizer);
 
     /// <summary>An index from stored parts whose rows are already in a store (which it takes).</summary>
     public static HnswIndex FromParts(RowStore<float> rows, KnnDistance distance, int m, int efConstruction, int efSearch, int[] levels, int[] links, int entry, int maxThreads)
@@ -224,6 +296,13 @@ internal sealed partial class HnswIndex : INeighborIndex
 
     public void CopyRow(int row, Span<float> destination)
     {
+        if (_codes is not null)
+        {
+            Quantizer!.Decode(_codes.Row(row), destination);
+            GC.KeepAlive(_codes);
+            return;
+        }
+
         _rows.Row(row).CopyTo(destination);
         GC.KeepAlive(_rows);
     }
@@ -289,6 +368,15 @@ internal sealed partial class HnswIndex : INeighborIndex
 
     private float Dist(int node, ReadOnlySpan<float> query)
     {
+        if (_codes is not null)
+        {
+            var code = _codes.Row(node);
+            var quantizer = Quantizer!;
+            return Distance == KnnDistance.L2
+                ? MathF.Sqrt(CodeDistance.SquaredL2(query, code, quantizer.Middle, quantizer.Step))
+                : 1f - CodeDistance.Dot(query, code, quantizer.Middle, quantizer.Step);
+        }
+
         var row = _rows.Row(node);
         return Distance switch
         {
@@ -298,7 +386,23 @@ internal sealed partial class HnswIndex : INeighborIndex
         };
     }
 
-    private ReadOnlySpan<float> Row(int node) => _rows.Row(node);
+    /// <summary>Node <paramref name="node"/> as a query (decoded into this thread's query buffer, where the graph holds codes).</summary>
+    private ReadOnlySpan<float> Row(int node) => _codes is null ? _rows.Row(node) : Decoded(node, ref t_decodedQuery);
+
+    /// <summary>The distance between two nodes: <paramref name="node"/> against <paramref name="other"/> as a query (decoded into a buffer of its own where the graph holds codes).</summary>
+    private float PairDist(int node, int other) => Dist(node, _codes is null ? _rows.Row(other) : Decoded(other, ref t_decodedNode));
+
+    private ReadOnlySpan<float> Decoded(int node, ref float[]? buffer)
+    {
+        buffer ??= new float[Dimension];
+        if (buffer.Length != Dimension)
+        {
+            buffer = new float[Dimension];
+        }
+
+        CopyRow(node, buffer);
+        return buffer;
+    }
 
     private Span<int> Slots(int node, int layer)
         => _links.AsSpan((int)(_offsets[node] + (layer == 0 ? 0 : (2L * M) + ((layer - 1L) * M))), layer == 0 ? 2 * M : M);
@@ -416,7 +520,7 @@ internal sealed partial class HnswIndex : INeighborIndex
             bool good = true;
             foreach (int other in kept)
             {
-                if (Dist(other, Row(id)) < d)
+                if (PairDist(other, id) < d)
                 {
                     good = false;
                     break;

@@ -11,7 +11,8 @@
                                    (IndexIDMap2 of IndexFlatL2), idmap_ivf_l2 (IndexIDMap of an IVF as above),
                                    idmap_hnsw_l2 (IndexIDMap of an HNSW graph as above); 8-bit scalar
                                    quantized: sq_flat_l2, sq_flat_ip (unit rows), sq_ivf_l2 (nlist 8, nprobe 3,
-                                   by residual, faiss' default), sq_ivf_ip (unit rows, by_residual False), and
+                                   by residual, faiss' default), sq_ivf_ip (unit rows, by_residual False),
+                                   sq_hnsw_l2 (IndexHNSWSQ, M 8, efConstruction 40, efSearch 32), and
                                    idmap_sq_ivf_l2 (IndexIDMap of sq_ivf_l2's kind); write each as
                                    DIR/faiss_<name>.faiss and its k-NN results as DIR/faiss_<name>.ids / .dist
 """
@@ -72,6 +73,11 @@ else:
         ivf.own_fields = True
         quantizer.this.disown()
         indexes[name] = (ivf, data, q)
+    sq_hnsw = faiss.IndexHNSWSQ(d, faiss.ScalarQuantizer.QT_8bit, 8)
+    sq_hnsw.hnsw.efConstruction = 40
+    sq_hnsw.hnsw.efSearch = 32
+    sq_hnsw.train(rows)
+    indexes["sq_hnsw_l2"] = (sq_hnsw, rows, queries)
     hnsw = faiss.IndexHNSWFlat(d, 8)
     hnsw.hnsw.efConstruction = 40
     hnsw.hnsw.efSearch = 32

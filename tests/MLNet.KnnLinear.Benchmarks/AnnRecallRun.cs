@@ -14,8 +14,9 @@ namespace MLNet.KnnLinear.Benchmarks;
 /// A stopwatch harness, not BenchmarkDotNet: a recall sweep is one build and many searches.
 /// Set B1M: set B plus 7 noisy copies of every row (1,032,704 rows), ours only.
 /// <c>ann-sq8</c> does the same for 8-bit scalar quantization: the exact index of codes (recall and q/s) and the
-/// inverted file of codes (residuals, as faiss' default) over nprobe, beside faiss' IndexScalarQuantizer and
-/// IndexIVFScalarQuantizer (QT_8bit) in the same run; recall is against exact search of the full rows.
+/// inverted file of codes (residuals, as faiss' default) over nprobe, and on set B the HNSW graph of codes over
+/// efSearch, beside faiss' IndexScalarQuantizer, IndexIVFScalarQuantizer and IndexHNSWSQ (QT_8bit) in the same run;
+/// recall is against exact search of the full rows.
 /// <code>dotnet run -c Release --project tests/MLNet.KnnLinear.Benchmarks -- ann [A|B|B1M] [nlist] [data dir]</code>
 /// <code>dotnet run -c Release --project tests/MLNet.KnnLinear.Benchmarks -- ann-sq8 [A|B|B1M] [nlist] [data dir]</code>
 /// </summary>
@@ -91,6 +92,16 @@ public static class AnnRecallRun
         var ivf = NeighborIndex.Build(rows, d, KnnDistance.L2, new IvfIndexOptions { NumberOfLists = lists, NumberOfProbes = 1, Encoding = new ScalarQuantizerEncoding() });
         Console.WriteLine($"ours IVF{lists},SQ8: build {watch.Elapsed.TotalSeconds:F1} s, {ivf.SizeInBytes / 1e6:N0} MB");
         Sweep(ivf, $"IVF{lists},SQ8", "nprobe", ProbeSweep.Where(p => p <= lists), queries, truthRows, k);
+        ivf = null;
+        GC.Collect();
+        if (d <= 1024)
+        {
+            // The graph of codes on set B, as faiss' side (an HNSW build on 3,072 pixels takes minutes there).
+            watch.Restart();
+            var hnsw = NeighborIndex.Build(rows, d, KnnDistance.L2, new HnswIndexOptions { MaxConnections = 32, ConstructionSearchSize = 64, SearchSize = 16, Encoding = new ScalarQuantizerEncoding() });
+            Console.WriteLine($"ours HNSW32,SQ8 (efConstruction 64): build {watch.Elapsed.TotalSeconds:F1} s, {hnsw.SizeInBytes / 1e6:N0} MB");
+            Sweep(hnsw, "HNSW32,SQ8", "efSearch", EfSweep, queries, truthRows, k);
+        }
     }
 
     private static void RunFullRows(float[] rows, float[] queries, int d, int lists, int[] truthRows, int k)

@@ -6,7 +6,8 @@ libopenblas0-pthread), all cores: IndexFlatL2, then IndexIVFFlat(nlist) trained 
 memory, recall@10 and batch queries per second over an nprobe sweep, and the smallest nprobe reaching each target.
 
 With the fourth argument `sq8` (AnnRecallRun's `ann-sq8`): IndexScalarQuantizer and IndexIVFScalarQuantizer(nlist)
-with QT_8bit (by residual, faiss' default) instead of IndexIVFFlat and HNSW; memory is the codes, ids and centroids.
+with QT_8bit (by residual, faiss' default), and on set B IndexHNSWSQ (M 32, efConstruction 64), instead of
+IndexIVFFlat and HNSW; memory is the codes, ids and centroids.
 
     /usr/bin/python3 tests/MLNet.KnnLinear.Benchmarks/reference/ann_reference.py [A|B] [nlist] [data dir] [flat|sq8]
 """
@@ -104,6 +105,15 @@ if encoding == "sq8":
     memory = (rows.shape[0] * (d + 8) + nlist * d * 4) / 1e6
     print(f"  faiss IVF{nlist},SQ8: build {build:.1f} s, about {memory:,.0f} MB (codes, int64 ids, centroids)", flush=True)
     sweep(ivf, f"IVF{nlist},SQ8", "nprobe", [p for p in SWEEP if p <= nlist], lambda p: setattr(ivf, "nprobe", p))
+    del ivf, quantizer
+    if d <= 1024:
+        start = time.perf_counter()
+        hnsw = faiss.IndexHNSWSQ(d, faiss.ScalarQuantizer.QT_8bit, 32)
+        hnsw.hnsw.efConstruction = 64
+        hnsw.train(rows)
+        hnsw.add(rows)
+        print(f"  faiss HNSW32,SQ8 (efConstruction 64): build {time.perf_counter() - start:.1f} s", flush=True)
+        sweep(hnsw, "HNSW32,SQ8", "efSearch", [16, 32, 64, 128, 256, 512], lambda ef: setattr(hnsw.hnsw, "efSearch", ef))
     sys.exit(0)
 
 start = time.perf_counter()

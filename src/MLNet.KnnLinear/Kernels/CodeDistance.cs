@@ -6,49 +6,61 @@ namespace MLNet.KnnLinear.Kernels;
 
 /// <summary>
 /// Distances from a float query to one 8-bit scalar-quantized code, decoding inside the sum (faiss' fused
-/// distance computer; no decoded row is written): the code's value j is middle_j + step_j · c_j. One code at a time,
-/// what a graph walk compares (an HNSW graph of codes). No library has this kernel: 16 codes are widened at a time to
-/// two Vector256 (or four Vector128) of floats and folded in with multiplies and adds; <see cref="SquaredL2Scalar"/> and
-/// <see cref="DotScalar"/> are the twins every path is tested against (sums in another order: equal to float rounding).
+/// distance computer; no decoded row is written): the code's value j is x_j = middle_j + step_j · c_j. One code at a
+/// time, what a graph walk compares (an HNSW graph of codes). No library has this kernel: 16 codes are widened at a
+/// time to two Vector256 (or four Vector128) of floats, decoded with a multiply and an add, and folded into the sum by
+/// the term (<see cref="SquaredDifference"/> or <see cref="Product"/>); the scalar loop is the twin every path is
+/// tested against (sums in another order: equal to float rounding).
 /// </summary>
 internal static class CodeDistance
 {
-    /// <summary>Σ (q_j − (middle_j + step_j c_j))².</summary>
+    /// <summary>Σ (q_j − x_j)².</summary>
     public static float SquaredL2(ReadOnlySpan<float> query, ReadOnlySpan<byte> code, ReadOnlySpan<float> middle, ReadOnlySpan<float> step)
-        => Vector256.IsHardwareAccelerated ? SquaredL2Vector256(query, code, middle, step)
-            : Vector128.IsHardwareAccelerated ? SquaredL2Vector128(query, code, middle, step)
-            : SquaredL2Scalar(query, code, middle, step);
+        => Sum<SquaredDifference>(query, code, middle, step);
 
-    /// <summary>Σ q_j (middle_j + step_j c_j).</summary>
+    /// <summary>Σ q_j x_j.</summary>
     public static float Dot(ReadOnlySpan<float> query, ReadOnlySpan<byte> code, ReadOnlySpan<float> middle, ReadOnlySpan<float> step)
-        => Vector256.IsHardwareAccelerated ? DotVector256(query, code, middle, step)
-            : Vector128.IsHardwareAccelerated ? DotVector128(query, code, middle, step)
-            : DotScalar(query, code, middle, step);
+        => Sum<Product>(query, code, middle, step);
 
     public static float SquaredL2Scalar(ReadOnlySpan<float> query, ReadOnlySpan<byte> code, ReadOnlySpan<float> middle, ReadOnlySpan<float> step)
-    {
-        float sum = 0f;
-        for (int j = 0; j < code.Length; j++)
-        {
-            float diff = query[j] - (middle[j] + (step[j] * code[j]));
-            sum += diff * diff;
-        }
-
-        return sum;
-    }
+        => SumScalar<SquaredDifference>(query, code, middle, step);
 
     public static float DotScalar(ReadOnlySpan<float> query, ReadOnlySpan<byte> code, ReadOnlySpan<float> middle, ReadOnlySpan<float> step)
+        => SumScalar<Product>(query, code, middle, step);
+
+    public static float SquaredL2Vector256(ReadOnlySpan<float> query, ReadOnlySpan<byte> code, ReadOnlySpan<float> middle, ReadOnlySpan<float> step)
+        => SumVector256<SquaredDifference>(query, code, middle, step);
+
+    public static float DotVector256(ReadOnlySpan<float> query, ReadOnlySpan<byte> code, ReadOnlySpan<float> middle, ReadOnlySpan<float> step)
+        => SumVector256<Product>(query, code, middle, step);
+
+    public static float SquaredL2Vector128(ReadOnlySpan<float> query, ReadOnlySpan<byte> code, ReadOnlySpan<float> middle, ReadOnlySpan<float> step)
+        => SumVector128<SquaredDifference>(query, code, middle, step);
+
+    public static float DotVector128(ReadOnlySpan<float> query, ReadOnlySpan<byte> code, ReadOnlySpan<float> middle, ReadOnlySpan<float> step)
+        => SumVector128<Product>(query, code, middle, step);
+
+    private static float Sum<TTerm>(ReadOnlySpan<float> query, ReadOnlySpan<byte> code, ReadOnlySpan<float> middle, ReadOnlySpan<float> step)
+        where TTerm : struct, ITerm
+        => Vector256.IsHardwareAccelerated ? SumVector256<TTerm>(query, code, middle, step)
+            : Vector128.IsHardwareAccelerated ? SumVector128<TTerm>(query, code, middle, step)
+            : SumScalar<TTerm>(query, code, middle, step);
+
+    private static float SumScalar<TTerm>(ReadOnlySpan<float> query, ReadOnlySpan<byte> code, ReadOnlySpan<float> middle, ReadOnlySpan<float> step)
+        where TTerm : struct, ITerm
     {
+        Check(query, code, middle, step);
         float sum = 0f;
         for (int j = 0; j < code.Length; j++)
         {
-            sum += query[j] * (middle[j] + (step[j] * code[j]));
+            sum = TTerm.Add(query[j], middle[j] + (step[j] * code[j]), sum);
         }
 
         return sum;
     }
 
-    public static float SquaredL2Vector256(ReadOnlySpan<float> query, ReadOnlySpan<byte> code, ReadOnlySpan<float> middle, ReadOnlySpan<float> step)
+    private static float SumVector256<TTerm>(ReadOnlySpan<float> query, ReadOnlySpan<byte> code, ReadOnlySpan<float> middle, ReadOnlySpan<float> step)
+        where TTerm : struct, ITerm
     {
         Check(query, code, middle, step);
         ref float q = ref MemoryMarshal.GetReference(query);
@@ -61,16 +73,17 @@ internal static class CodeDistance
         for (; j <= code.Length - 16; j += 16)
         {
             var (low, high) = Widen256(ref c, j);
-            var d0 = Vector256.LoadUnsafe(ref q, (nuint)j) - MultiplyAdd(Vector256.LoadUnsafe(ref s, (nuint)j), low, Vector256.LoadUnsafe(ref m, (nuint)j));
-            var d1 = Vector256.LoadUnsafe(ref q, (nuint)(j + 8)) - MultiplyAdd(Vector256.LoadUnsafe(ref s, (nuint)(j + 8)), high, Vector256.LoadUnsafe(ref m, (nuint)(j + 8)));
-            acc0 = MultiplyAdd(d0, d0, acc0);
-            acc1 = MultiplyAdd(d1, d1, acc1);
+            var x0 = (Vector256.LoadUnsafe(ref s, (nuint)j) * low) + Vector256.LoadUnsafe(ref m, (nuint)j);
+            var x1 = (Vector256.LoadUnsafe(ref s, (nuint)(j + 8)) * high) + Vector256.LoadUnsafe(ref m, (nuint)(j + 8));
+            acc0 = TTerm.Add(Vector256.LoadUnsafe(ref q, (nuint)j), x0, acc0);
+            acc1 = TTerm.Add(Vector256.LoadUnsafe(ref q, (nuint)(j + 8)), x1, acc1);
         }
 
-        return Vector256.Sum(acc0 + acc1) + SquaredL2Scalar(query[j..], code[j..], middle[j..], step[j..]);
+        return Vector256.Sum(acc0 + acc1) + SumScalar<TTerm>(query[j..], code[j..], middle[j..], step[j..]);
     }
 
-    public static float SquaredL2Vector128(ReadOnlySpan<float> query, ReadOnlySpan<byte> code, ReadOnlySpan<float> middle, ReadOnlySpan<float> step)
+    private static float SumVector128<TTerm>(ReadOnlySpan<float> query, ReadOnlySpan<byte> code, ReadOnlySpan<float> middle, ReadOnlySpan<float> step)
+        where TTerm : struct, ITerm
     {
         Check(query, code, middle, step);
         ref float q = ref MemoryMarshal.GetReference(query);
@@ -81,66 +94,26 @@ internal static class CodeDistance
         int j = 0;
         for (; j <= code.Length - 16; j += 16)
         {
-            var quarters = Widen128(ref c, j);
-            for (int i = 0; i < 4; i++)
-            {
-                nuint at = (nuint)(j + (4 * i));
-                var d = Vector128.LoadUnsafe(ref q, at) - MultiplyAdd(Vector128.LoadUnsafe(ref s, at), quarters[i], Vector128.LoadUnsafe(ref m, at));
-                acc = MultiplyAdd(d, d, acc);
-            }
+            var (lower, upper) = Vector128.Widen(Vector128.LoadUnsafe(ref c, (nuint)j));
+            var (a, b) = Vector128.Widen(lower);
+            var (d, e) = Vector128.Widen(upper);
+            acc = Add128<TTerm>(ref q, ref s, ref m, j, a, acc);
+            acc = Add128<TTerm>(ref q, ref s, ref m, j + 4, b, acc);
+            acc = Add128<TTerm>(ref q, ref s, ref m, j + 8, d, acc);
+            acc = Add128<TTerm>(ref q, ref s, ref m, j + 12, e, acc);
         }
 
-        return Vector128.Sum(acc) + SquaredL2Scalar(query[j..], code[j..], middle[j..], step[j..]);
+        return Vector128.Sum(acc) + SumScalar<TTerm>(query[j..], code[j..], middle[j..], step[j..]);
     }
 
-    public static float DotVector256(ReadOnlySpan<float> query, ReadOnlySpan<byte> code, ReadOnlySpan<float> middle, ReadOnlySpan<float> step)
-    {
-        Check(query, code, middle, step);
-        ref float q = ref MemoryMarshal.GetReference(query);
-        ref float m = ref MemoryMarshal.GetReference(middle);
-        ref float s = ref MemoryMarshal.GetReference(step);
-        ref byte c = ref MemoryMarshal.GetReference(code);
-        var acc0 = Vector256<float>.Zero;
-        var acc1 = Vector256<float>.Zero;
-        int j = 0;
-        for (; j <= code.Length - 16; j += 16)
-        {
-            var (low, high) = Widen256(ref c, j);
-            acc0 = MultiplyAdd(Vector256.LoadUnsafe(ref q, (nuint)j), MultiplyAdd(Vector256.LoadUnsafe(ref s, (nuint)j), low, Vector256.LoadUnsafe(ref m, (nuint)j)), acc0);
-            acc1 = MultiplyAdd(Vector256.LoadUnsafe(ref q, (nuint)(j + 8)), MultiplyAdd(Vector256.LoadUnsafe(ref s, (nuint)(j + 8)), high, Vector256.LoadUnsafe(ref m, (nuint)(j + 8))), acc1);
-        }
-
-        return Vector256.Sum(acc0 + acc1) + DotScalar(query[j..], code[j..], middle[j..], step[j..]);
-    }
-
-    public static float DotVector128(ReadOnlySpan<float> query, ReadOnlySpan<byte> code, ReadOnlySpan<float> middle, ReadOnlySpan<float> step)
-    {
-        Check(query, code, middle, step);
-        ref float q = ref MemoryMarshal.GetReference(query);
-        ref float m = ref MemoryMarshal.GetReference(middle);
-        ref float s = ref MemoryMarshal.GetReference(step);
-        ref byte c = ref MemoryMarshal.GetReference(code);
-        var acc = Vector128<float>.Zero;
-        int j = 0;
-        for (; j <= code.Length - 16; j += 16)
-        {
-            var quarters = Widen128(ref c, j);
-            for (int i = 0; i < 4; i++)
-            {
-                nuint at = (nuint)(j + (4 * i));
-                acc = MultiplyAdd(Vector128.LoadUnsafe(ref q, at), MultiplyAdd(Vector128.LoadUnsafe(ref s, at), quarters[i], Vector128.LoadUnsafe(ref m, at)), acc);
-            }
-        }
-
-        return Vector128.Sum(acc) + DotScalar(query[j..], code[j..], middle[j..], step[j..]);
-    }
-
-    /// <summary>a · b + c, two roundings (the JIT may fuse them where it can; net8.0 has no portable fused multiply-add).</summary>
+    /// <summary>Four codes (widened to 32 bits) decoded and folded into <paramref name="acc"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> MultiplyAdd(Vector256<float> a, Vector256<float> b, Vector256<float> c) => (a * b) + c;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<float> MultiplyAdd(Vector128<float> a, Vector128<float> b, Vector128<float> c) => (a * b) + c;
+    private static Vector128<float> Add128<TTerm>(ref float q, ref float s, ref float m, int j, Vector128<uint> codes, Vector128<float> acc)
+        where TTerm : struct, ITerm
+    {
+        var x = (Vector128.LoadUnsafe(ref s, (nuint)j) * Vector128.ConvertToSingle(codes.AsInt32())) + Vector128.LoadUnsafe(ref m, (nuint)j);
+        return TTerm.Add(Vector128.LoadUnsafe(ref q, (nuint)j), x, acc);
+    }
 
     /// <summary>Codes [j, j + 16) as two Vector256 of floats.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -153,21 +126,6 @@ internal static class CodeDistance
                 Vector256.Create(Vector128.ConvertToSingle(c.AsInt32()), Vector128.ConvertToSingle(d.AsInt32())));
     }
 
-    /// <summary>Codes [j, j + 16) as four Vector128 of floats.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Quarters Widen128(ref byte code, int j)
-    {
-        var (lower, upper) = Vector128.Widen(Vector128.LoadUnsafe(ref code, (nuint)j));
-        var (a, b) = Vector128.Widen(lower);
-        var (c, d) = Vector128.Widen(upper);
-        Quarters quarters = default;
-        quarters[0] = Vector128.ConvertToSingle(a.AsInt32());
-        quarters[1] = Vector128.ConvertToSingle(b.AsInt32());
-        quarters[2] = Vector128.ConvertToSingle(c.AsInt32());
-        quarters[3] = Vector128.ConvertToSingle(d.AsInt32());
-        return quarters;
-    }
-
     private static void Check(ReadOnlySpan<float> query, ReadOnlySpan<byte> code, ReadOnlySpan<float> middle, ReadOnlySpan<float> step)
     {
         if (query.Length != code.Length || middle.Length != code.Length || step.Length != code.Length)
@@ -176,9 +134,33 @@ internal static class CodeDistance
         }
     }
 
-    [InlineArray(4)]
-    private struct Quarters
+    /// <summary>How one query value q and decoded value x add to the sum (a multiply and an add: net8.0 has no portable fused multiply-add).</summary>
+    private interface ITerm
     {
-        private Vector128<float> _element;
+        static abstract float Add(float q, float x, float sum);
+
+        static abstract Vector128<float> Add(Vector128<float> q, Vector128<float> x, Vector128<float> sum);
+
+        static abstract Vector256<float> Add(Vector256<float> q, Vector256<float> x, Vector256<float> sum);
+    }
+
+    /// <summary>(q − x)², for squared L2.</summary>
+    private readonly struct SquaredDifference : ITerm
+    {
+        public static float Add(float q, float x, float sum) => sum + ((q - x) * (q - x));
+
+        public static Vector128<float> Add(Vector128<float> q, Vector128<float> x, Vector128<float> sum) => sum + ((q - x) * (q - x));
+
+        public static Vector256<float> Add(Vector256<float> q, Vector256<float> x, Vector256<float> sum) => sum + ((q - x) * (q - x));
+    }
+
+    /// <summary>q · x, for the inner product (cosine of unit rows).</summary>
+    private readonly struct Product : ITerm
+    {
+        public static float Add(float q, float x, float sum) => sum + (q * x);
+
+        public static Vector128<float> Add(Vector128<float> q, Vector128<float> x, Vector128<float> sum) => sum + (q * x);
+
+        public static Vector256<float> Add(Vector256<float> q, Vector256<float> x, Vector256<float> sum) => sum + (q * x);
     }
 }

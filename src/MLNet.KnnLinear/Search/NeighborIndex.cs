@@ -215,11 +215,7 @@ public sealed partial class NeighborIndex
                 break;
             case { } encoded:
                 var training = new ScalarQuantizerTraining(_dimension, _distance == KnnDistance.Cosine);
-                for (int r = 0; r < sample.Length / _dimension; r++)
-                {
-                    training.Add(sample.Slice(r * _dimension, _dimension));
-                }
-
+                training.AddRows(sample);
                 _inner = WithQuantizer(encoded, training.ToQuantizer());
                 break;
         }

@@ -166,13 +166,7 @@ internal sealed class NeighborIndexFit
         FlatIndex index;
         if (_byteRows is { } bytes)
         {
-            bytes.ForEachChunk(chunk =>
-            {
-                for (int r = 0; r < chunk.Length / _dimension; r++)
-                {
-                    training.Add(chunk.Slice(r * _dimension, _dimension));
-                }
-            });
+            bytes.ForEachChunk(training.AddRows);
             index = new FlatIndex(_dimension, _distance, maxThreads, quantizer: training.ToQuantizer());
             bytes.ForEachChunk(chunk => index.Add(chunk));
             return index;

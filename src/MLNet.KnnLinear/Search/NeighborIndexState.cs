@@ -186,8 +186,23 @@ internal static class NeighborIndexState
         int lists = reader.ReadInt32("number of lists", 1, rows);
         int probes = reader.ReadInt32("number of probes", 1, lists);
         var centroids = reader.ReadArray<float>((long)lists * features, "centroids");
+        var (ids, values) = ReadLists<float>(reader, lists, features, rows, "list values");
+        try
+        {
+            return IvfFlatIndex.FromLists(centroids, ids, values, features, distance, probes, maxThreads);
+        }
+        catch (InvalidDataException e)
+        {
+            throw reader.Invalid(e.Message);
+        }
+    }
+
+    /// <summary>Each list's size, row numbers and values (floats or codes); the sizes must add up to the model's rows.</summary>
+    private static (int[][] Ids, T[][] Values) ReadLists<T>(ModelStateReader reader, int lists, int features, int rows, string what)
+        where T : unmanaged
+    {
         var ids = new int[lists][];
-        var values = new float[lists][];
+        var values = new T[lists][];
         long total = 0;
         for (int l = 0; l < lists; l++)
         {
@@ -199,7 +214,7 @@ internal static class NeighborIndexState
             }
 
             ids[l] = reader.ReadArray<int>(n, "list rows");
-            values[l] = reader.ReadArray<float>((long)n * features, "list values");
+            values[l] = reader.ReadArray<T>((long)n * features, what);
         }
 
         if (total != rows)
@@ -207,14 +222,7 @@ internal static class NeighborIndexState
             throw reader.Invalid($"the lists hold {total} rows; the model has {rows}");
         }
 
-        try
-        {
-            return IvfFlatIndex.FromLists(centroids, ids, values, features, distance, probes, maxThreads);
-        }
-        catch (InvalidDataException e)
-        {
-            throw reader.Invalid(e.Message);
-        }
+        return (ids, values);
     }
 
     private static void WriteQuantizer(BinaryWriter writer, ScalarQuantizer quantizer)
@@ -249,27 +257,7 @@ internal static class NeighborIndexState
 
         var centroids = reader.ReadArray<float>((long)lists * features, "centroids");
         var quantizer = ReadQuantizer(reader, features);
-        var ids = new int[lists][];
-        var codes = new byte[lists][];
-        long total = 0;
-        for (int l = 0; l < lists; l++)
-        {
-            int n = reader.ReadInt32("list size", 0, rows);
-            total += n;
-            if (total > rows)
-            {
-                throw reader.Invalid($"the lists hold more than the {rows} training rows");
-            }
-
-            ids[l] = reader.ReadArray<int>(n, "list rows");
-            codes[l] = reader.ReadArray<byte>((long)n * features, "list codes");
-        }
-
-        if (total != rows)
-        {
-            throw reader.Invalid($"the lists hold {total} rows; the model has {rows}");
-        }
-
+        var (ids, codes) = ReadLists<byte>(reader, lists, features, rows, "list codes");
         try
         {
             return IvfFlatIndex.FromCodes(centroids, quantizer, residual == 1, ids, codes, features, distance, probes, maxThreads);

@@ -50,6 +50,15 @@ internal sealed class ScalarQuantizerTraining(int dimension, bool unitRows)
         }
     }
 
+    /// <summary>Every byte row of <paramref name="rows"/> (row-major).</summary>
+    public void AddRows(ReadOnlySpan<byte> rows)
+    {
+        for (int r = 0; r < rows.Length / dimension; r++)
+        {
+            Add(rows.Slice(r * dimension, dimension));
+        }
+    }
+
     public ScalarQuantizer ToQuantizer()
     {
         if (Rows == 0)

@@ -213,13 +213,18 @@ int Run(ExampleOptions options)
     return 0;
 }
 
-// The index kinds of --index, seeded so that the same folder gives the same approximate index.
-static NeighborIndexOptions IndexOptions(string kind, int seed) => kind switch
+// The index kinds of --index, seeded so that the same folder gives the same approximate index; "-sq8" stores the
+// features as 8-bit codes (faiss' SQ8).
+static NeighborIndexOptions IndexOptions(string kind, int seed)
 {
-    "ivf" => new IvfIndexOptions { Seed = seed },
-    "hnsw" => new HnswIndexOptions { Seed = seed },
-    _ => new ExactIndexOptions(),
-};
+    var encoding = kind.EndsWith("-sq8", StringComparison.Ordinal) ? new ScalarQuantizerEncoding() : null;
+    return kind.Replace("-sq8", string.Empty, StringComparison.Ordinal) switch
+    {
+        "ivf" => new IvfIndexOptions { Seed = seed, Encoding = encoding },
+        "hnsw" => new HnswIndexOptions { Seed = seed, Encoding = encoding },
+        _ => new ExactIndexOptions { Encoding = encoding },
+    };
+}
 
 // "class/0003.png": an image's folder and name, enough to tell images apart in the table.
 static string Describe(string path) => Path.Join(Path.GetFileName(Path.GetDirectoryName(path)), Path.GetFileName(path));

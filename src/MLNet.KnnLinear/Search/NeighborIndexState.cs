@@ -17,8 +17,35 @@ namespace MLNet.KnnLinear.Search;
 /// </summary>
 internal static class NeighborIndexState
 {
+    /// <summary>
+    /// The most bytes an index may hold to be saved in a model: a model's state is one payload read back into one array
+    /// (<see cref="Array.MaxLength"/> bytes), less 64 MiB for the rest of the state.
+    /// </summary>
+    public static readonly long MaxIndexBytes = Array.MaxLength - (64L << 20);
+
+    /// <summary>
+    /// Refuses, before anything is written, an index too large for a model's state (which could be written but not
+    /// read back), naming what to do instead.
+    /// </summary>
+    /// <param name="index">The index to save.</param>
+    /// <param name="limit">The most bytes (tests set it small); null: <see cref="MaxIndexBytes"/>.</param>
+    /// <exception cref="NotSupportedException">The index holds more than the limit.</exception>
+    public static void CheckFits(NeighborIndex index, long? limit = null)
+    {
+        long most = limit ?? MaxIndexBytes;
+        if (index.SizeInBytes > most)
+        {
+            throw new NotSupportedException(
+                $"The model's neighbour index holds {index.SizeInBytes:N0} bytes; a model's state is saved as one payload of at most " +
+                $"{most:N0} bytes for the index, so this model cannot be saved with Model.Save. Save the index itself with " +
+                "NeighborIndex.SaveFaiss (no size limit; LoadFaiss reads it back), or store fewer bytes a row " +
+                "(Encoding = new ScalarQuantizerEncoding() keeps float features as one byte a dimension).");
+        }
+    }
+
     public static void Write(BinaryWriter writer, NeighborIndex index)
     {
+        CheckFits(index);
         // The row layout byte: 0 exact floats, 1 exact bytes (both as in version 2, so an exact model's state is
         // unchanged), 2 an inverted file (state version 3) followed by its parts.
         if (index.Ivf is { Quantizer: { } listQuantizer } encodedIvf)

@@ -205,6 +205,16 @@ public sealed class ScalarQuantizationTests
         loaded.Transform(test).GetColumn<uint>("PredictedLabel").ToArray().Should().Equal(before);
     }
 
+    [Fact]
+    public void AnIndexTooLargeForAModelsState_IsRefusedBeforeWriting_NamingSaveFaiss()
+    {
+        var index = NeighborIndex.Build(IvfIndexTests.Clustered(1_000, 16, centers: 4, seed: 9), 16, KnnDistance.L2);
+        NeighborIndexState.MaxIndexBytes.Should().BeLessThan(Array.MaxLength, "the state is read back into one array");
+        FluentActions.Invoking(() => NeighborIndexState.CheckFits(index, limit: index.SizeInBytes - 1))
+            .Should().Throw<NotSupportedException>().WithMessage("*cannot be saved with Model.Save*NeighborIndex.SaveFaiss*");
+        FluentActions.Invoking(() => NeighborIndexState.CheckFits(index, limit: index.SizeInBytes)).Should().NotThrow();
+    }
+
     /// <summary>
     /// Each query's k results are the k nearest decoded rows (<see cref="NeighborIndex"/>'s own CopyRow), ranked in
     /// double: the same set except where the reference's k-th and (k+1)-th are closer than the float expansion's

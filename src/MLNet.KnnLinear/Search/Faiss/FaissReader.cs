@@ -138,20 +138,7 @@ internal sealed class FaissReader
         }
 
         CheckBytes(stored, 1, "codes");
-        var codes = new RowStore<byte>(d, count);
-        var chunk = new byte[checked(Math.Max(1, Math.Min(count, (1 << 24) / d)) * d)];
-        for (int read = 0; read < count;)
-        {
-            int rows = Math.Min(count - read, chunk.Length / d);
-            _stream.ReadExactly(chunk.AsSpan(0, rows * d));
-            for (int r = 0; r < rows; r++)
-            {
-                codes.Append(chunk.AsSpan(r * d, d));
-            }
-
-            read += rows;
-        }
-
+        var codes = ReadRows<byte>(d, count, check: null);
         return (quantizer, codes);
     }
 
@@ -530,18 +517,25 @@ internal sealed class FaissReader
         }
 
         CheckBytes(stored, 4, "vectors");
-        var rows = new RowStore<float>(d, count);
-        var chunk = new float[checked(Math.Max(1, Math.Min(count, ReadChunkValues / d)) * d)];
+        return ReadRows<float>(d, count, distance == KnnDistance.Cosine ? (values, first) => RequireUnitRows(values, d, first) : null);
+    }
+
+    /// <summary>
+    /// <paramref name="count"/> rows of <paramref name="d"/> values, read <see cref="ReadChunkBytes"/> at a time (whole
+    /// rows, at least one) into a <see cref="RowStore{T}"/>, each chunk offered to <paramref name="check"/> first.
+    /// </summary>
+    private RowStore<T> ReadRows<T>(int d, int count, ChunkCheck<T>? check)
+        where T : unmanaged
+    {
+        var rows = new RowStore<T>(d, count);
+        int size = System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
+        var chunk = new T[checked(Math.Max(1, Math.Min(count, ReadChunkBytes / size / d)) * d)];
         for (int read = 0; read < count;)
         {
             int n = Math.Min(count - read, chunk.Length / d);
             var values = chunk.AsSpan(0, n * d);
             _stream.ReadExactly(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values));
-            if (distance == KnnDistance.Cosine)
-            {
-                RequireUnitRows(values, d, read);
-            }
-
+            check?.Invoke(values, read);
             for (int r = 0; r < n; r++)
             {
                 rows.Append(values.Slice(r * d, d));
@@ -553,8 +547,11 @@ internal sealed class FaissReader
         return rows;
     }
 
-    /// <summary>Values a flat record is read in at a time: 4 Mi floats (16 MiB).</summary>
-    private const int ReadChunkValues = 1 << 22;
+    /// <summary>Checks rows just read (<paramref name="firstRow"/> is the first one's number); throws when they are invalid.</summary>
+    private delegate void ChunkCheck<T>(ReadOnlySpan<T> rows, int firstRow);
+
+    /// <summary>Bytes a flat record or codes are read in at a time: 16 MiB.</summary>
+    private const int ReadChunkBytes = 1 << 24;
 
     private float[] ReadFloats(ulong stored, long expected, string what)
     {

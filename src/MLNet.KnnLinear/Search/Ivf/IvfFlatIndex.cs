@@ -462,12 +462,15 @@ internal sealed class IvfFlatIndex : INeighborIndex
     /// list searched (the query's residual from the list's centroid for residual codes), as faiss computes them, and
     /// are sorted again: lists are merged on the expanded keys, which only pick the candidates.
     /// </summary>
-    private void RefineCodes(ReadOnlySpan<float> query, Span<double> keys, Span<int> rows)
+    /// <param name="query">The query.</param>
+    /// <param name="keys">Its final keys, replaced.</param>
+    /// <param name="rows">Its final rows, re-sorted.</param>
+    /// <param name="decoded">Scratch of <see cref="Dimension"/> floats.</param>
+    /// <param name="scratch">Scratch of <see cref="Dimension"/> floats.</param>
+    /// <param name="found">Scratch of at least <paramref name="rows"/>' length.</param>
+    private void RefineCodes(ReadOnlySpan<float> query, Span<double> keys, Span<int> rows, float[] decoded, float[] scratch, (double Key, int Row)[] found)
     {
         bool cosine = Distance == KnnDistance.Cosine;
-        var decoded = new float[Dimension];
-        var scratch = new float[Dimension];
-        var found = new (double Key, int Row)[rows.Length];
         for (int i = 0; i < rows.Length; i++)
         {
             int list = _listOfRow[rows[i]];
@@ -482,7 +485,7 @@ internal sealed class IvfFlatIndex : INeighborIndex
             found[i] = (ScalarQuantizedScan.DirectKey(cosine, ScalarQuantizedScan.QueryForKeys(cosine, inList, scratch), decoded), rows[i]);
         }
 
-        ScalarQuantizedScan.Sort(found, keys, rows);
+        ScalarQuantizedScan.Sort(found.AsSpan(0, rows.Length), keys, rows);
     }
 
     /// <summary>An index from stored parts of a scalar-quantized inverted file: centroids, the quantizer, and each list's codes and row numbers.</summary>
@@ -627,6 +630,8 @@ internal sealed class IvfFlatIndex : INeighborIndex
 
         var d = new double[k];
         var r = new int[k];
+        // Scratch of the codes' final refinement, once a search rather than once a query.
+        var (decoded, scratch, found) = Quantizer is null ? (null, null, null) : (new float[Dimension], new float[Dimension], new (double Key, int Row)[k]);
         for (int q = 0; q < queryCount; q++)
         {
             var merged = partial[0][q];
@@ -642,7 +647,7 @@ internal sealed class IvfFlatIndex : INeighborIndex
             int got = merged.CopySorted(d, rows.Slice(q * k, k));
             if (Quantizer is not null)
             {
-                RefineCodes(queryArray.AsSpan(q * Dimension, Dimension), d.AsSpan(0, got), rows.Slice(q * k, got));
+                RefineCodes(queryArray.AsSpan(q * Dimension, Dimension), d.AsSpan(0, got), rows.Slice(q * k, got), decoded!, scratch!, found!);
             }
 
             for (int i = 0; i < k; i++)

@@ -27,9 +27,16 @@ internal static class ExactSearchOnnx
     /// <summary>Throws <see cref="NotSupportedException"/> naming <paramref name="component"/> and the option when the index cannot be exported.</summary>
     public static void Check(NeighborIndex index, string component)
     {
+        if (index.ExactPq is not null)
+        {
+            throw new NotSupportedException(
+                $"ONNX export: {component} with an index of product-quantized codes (ExactIndexOptions.Encoding = ProductQuantizerEncoding) cannot be exported: " +
+                "the exported search would compare full rows, not the codes' tables. Export an index without Encoding, or with ScalarQuantizerEncoding (L2).");
+        }
+
         if (index.Exact is null)
         {
-            string kind = index.Ivf is not null ? nameof(IvfIndexOptions) : nameof(HnswIndexOptions);
+            string kind = index.Hnsw is not null ? nameof(HnswIndexOptions) : nameof(IvfIndexOptions);
             throw new NotSupportedException(
                 $"ONNX export: {component} with Index = {kind} cannot be exported. ONNX has no inverted-file or graph search, and an exact search " +
                 "in its place would find different neighbours from the model's. Use Index = new ExactIndexOptions() (the default) to export.");

@@ -87,6 +87,13 @@ public sealed partial class NeighborIndex
 
     internal HnswIndex? Hnsw => _inner as HnswIndex;
 
+    internal IvfPqIndex? IvfPq => _inner as IvfPqIndex;
+
+    internal ProductQuantizedIndex? ExactPq => _inner as ProductQuantizedIndex;
+
+    /// <summary>The lists an inverted file (of rows, 8-bit codes or product codes) holds; null for other kinds.</summary>
+    private int? ListCount => Ivf?.NumberOfLists ?? IvfPq?.NumberOfLists;
+
     /// <summary>Whether some rows were removed (their row numbers are skipped by every search).</summary>
     internal bool HasRemovedRows => _removed.Count > 0;
 
@@ -111,11 +118,11 @@ public sealed partial class NeighborIndex
         options ??= new ExactIndexOptions();
         options.Validate(long.MaxValue);
         options.ValidateFor(distance);
+        options.ValidateFor(dimension);
         var index = new NeighborIndex(dimension, distance, options, maxThreads);
         index._inner = options switch
         {
-            IvfIndexOptions => null,
-            { IsScalarQuantized: true } => null,
+            { NeedsTraining: true } => null,
             HnswIndexOptions hnsw => HnswIndex.Create(dimension, distance, hnsw, maxThreads),
             _ => new FlatIndex(dimension, distance, maxThreads),
         };
@@ -169,6 +176,11 @@ public sealed partial class NeighborIndex
         CheckRows(sample, nameof(sample));
         switch (OptionsToTrain(sample.IsEmpty))
         {
+            case { IsProductQuantized: true } product:
+                bool unit = _distance == KnnDistance.Cosine;
+                var (lists, kmeansRows, quantizerRows) = ProductQuantizedIndexes.SampleOrders(product, sample.Length / _dimension);
+                _inner = ProductQuantizedIndexes.Train(product, lists, TrainingRows.Gather(sample, _dimension, kmeansRows, unit), TrainingRows.Gather(sample, _dimension, quantizerRows, unit), _dimension, _distance, _maxThreads);
+                break;
             case IvfIndexOptions ivf:
                 _inner = IvfFlatIndex.Train(sample, _dimension, _distance, ivf, _maxThreads);
                 break;
@@ -210,6 +222,11 @@ public sealed partial class NeighborIndex
         CheckByteRows(sample, nameof(sample));
         switch (OptionsToTrain(sample.IsEmpty))
         {
+            case { IsProductQuantized: true } product:
+                bool unit = _distance == KnnDistance.Cosine;
+                var (lists, kmeansRows, quantizerRows) = ProductQuantizedIndexes.SampleOrders(product, sample.Length / _dimension);
+                _inner = ProductQuantizedIndexes.Train(product, lists, TrainingRows.Gather(sample, _dimension, kmeansRows, unit), TrainingRows.Gather(sample, _dimension, quantizerRows, unit), _dimension, _distance, _maxThreads);
+                break;
             case IvfIndexOptions ivf:
                 _inner = IvfFlatIndex.Train(sample, _dimension, _distance, ivf, _maxThreads);
                 break;
@@ -239,7 +256,7 @@ public sealed partial class NeighborIndex
             throw new ArgumentException("The sample holds no rows; training needs at least one (an inverted file at least one per list).", "sample");
         }
 
-        if (_options is not (IvfIndexOptions or { IsScalarQuantized: true }))
+        if (!_options.NeedsTraining)
         {
             return null;
         }
@@ -248,7 +265,9 @@ public sealed partial class NeighborIndex
         {
             throw new InvalidOperationException(_options is IvfIndexOptions
                 ? "The inverted file is trained already; its centroids do not change once rows can be filed in its lists."
-                : "The scalar quantizer is trained already; its ranges do not change once rows are encoded with them.");
+                : _options.IsProductQuantized
+                    ? "The product quantizer is trained already; its centroids do not change once rows are encoded with them."
+                    : "The scalar quantizer is trained already; its ranges do not change once rows are encoded with them.");
         }
 
         return _options;
@@ -554,14 +573,26 @@ public sealed partial class NeighborIndex
         options ??= new ExactIndexOptions();
         options.Validate(rows.Length / dimension);
         options.ValidateFor(distance);
+        options.ValidateFor(dimension);
         INeighborIndex inner = options switch
         {
+            { IsProductQuantized: true } => BuildProductQuantized(rows, dimension, distance, options, maxThreads),
             ExactIndexOptions { IsScalarQuantized: true } => BuildScalarQuantized(rows, dimension, distance, maxThreads),
             IvfIndexOptions ivf => IvfFlatIndex.Build(rows, dimension, distance, ivf, maxThreads),
             HnswIndexOptions hnsw => HnswIndex.Build(rows, dimension, distance, hnsw, maxThreads),
             _ => BuildFlat(rows, dimension, distance, maxThreads),
         };
         return new NeighborIndex(inner, options, maxThreads);
+    }
+
+    /// <summary>An index of product-quantized codes (exact or inverted file), trained on samples of the rows, then every row added.</summary>
+    private static INeighborIndex BuildProductQuantized(ReadOnlySpan<float> rows, int dimension, KnnDistance distance, NeighborIndexOptions options, int maxThreads)
+    {
+        bool unit = distance == KnnDistance.Cosine;
+        var (lists, kmeansRows, quantizerRows) = ProductQuantizedIndexes.SampleOrders(options, rows.Length / dimension);
+        var index = ProductQuantizedIndexes.Train(options, lists, TrainingRows.Gather(rows, dimension, kmeansRows, unit), TrainingRows.Gather(rows, dimension, quantizerRows, unit), dimension, distance, maxThreads);
+        index.Add(rows);
+        return index;
     }
 
     /// <summary>An exact index of 8-bit codes, its ranges trained on every row.</summary>
@@ -646,9 +677,13 @@ public sealed partial class NeighborIndex
         {
             hnsw.SearchSize = probesOrEf;
         }
+        else if (ivf is not null)
+        {
+            ivf.NumberOfProbes = probesOrEf;
+        }
         else
         {
-            ivf!.NumberOfProbes = probesOrEf;
+            IvfPq!.NumberOfProbes = probesOrEf;
         }
     }
 
@@ -663,7 +698,7 @@ public sealed partial class NeighborIndex
     public NeighborIndex WithSearchSize(int probesOrEf)
     {
         CheckSearchSize(probesOrEf);
-        INeighborIndex inner = Hnsw is { } hnsw ? hnsw.WithSearchSize(probesOrEf) : Ivf!.WithProbes(probesOrEf);
+        INeighborIndex inner = Hnsw is { } hnsw ? hnsw.WithSearchSize(probesOrEf) : Ivf is { } ivf ? ivf.WithProbes(probesOrEf) : IvfPq!.WithProbes(probesOrEf);
         var copy = new NeighborIndex(inner, _options, _maxThreads) { _ids = _ids, _sharesStorage = true };
         foreach (int row in _removed.Rows())
         {
@@ -694,14 +729,14 @@ public sealed partial class NeighborIndex
             throw new InvalidOperationException(NotTrained + " first.");
         }
 
-        if (Ivf is not { } ivf)
+        if (ListCount is not { } lists)
         {
             throw new InvalidOperationException("An exact index compares every row; it has no search size to set.");
         }
 
-        if (probesOrEf < 1 || probesOrEf > ivf.NumberOfLists)
+        if (probesOrEf < 1 || probesOrEf > lists)
         {
-            throw new ArgumentOutOfRangeException(nameof(probesOrEf), probesOrEf, $"The number of probes must be between 1 and the {ivf.NumberOfLists} lists.");
+            throw new ArgumentOutOfRangeException(nameof(probesOrEf), probesOrEf, $"The number of probes must be between 1 and the {lists} lists.");
         }
     }
 

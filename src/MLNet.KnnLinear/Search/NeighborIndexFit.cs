@@ -44,7 +44,8 @@ internal sealed class NeighborIndexFit
         _distance = distance;
         _options = options;
         options.ValidateFor(distance);
-        if (options is ExactIndexOptions { IsScalarQuantized: false })
+        options.ValidateFor(dimension);
+        if (options is ExactIndexOptions { NeedsTraining: false })
         {
             _exact = new FlatIndexBuilder(dimension, distance, expectedRows);
         }
@@ -133,6 +134,11 @@ internal sealed class NeighborIndexFit
         }
 
         _options.Validate(Count);
+        if (_options.IsProductQuantized)
+        {
+            return new NeighborIndex(BuildProductQuantized(maxThreads), _options, maxThreads);
+        }
+
         if (_options is ExactIndexOptions)
         {
             return new NeighborIndex(BuildScalarQuantized(maxThreads), _options, maxThreads);
@@ -149,6 +155,27 @@ internal sealed class NeighborIndexFit
             ? HnswIndex.Build(_rows!, _distance, hnsw, maxThreads)
             : IvfFlatIndex.Build(_rows!, _distance, (IvfIndexOptions)_options, maxThreads);
         return new NeighborIndex(inner, _options, maxThreads);
+    }
+
+    /// <summary>
+    /// An index of product-quantized codes (exact or inverted file): trained on samples of the rows held, then the rows
+    /// encoded chunk by chunk (the rows held, bytes or floats, are freed with this fit).
+    /// </summary>
+    private INeighborIndex BuildProductQuantized(int maxThreads)
+    {
+        bool unit = _distance == KnnDistance.Cosine;
+        var (lists, kmeansRows, quantizerRows) = ProductQuantizedIndexes.SampleOrders(_options, Count);
+        INeighborIndex index;
+        if (_byteRows is { } bytes)
+        {
+            index = ProductQuantizedIndexes.Train(_options, lists, TrainingRows.Gather(bytes, kmeansRows, unit), TrainingRows.Gather(bytes, quantizerRows, unit), _dimension, _distance, maxThreads);
+            bytes.ForEachChunk(chunk => index.Add(chunk));
+            return index;
+        }
+
+        index = ProductQuantizedIndexes.Train(_options, lists, TrainingRows.Gather(_rows!, kmeansRows, unit), TrainingRows.Gather(_rows!, quantizerRows, unit), _dimension, _distance, maxThreads);
+        _rows!.ForEachChunk(chunk => index.Add(chunk));
+        return index;
     }
 
     /// <summary>

@@ -21,12 +21,36 @@ public abstract class NeighborIndexOptions
     {
         if (EncodingOf is not null && distance == KnnDistance.L1)
         {
-            throw new ArgumentOutOfRangeException("Encoding", EncodingOf.GetType().Name, "Encoding: scalar quantization ranks by L2 or cosine (as faiss' scalar-quantized indexes by L2 or inner product); an L1 index stores its rows as they are (leave Encoding null).");
+            string kind = IsProductQuantized ? "product" : "scalar";
+            throw new ArgumentOutOfRangeException("Encoding", EncodingOf.GetType().Name, $"Encoding: {kind} quantization ranks by L2 or cosine (as faiss' {kind}-quantized indexes by L2 or inner product); an L1 index stores its rows as they are (leave Encoding null).");
+        }
+    }
+
+    /// <summary>Checks the options against the row length; throws naming the option (a product quantizer's sub-quantizers must divide it).</summary>
+    internal void ValidateFor(int dimension)
+    {
+        if (EncodingOf is ProductQuantizerEncoding product)
+        {
+            if (this is HnswIndexOptions)
+            {
+                throw new ArgumentOutOfRangeException("Encoding", nameof(ProductQuantizerEncoding), "Encoding: an HNSW graph stores rows as they are or as 8-bit codes (ScalarQuantizerEncoding); product quantization is for exact and inverted-file indexes (faiss' IndexPQ and IndexIVFPQ).");
+            }
+
+            product.Validate(dimension);
         }
     }
 
     /// <summary>Whether rows are stored as 8-bit codes.</summary>
     internal bool IsScalarQuantized => EncodingOf is ScalarQuantizerEncoding;
+
+    /// <summary>Whether rows are stored as product-quantized codes.</summary>
+    internal bool IsProductQuantized => EncodingOf is ProductQuantizerEncoding;
+
+    /// <summary>Whether the index learns something before it takes rows: centroids, or an encoding's ranges or codebooks.</summary>
+    internal bool NeedsTraining => this is IvfIndexOptions || EncodingOf is not null;
+
+    /// <summary>A product quantizer's sub-quantizers (0 when rows are not product-quantized).</summary>
+    internal int Subquantizers => (EncodingOf as ProductQuantizerEncoding)?.Subquantizers ?? 0;
 
     /// <summary>
     /// These options with their seed resolved: their own, else the context's, else 1 (see

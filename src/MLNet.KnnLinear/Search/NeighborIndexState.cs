@@ -12,10 +12,10 @@ namespace MLNet.KnnLinear.Search;
 /// 3 an HNSW graph (M, efConstruction, efSearch, entry, layers, links, rows); 4 an exact index of 8-bit codes (the
 /// quantizer's minima and ranges, then each row's code) and 5 an inverted file of codes (lists, probes, whether codes
 /// are residuals, centroids, the quantizer, each list's rows and codes), 6 an HNSW graph of codes (as 3, then the
-/// quantizer and the codes in place of the rows). A library from before 4 and 5 refuses them
-/// by their layout byte. Every count is checked when read.
+/// quantizer and the codes in place of the rows); 7 an exact index of product-quantized codes and 8 an inverted file
+/// of them (see NeighborIndexState.ProductQuantized.cs). A library from before a layout refuses it by its layout byte. Every count is checked when read.
 /// </summary>
-internal static class NeighborIndexState
+internal static partial class NeighborIndexState
 {
     /// <summary>
     /// The most bytes an index may hold to be saved in a model: a model's state is one payload read back into one array
@@ -46,6 +46,11 @@ internal static class NeighborIndexState
     public static void Write(BinaryWriter writer, NeighborIndex index)
     {
         CheckFits(index);
+        if (WriteProductQuantized(writer, index))
+        {
+            return;
+        }
+
         // The row layout byte: 0 exact floats, 1 exact bytes (both as in version 2, so an exact model's state is
         // unchanged), 2 an inverted file (state version 3) followed by its parts.
         if (index.Ivf is { Quantizer: { } listQuantizer } encodedIvf)
@@ -141,6 +146,11 @@ internal static class NeighborIndexState
     public static NeighborIndex Read(ModelStateReader reader, int features, int rows, KnnDistance distance, int maxThreads, int version)
     {
         var layout = (RowLayout)reader.ReadByte("row layout");
+        if (layout is RowLayout.ExactProductCodes or RowLayout.InvertedFileProductCodes && version >= 4)
+        {
+            return ReadProductQuantized(reader, layout, features, rows, distance, maxThreads);
+        }
+
         if (layout == RowLayout.InvertedFile && version >= 3)
         {
             return new NeighborIndex(ReadInvertedFile(reader, features, rows, distance, maxThreads));
@@ -166,7 +176,7 @@ internal static class NeighborIndexState
 
         if (layout is not (RowLayout.ExactFloats or RowLayout.ExactBytes))
         {
-            throw reader.Invalid($"row layout {(int)layout} is not one of 0 (floats), 1 (bytes){(version >= 3 ? ", 2 (inverted file), 3 (HNSW)" : string.Empty)}{(version >= 4 ? ", 4 (codes), 5 (inverted file of codes) or 6 (HNSW graph of codes)" : string.Empty)}");
+            throw reader.Invalid($"row layout {(int)layout} is not one of 0 (floats), 1 (bytes){(version >= 3 ? ", 2 (inverted file), 3 (HNSW)" : string.Empty)}{(version >= 4 ? ", 4 (codes), 5 (inverted file of codes), 6 (HNSW graph of codes), 7 (product codes) or 8 (inverted file of product codes)" : string.Empty)}");
         }
 
         bool bytes = layout == RowLayout.ExactBytes;
@@ -345,5 +355,7 @@ internal static class NeighborIndexState
         ExactCodes = 4,
         InvertedFileCodes = 5,
         HnswCodes = 6,
+        ExactProductCodes = 7,
+        InvertedFileProductCodes = 8,
     }
 }

@@ -74,6 +74,7 @@ public sealed class IndexGrowthTests
     [InlineData("ivf")]
     [InlineData("hnsw")]
     [InlineData("ivf-sq8")]
+    [InlineData("ivf-pq")]
     public void Approximate_BuildOn90PercentThenAdd10_KeepsRecallWithin001(string kind)
     {
         var rows = IvfIndexTests.Clustered(6000, 32, centers: 60, seed: 8);
@@ -82,6 +83,7 @@ public sealed class IndexGrowthTests
         {
             "hnsw" => new HnswIndexOptions { MaxConnections = 12, ConstructionSearchSize = 48, SearchSize = 24 },
             "ivf-sq8" => new IvfIndexOptions { NumberOfLists = 64, NumberOfProbes = 4, Encoding = new ScalarQuantizerEncoding() },
+            "ivf-pq" => new IvfIndexOptions { NumberOfLists = 64, NumberOfProbes = 4, Encoding = new ProductQuantizerEncoding { Subquantizers = 16 } },
             _ => new IvfIndexOptions { NumberOfLists = 64, NumberOfProbes = 4 },
         };
         var truth = Search(NeighborIndex.Build(rows, 32, KnnDistance.L2), queries, 10).Ids;
@@ -102,6 +104,8 @@ public sealed class IndexGrowthTests
     [InlineData("exact-sq8")]
     [InlineData("ivf-sq8")]
     [InlineData("hnsw-sq8")]
+    [InlineData("exact-pq")]
+    [InlineData("ivf-pq")]
     public void Remove10Percent_NeverReturnsThem_AndKeepsRecallOnTheRest(string kind)
     {
         var rows = IvfIndexTests.Clustered(4000, 32, centers: 40, seed: 10);
@@ -113,6 +117,8 @@ public sealed class IndexGrowthTests
             "exact-sq8" => new ExactIndexOptions { Encoding = new ScalarQuantizerEncoding() },
             "ivf-sq8" => new IvfIndexOptions { NumberOfLists = 40, NumberOfProbes = 4, Encoding = new ScalarQuantizerEncoding() },
             "hnsw-sq8" => new HnswIndexOptions { MaxConnections = 12, ConstructionSearchSize = 48, SearchSize = 32, Encoding = new ScalarQuantizerEncoding() },
+            "exact-pq" => new ExactIndexOptions { Encoding = new ProductQuantizerEncoding { Subquantizers = 16 } },
+            "ivf-pq" => new IvfIndexOptions { NumberOfLists = 40, NumberOfProbes = 4, Encoding = new ProductQuantizerEncoding { Subquantizers = 16 } },
             _ => new ExactIndexOptions(),
         };
         var index = NeighborIndex.Build(rows, 32, KnnDistance.L2, options);
@@ -147,6 +153,8 @@ public sealed class IndexGrowthTests
     [InlineData("exact-sq8")]
     [InlineData("ivf-sq8")]
     [InlineData("hnsw-sq8")]
+    [InlineData("exact-pq")]
+    [InlineData("ivf-pq")]
     public void UserIds_AreReturned_AndRemoved(string kind)
     {
         var rows = IvfIndexTests.Clustered(500, Dimension, centers: 5, seed: 12);
@@ -158,6 +166,8 @@ public sealed class IndexGrowthTests
             "exact-sq8" => new ExactIndexOptions { Encoding = new ScalarQuantizerEncoding() },
             "ivf-sq8" => new IvfIndexOptions { NumberOfLists = 5, NumberOfProbes = 5, Encoding = new ScalarQuantizerEncoding() },
             "hnsw-sq8" => new HnswIndexOptions { MaxConnections = 8, ConstructionSearchSize = 500, SearchSize = 500, Encoding = new ScalarQuantizerEncoding() },
+            "exact-pq" => new ExactIndexOptions { Encoding = new ProductQuantizerEncoding { Subquantizers = 4 } },
+            "ivf-pq" => new IvfIndexOptions { NumberOfLists = 5, NumberOfProbes = 5, Encoding = new ProductQuantizerEncoding { Subquantizers = 4 } },
             _ => new ExactIndexOptions(),
         };
         long[] ids = Enumerable.Range(0, 500).Select(i => 1_000_000_000_000L + (7L * i)).ToArray();
@@ -166,7 +176,7 @@ public sealed class IndexGrowthTests
         index.Add(rows.AsSpan(0, 200 * Dimension), ids.AsSpan(0, 200));
         index.Add(rows.AsSpan(200 * Dimension), ids.AsSpan(200));
         // Codes: the same kind built from the same rows (the same ranges, so the same codes) is the reference.
-        var reference = kind.EndsWith("sq8", StringComparison.Ordinal) ? NeighborIndex.Build(rows, Dimension, KnnDistance.L2, options) : NeighborIndex.Build(rows, Dimension, KnnDistance.L2);
+        var reference = kind.EndsWith("sq8", StringComparison.Ordinal) || kind.EndsWith("pq", StringComparison.Ordinal) ? NeighborIndex.Build(rows, Dimension, KnnDistance.L2, options) : NeighborIndex.Build(rows, Dimension, KnnDistance.L2);
         var byRow = Search(reference, queries, 5);
 
         var (found, _) = Search(index, queries, 5);

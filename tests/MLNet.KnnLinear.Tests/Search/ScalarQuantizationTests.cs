@@ -220,7 +220,12 @@ public sealed class ScalarQuantizationTests
     /// double: the same set except where the reference's k-th and (k+1)-th are closer than the float expansion's
     /// rounding, and each reported distance the reference distance to that row.
     /// </summary>
-    private static void CheckAgainstDecoded(NeighborIndex index, float[] queries, int k)
+    /// <param name="index">The index searched.</param>
+    /// <param name="queries">Queries, row-major.</param>
+    /// <param name="k">Neighbours per query.</param>
+    /// <param name="tolerance">Allowed difference, relative to the largest reference distance (at least 1).</param>
+    /// <param name="cosineAsUnitL2">Cosine is ½‖q̂ − x̂‖² (product codes), not 1 − q̂·x̂.</param>
+    internal static void CheckAgainstDecoded(NeighborIndex index, float[] queries, int k, double tolerance = 1e-5, bool cosineAsUnitL2 = false)
     {
         int d = index.Dimension;
         int n = index.Count;
@@ -237,11 +242,13 @@ public sealed class ScalarQuantizationTests
             var reference = new double[n];
             for (int r = 0; r < n; r++)
             {
-                reference[r] = ReferenceDistance(index.Distance, query, decoded.AsSpan(r * d, d));
+                reference[r] = cosineAsUnitL2 && index.Distance == KnnDistance.Cosine
+                    ? HalfSquaredDistanceOfUnitQuery(query, decoded.AsSpan(r * d, d))
+                    : ReferenceDistance(index.Distance, query, decoded.AsSpan(r * d, d));
             }
 
             var sorted = reference.Order().ToArray();
-            double scale = 1e-5 * Math.Max(1, index.Distance == KnnDistance.L2 ? sorted[^1] : 1);
+            double scale = tolerance * Math.Max(1, index.Distance == KnnDistance.L2 ? sorted[^1] : 1);
             double kth = sorted[k - 1];
             for (int i = 0; i < k; i++)
             {
@@ -253,6 +260,25 @@ public sealed class ScalarQuantizationTests
                 reference[row].Should().BeLessThanOrEqualTo(kth + scale, $"query {q}, result {i}: row {row} is among the {k} nearest decoded rows");
             }
         }
+    }
+
+    private static double HalfSquaredDistanceOfUnitQuery(ReadOnlySpan<float> query, ReadOnlySpan<float> row)
+    {
+        double norm = 0;
+        for (int j = 0; j < query.Length; j++)
+        {
+            norm += (double)query[j] * query[j];
+        }
+
+        norm = norm == 0 ? 1 : Math.Sqrt(norm);
+        double sum = 0;
+        for (int j = 0; j < query.Length; j++)
+        {
+            double diff = (query[j] / norm) - row[j];
+            sum += diff * diff;
+        }
+
+        return 0.5 * sum;
     }
 
     private static double ReferenceDistance(KnnDistance distance, ReadOnlySpan<float> query, ReadOnlySpan<float> row)

@@ -67,14 +67,19 @@ internal sealed class FaissReader
                 return ReadIdMap(code);
             case "IwFl":
             case "IwSq":
-                return new NeighborIndex(ReadInvertedFile(code));
+            case "IwPQ":
+                var inverted = ReadInvertedFile(code);
+                return new NeighborIndex(inverted, InvertedFileOptions(inverted), maxThreads: 0);
             case "IxSQ":
                 return new NeighborIndex(ReadScalarQuantized());
+            case "IxPq":
+                var exact = ReadProductQuantized();
+                return new NeighborIndex(exact, new ExactIndexOptions { Encoding = new ProductQuantizerEncoding { Subquantizers = exact.Quantizer.Subquantizers } }, maxThreads: 0);
             case "IHNf":
             case "IHNs":
                 return new NeighborIndex(ReadHnsw(code));
             default:
-                throw Invalid($"index type '{code}' is not one this library reads (IxF2, IxFI, IxFl, IwFl, IxSQ, IwSq, IHNf, IHNs, and IxMp / IxM2 around them)");
+                throw Invalid($"index type '{code}' is not one this library reads (IxF2, IxFI, IxFl, IwFl, IxSQ, IwSq, IxPq, IwPQ, IHNf, IHNs, and IxMp / IxM2 around them)");
         }
     }
 
@@ -125,6 +130,72 @@ internal sealed class FaissReader
         }
 
         return index;
+    }
+
+    /// <summary>The options an inverted file read from a file reports (its list count is the file's).</summary>
+    private static IvfIndexOptions InvertedFileOptions(INeighborIndex inverted) => inverted switch
+    {
+        IvfPqIndex pq => new() { NumberOfLists = pq.NumberOfLists, NumberOfProbes = pq.NumberOfProbes, Encoding = new ProductQuantizerEncoding { Subquantizers = pq.Quantizer.Subquantizers } },
+        IvfFlatIndex ivf => new() { NumberOfLists = ivf.NumberOfLists, NumberOfProbes = ivf.NumberOfProbes, Encoding = ivf.Quantizer is null ? null : new ScalarQuantizerEncoding() },
+        _ => throw new ArgumentException("Not an inverted file.", nameof(inverted)),
+    };
+
+    /// <summary><c>IxPq</c> (IndexPQ): the header, the product quantizer record, the codes, then search settings (ignored).</summary>
+    private ProductQuantizedIndex ReadProductQuantized()
+    {
+        var (d, count, distance) = ReadHeader("IxPq");
+        var quantizer = ReadProductQuantizer(d, distance);
+        int m = quantizer.Subquantizers;
+        ulong stored = _reader.ReadUInt64();
+        if (stored != (ulong)count * (ulong)m || count == 0)
+        {
+            throw Invalid($"codes: {stored} bytes stored, {(long)count * m} expected for {count} vectors of {m} bytes (at least one)");
+        }
+
+        CheckBytes(stored, 1, "codes");
+        var codes = ReadRows<byte>(m, count, check: null);
+        // Inner product loads as cosine ranked by faiss' inner product, so the file's neighbours are faiss'.
+        var index = new ProductQuantizedIndex(d, distance, quantizer, maxThreads: 0, innerProduct: distance == KnnDistance.Cosine);
+        codes.ForEachChunk(chunk => index.AddCodes(chunk));
+        _reader.ReadInt32();   // search_type: how faiss searches (ST_PQ, polysemous, …); this library searches by ADC
+        _reader.ReadByte();    // encode_signs
+        _reader.ReadInt32();   // polysemous_ht
+        return index;
+    }
+
+    /// <summary>
+    /// faiss' ProductQuantizer record: d, M and nbits (size_t each), then the centroids (M × 2^nbits × d/M floats).
+    /// Only 8-bit codes are read; L1 is refused, as faiss searches codes by L2 or inner product.
+    /// </summary>
+    private ProductQuantizer ReadProductQuantizer(int d, KnnDistance distance)
+    {
+        ulong dimension = _reader.ReadUInt64();
+        ulong m = _reader.ReadUInt64();
+        ulong bits = _reader.ReadUInt64();
+        if (dimension != (ulong)d || m == 0 || m > (ulong)d || (ulong)d % m != 0)
+        {
+            throw Invalid($"the product quantizer has dimension {dimension} and {m} sub-quantizers; dimension {d}, divided by M, was expected");
+        }
+
+        if (bits != 8)
+        {
+            throw Invalid($"the product quantizer has {bits}-bit codes; this library reads 8-bit codes (nbits = 8) only");
+        }
+
+        if (distance == KnnDistance.L1)
+        {
+            throw Invalid("a product-quantized index with metric L1 cannot be searched by faiss or this library");
+        }
+
+        var centroids = ReadFloats(_reader.ReadUInt64(), (long)ProductQuantizer.CentroidsPerSubspace * d, "product quantizer centroids");
+        try
+        {
+            return new ProductQuantizer(d, (int)m, centroids);
+        }
+        catch (ArgumentException e)
+        {
+            throw Invalid(e.Message);
+        }
     }
 
     /// <summary>An IxSQ record's body after its header: the quantizer, then the codes, read 16 MiB at a time into a row store.</summary>
@@ -194,14 +265,15 @@ internal sealed class FaissReader
         }
     }
 
-    private IvfFlatIndex ReadInvertedFile(string code)
+    private INeighborIndex ReadInvertedFile(string code)
     {
         bool encoded = code == "IwSq";
+        bool product = code == "IwPQ";
         var (d, count, distance) = ReadHeader(code);
-        CheckBytes((ulong)count, (encoded ? d : 4 * d) + 8, "vectors and ids");
+        CheckBytes((ulong)count, (product ? 1 : encoded ? d : 4 * d) + 8, "vectors and ids");
         if (distance == KnnDistance.L1)
         {
-            throw Invalid($"an L1 {(encoded ? "IndexIVFScalarQuantizer" : "IndexIVFFlat")} cannot be searched by faiss or this library");
+            throw Invalid($"an L1 {(product ? "IndexIVFPQ" : encoded ? "IndexIVFScalarQuantizer" : "IndexIVFFlat")} cannot be searched by faiss or this library");
         }
 
         // A grown or trimmed inverted file may hold fewer vectors than lists: nlist is bounded by the bytes each list's
@@ -233,7 +305,28 @@ internal sealed class FaissReader
         }
 
         ScalarQuantizer? quantizer = null;
+        ProductQuantizer? productQuantizer = null;
         bool byResidual = false;
+        long codeSize = encoded ? d : 4L * d;
+        if (product)
+        {
+            // IwPQ: by_residual (faiss' default for both metrics), the code size, then the quantizer record.
+            byte residual = _reader.ReadByte();
+            if (residual > 1)
+            {
+                throw Invalid($"by_residual is {residual}; 0 or 1 was expected");
+            }
+
+            byResidual = residual != 0;
+            ulong storedCodeSize = _reader.ReadUInt64();
+            productQuantizer = ReadProductQuantizer(d, distance);
+            codeSize = productQuantizer.Subquantizers;
+            if (storedCodeSize != (ulong)codeSize)
+            {
+                throw Invalid($"the inverted file's code size is {storedCodeSize}, not the product quantizer's {codeSize} bytes");
+            }
+        }
+
         if (encoded)
         {
             quantizer = ReadQuantizer(d, distance);
@@ -256,7 +349,7 @@ internal sealed class FaissReader
             throw Invalid($"the inverted lists are stored as '{listsCode}'; array lists ('ilar') were expected");
         }
 
-        if (_reader.ReadUInt64() != (ulong)lists || _reader.ReadUInt64() != (encoded ? 1UL : 4UL) * (ulong)d)
+        if (_reader.ReadUInt64() != (ulong)lists || _reader.ReadUInt64() != (ulong)codeSize)
         {
             throw Invalid("the inverted lists' list count or code size does not match the index");
         }
@@ -307,10 +400,10 @@ internal sealed class FaissReader
         var seen = new bool[count];
         for (int l = 0; l < lists; l++)
         {
-            if (encoded)
+            if (encoded || product)
             {
-                CheckBytes((ulong)(sizes[l] * d), 1, $"list {l}");
-                codes[l] = new byte[sizes[l] * d];
+                CheckBytes((ulong)(sizes[l] * codeSize), 1, $"list {l}");
+                codes[l] = new byte[sizes[l] * codeSize];
                 _stream.ReadExactly(codes[l]);
             }
             else
@@ -332,10 +425,16 @@ internal sealed class FaissReader
                 ids[l][i] = (int)id;
             }
 
-            if (distance == KnnDistance.Cosine && !encoded)
+            if (distance == KnnDistance.Cosine && !encoded && !product)
             {
                 RequireUnitRows(values[l], d);
             }
+        }
+
+        if (product)
+        {
+            // Inner product loads as cosine: the ranking is faiss' (queries scaled to unit length rank as they are).
+            return IvfPqIndex.FromCodes(centroids, productQuantizer!, byResidual, ids, codes, d, distance, probes, maxThreads: 0, innerProduct: distance == KnnDistance.Cosine);
         }
 
         if (encoded)

@@ -36,6 +36,14 @@ internal static class FaissWriter
         {
             WriteInvertedFile(writer, ivf);
         }
+        else if (index.IvfPq is { } productIvf)
+        {
+            WriteProductInvertedFile(writer, productIvf);
+        }
+        else if (index.ExactPq is { } product)
+        {
+            WriteProductQuantized(writer, product, product.Count, row => product.Code(row).ToArray());
+        }
         else if (index.Hnsw is { } hnsw)
         {
             WriteHnsw(writer, hnsw);
@@ -82,6 +90,13 @@ internal static class FaissWriter
             case HnswIndex hnsw:
                 WriteHnsw(writer, hnsw);
                 break;
+            case IvfPqIndex productIvf:
+                WriteProductInvertedFile(writer, productIvf, position, ids.Count);
+                break;
+            case ProductQuantizedIndex product:
+                var keptProductCodes = Enumerable.Range(0, inner.Count).Where(row => position[row] >= 0).ToArray();
+                WriteProductQuantized(writer, product, keptProductCodes.Length, i => product.Code(keptProductCodes[i]).ToArray());
+                break;
             case FlatIndex { Quantizer: { } quantizer } encoded:
                 var keptCodes = Enumerable.Range(0, inner.Count).Where(row => position[row] >= 0).ToArray();
                 WriteScalarQuantized(writer, index.Dimension, index.Distance, quantizer, keptCodes.Length, (i, destination) => encoded.CopyCode(keptCodes[i], destination));
@@ -108,7 +123,7 @@ internal static class FaissWriter
     /// <paramref name="copyRow"/> and written in turn (cosine rows scaled to unit length), so no array of all the rows
     /// is made: an index past 2³¹ values is written as any other.
     /// </summary>
-    private static void WriteFlat(BinaryWriter writer, int count, int dimension, KnnDistance distance, RowCopier copyRow)
+    private static void WriteFlat(BinaryWriter writer, int count, int dimension, KnnDistance distance, RowCopier copyRow, bool unitRows = true)
     {
         int metric = Metric(distance);
         writer.Write(System.Text.Encoding.ASCII.GetBytes(metric switch { MetricL2 => "IxF2", MetricInnerProduct => "IxFI", _ => "IxFl" }));
@@ -118,7 +133,7 @@ internal static class FaissWriter
         for (int r = 0; r < count; r++)
         {
             copyRow(r, row);
-            if (distance == KnnDistance.Cosine)
+            if (distance == KnnDistance.Cosine && unitRows)
             {
                 UnitRows.Normalize(row, dimension);
             }
@@ -175,17 +190,8 @@ internal static class FaissWriter
             throw new NotSupportedException("faiss' IndexIVFFlat searches by L2 or inner product only, so an L1 inverted file has no faiss form; save an exact L1 index, or build the inverted file with L2 or cosine.");
         }
 
-        int metric = Metric(ivf.Distance);
         int d = ivf.Dimension;
-        writer.Write(ivf.Quantizer is null ? "IwFl"u8 : "IwSq"u8);
-        WriteHeader(writer, d, count ?? ivf.Count, metric);
-        writer.Write((ulong)ivf.NumberOfLists);
-        writer.Write((ulong)ivf.NumberOfProbes);
-        WriteFlat(writer, ivf.Centroids.ToArray(), d, ivf.Distance);
-
-        // Direct map: none (faiss can make one with make_direct_map after loading).
-        writer.Write((byte)0);
-        writer.Write(0UL);
+        WriteInvertedFileHeader(writer, ivf.Quantizer is null ? "IwFl"u8 : "IwSq"u8, d, count ?? ivf.Count, ivf.Distance, ivf.NumberOfLists, ivf.NumberOfProbes, ivf.Centroids.ToArray(), unitCentroids: true);
 
         long codeSize = 4L * d;
         if (ivf.Quantizer is { } quantizer)
@@ -196,64 +202,161 @@ internal static class FaissWriter
             writer.Write(ivf.ByResidual);
         }
 
+        int Kept(int row) => position is null ? row : position[row];
+        WriteInvertedLists(writer, ivf.NumberOfLists, codeSize, ivf.ListRows, Kept, (l, rows) =>
+        {
+            if (ivf.Quantizer is not null)
+            {
+                var codes = ivf.ListCodes(l);
+                for (int p = 0; p < rows.Length; p++)
+                {
+                    if (Kept(rows[p]) >= 0)
+                    {
+                        writer.Write(codes.AsSpan(p * d, d));
+                    }
+                }
+
+                return;
+            }
+
+            var values = ivf.ListValues(l);
+            if (ivf.Distance == KnnDistance.Cosine)
+            {
+                UnitRows.Normalize(values, d);
+            }
+
+            for (int p = 0; p < rows.Length; p++)
+            {
+                if (Kept(rows[p]) >= 0)
+                {
+                    WriteFloats(writer, values.AsSpan(p * d, d));
+                }
+            }
+        });
+    }
+
+    /// <summary>
+    /// An inverted file's common part (faiss' <c>write_ivf_header</c>): the code, the header, nlist, nprobe, the coarse
+    /// quantizer as a flat index of the centroids (scaled to unit length for cosine where <paramref name="unitCentroids"/>),
+    /// and no direct map (faiss can make one with make_direct_map after loading).
+    /// </summary>
+    private static void WriteInvertedFileHeader(BinaryWriter writer, ReadOnlySpan<byte> code, int d, int count, KnnDistance distance, int lists, int probes, float[] centroids, bool unitCentroids)
+    {
+        writer.Write(code);
+        WriteHeader(writer, d, count, Metric(distance));
+        writer.Write((ulong)lists);
+        writer.Write((ulong)probes);
+        WriteFlat(writer, lists, d, distance, (r, destination) => centroids.AsSpan(r * d, d).CopyTo(destination), unitCentroids);
+        writer.Write((byte)0);
+        writer.Write(0UL);
+    }
+
+    /// <summary>
+    /// <c>IwPQ</c> (faiss' IndexIVFPQ): the inverted file's header, by_residual, the code size, the product quantizer
+    /// record, then the lists of codes. The centroids are written as held: codes are residuals from them.
+    /// </summary>
+    private static void WriteProductInvertedFile(BinaryWriter writer, IvfPqIndex ivf, int[]? position = null, int? count = null)
+    {
+        int m = ivf.Quantizer.Subquantizers;
+        WriteInvertedFileHeader(writer, "IwPQ"u8, ivf.Dimension, count ?? ivf.Count, FileDistance(ivf.Metric), ivf.NumberOfLists, ivf.NumberOfProbes, ivf.Centroids.ToArray(), unitCentroids: false);
+        writer.Write(ivf.ByResidual);
+        writer.Write((ulong)m);
+        WriteProductQuantizer(writer, ivf.Quantizer);
+        int Kept(int row) => position is null ? row : position[row];
+        WriteInvertedLists(writer, ivf.NumberOfLists, m, ivf.ListRows, Kept, (l, rows) =>
+        {
+            var codes = ivf.ListCodes(l);
+            for (int p = 0; p < rows.Length; p++)
+            {
+                if (Kept(rows[p]) >= 0)
+                {
+                    writer.Write(codes.Slice(p * m, m));
+                }
+            }
+        });
+    }
+
+    /// <summary>
+    /// <c>IxPq</c> (faiss' IndexPQ): the header, the product quantizer record, <paramref name="count"/> codes (each
+    /// from <paramref name="code"/>, written in turn), then faiss' search settings: ST_PQ (0), no sign encoding, and
+    /// polysemous_ht = 8m + 1 (faiss' default: no polysemous filtering).
+    /// </summary>
+    private static void WriteProductQuantized(BinaryWriter writer, ProductQuantizedIndex index, int count, Func<int, byte[]> code)
+    {
+        int m = index.Quantizer.Subquantizers;
+        writer.Write("IxPq"u8);
+        WriteHeader(writer, index.Dimension, count, Metric(FileDistance(index.Metric)));
+        WriteProductQuantizer(writer, index.Quantizer);
+        writer.Write((ulong)count * (ulong)m);
+        for (int i = 0; i < count; i++)
+        {
+            writer.Write(code(i));
+        }
+
+        writer.Write(0);
+        writer.Write((byte)0);
+        writer.Write((8 * m) + 1);
+    }
+
+    /// <summary>
+    /// The metric a file of product codes is written with: L2 for L2 and for cosine (ranked as L2 between unit vectors,
+    /// so faiss searching the file with unit queries ranks as this library does), inner product for a faiss
+    /// inner-product file read here.
+    /// </summary>
+    private static KnnDistance FileDistance(CodeMetric metric) => metric == CodeMetric.InnerProduct ? KnnDistance.Cosine : KnnDistance.L2;
+
+    /// <summary>faiss' ProductQuantizer record: d, M, nbits (8) as size_t, then the centroids (sub-space, centroid, value).</summary>
+    private static void WriteProductQuantizer(BinaryWriter writer, ProductQuantizer quantizer)
+    {
+        writer.Write((ulong)quantizer.Dimension);
+        writer.Write((ulong)quantizer.Subquantizers);
+        writer.Write(8UL);
+        writer.Write((ulong)quantizer.Centroids.Length);
+        WriteFloats(writer, quantizer.Centroids);
+    }
+
+    /// <summary>A list's row numbers.</summary>
+    private delegate ReadOnlySpan<int> ListRowsOf(int list);
+
+    /// <summary>Writes list <paramref name="list"/>'s kept vectors or codes, whose row numbers are <paramref name="rows"/>.</summary>
+    private delegate void ListWriter(int list, ReadOnlySpan<int> rows);
+
+    /// <summary>
+    /// faiss' array inverted lists (<c>ilar</c>): list count, code size, every list's size ("full"), then each non-empty
+    /// list's codes (written by <paramref name="writeList"/>) and int64 ids (the file's numbers of its kept rows).
+    /// </summary>
+    private static void WriteInvertedLists(BinaryWriter writer, int lists, long codeSize, ListRowsOf rowsOf, Func<int, int> kept, ListWriter writeList)
+    {
         writer.Write("ilar"u8);
-        writer.Write((ulong)ivf.NumberOfLists);
+        writer.Write((ulong)lists);
         writer.Write((ulong)codeSize);
         writer.Write("full"u8);
-        writer.Write((ulong)ivf.NumberOfLists);
-        int Kept(int row) => position is null ? row : position[row];
-        for (int l = 0; l < ivf.NumberOfLists; l++)
+        writer.Write((ulong)lists);
+        for (int l = 0; l < lists; l++)
         {
             int size = 0;
-            foreach (int row in ivf.ListRows(l))
+            foreach (int row in rowsOf(l))
             {
-                size += Kept(row) >= 0 ? 1 : 0;
+                size += kept(row) >= 0 ? 1 : 0;
             }
 
             writer.Write((ulong)size);
         }
 
-        for (int l = 0; l < ivf.NumberOfLists; l++)
+        for (int l = 0; l < lists; l++)
         {
-            var ids = ivf.ListRows(l);
+            var ids = rowsOf(l);
             if (ids.IsEmpty)
             {
                 continue;
             }
 
-            if (ivf.Quantizer is not null)
-            {
-                var codes = ivf.ListCodes(l);
-                for (int p = 0; p < ids.Length; p++)
-                {
-                    if (Kept(ids[p]) >= 0)
-                    {
-                        writer.Write(codes.AsSpan(p * d, d));
-                    }
-                }
-            }
-            else
-            {
-                var values = ivf.ListValues(l);
-                if (ivf.Distance == KnnDistance.Cosine)
-                {
-                    UnitRows.Normalize(values, d);
-                }
-
-                for (int p = 0; p < ids.Length; p++)
-                {
-                    if (Kept(ids[p]) >= 0)
-                    {
-                        WriteFloats(writer, values.AsSpan(p * d, d));
-                    }
-                }
-            }
-
+            writeList(l, ids);
             foreach (int id in ids)
             {
-                if (Kept(id) >= 0)
+                if (kept(id) >= 0)
                 {
-                    writer.Write((long)Kept(id));
+                    writer.Write((long)kept(id));
                 }
             }
         }

@@ -185,7 +185,7 @@ internal sealed class IvfFlatIndex : INeighborIndex
     }
 
     /// <summary>The options checked for <paramref name="count"/> rows, the lists they give, and the rows k-means samples (<see cref="KMeans.SampleOrder"/>).</summary>
-    private static (int Lists, int[] Order) SampleFor(int count, IvfIndexOptions options)
+    internal static (int Lists, int[] Order) SampleFor(int count, IvfIndexOptions options)
     {
         options.Validate(count);
         int lists = options.ListsFor(count);

@@ -54,8 +54,8 @@ internal static class KMeans
         return order[..take];
     }
 
-    /// <summary>k-means on <paramref name="sample"/>: the rows <see cref="SampleOrder"/> chose, in that order (it is not changed).</summary>
-    public static float[] TrainOnSample(ReadOnlySpan<float> sample, int dimension, KnnDistance distance, int clusters, int iterations, int maxThreads)
+    /// <summary>k-means on <paramref name="sample"/>: the rows <see cref="SampleOrder"/> chose, in that order (it is not changed). Each iteration is reported unless <c>reportProgress</c> is false (several k-means at once: a product quantizer's sub-spaces).</summary>
+    public static float[] TrainOnSample(ReadOnlySpan<float> sample, int dimension, KnnDistance distance, int clusters, int iterations, int maxThreads, bool reportProgress = true)
     {
         int sampleCount = sample.Length / dimension;
         var centroids = new float[clusters * dimension];
@@ -72,7 +72,11 @@ internal static class KMeans
         for (int step = 0; step < iterations; step++)
         {
             Cancellation.ThrowIfRequested();
-            WorkProgress.Report("k-means iteration", step, iterations);
+            if (reportProgress)
+            {
+                WorkProgress.Report("k-means iteration", step, iterations);
+            }
+
             // Assigned a bounded chunk at a time: a search copies its queries once, and the whole sample's copy per
             // iteration (0.8 GB for 65,536 pixel rows) piled up as garbage faster than the GC returned it.
             var nearest = new FlatIndex(centroids, dimension, distance, maxThreads);
@@ -111,7 +115,11 @@ internal static class KMeans
             SplitLargestIntoEmpty(centroids, sizes, dimension);
         }
 
-        WorkProgress.Report("k-means iteration", iterations, iterations);
+        if (reportProgress)
+        {
+            WorkProgress.Report("k-means iteration", iterations, iterations);
+        }
+
         return centroids;
     }
 

@@ -13,7 +13,9 @@
                                    quantized: sq_flat_l2, sq_flat_ip (unit rows), sq_ivf_l2 (nlist 8, nprobe 3,
                                    by residual, faiss' default), sq_ivf_ip (unit rows, by_residual False),
                                    sq_hnsw_l2 (IndexHNSWSQ, M 8, efConstruction 40, efSearch 32), and
-                                   idmap_sq_ivf_l2 (IndexIDMap of sq_ivf_l2's kind); write each as
+                                   idmap_sq_ivf_l2 (IndexIDMap of sq_ivf_l2's kind); product-quantized (M 4,
+                                   8 bits): pq_flat_l2, pq_flat_ip (unit rows), pq_ivf_l2 (nlist 8, nprobe 3,
+                                   by residual), pq_ivf_ip (unit rows) and idmap_pq_ivf_l2; write each as
                                    DIR/faiss_<name>.faiss and its k-NN results as DIR/faiss_<name>.ids / .dist
 """
 import glob
@@ -73,6 +75,18 @@ else:
         ivf.own_fields = True
         quantizer.this.disown()
         indexes[name] = (ivf, data, q)
+    for name, metric, data, q in [("pq_flat_l2", faiss.METRIC_L2, rows, queries), ("pq_flat_ip", faiss.METRIC_INNER_PRODUCT, unit_rows, unit_queries)]:
+        pq = faiss.IndexPQ(d, 4, 8, metric)
+        pq.train(data)
+        indexes[name] = (pq, data, q)
+    for name, metric, data, q in [("pq_ivf_l2", faiss.METRIC_L2, rows, queries), ("pq_ivf_ip", faiss.METRIC_INNER_PRODUCT, unit_rows, unit_queries)]:
+        quantizer = faiss.IndexFlatL2(d) if metric == faiss.METRIC_L2 else faiss.IndexFlatIP(d)
+        ivf = faiss.IndexIVFPQ(quantizer, d, 8, 4, 8, metric)
+        ivf.train(data)
+        ivf.nprobe = 3
+        ivf.own_fields = True
+        quantizer.this.disown()
+        indexes[name] = (ivf, data, q)
     sq_hnsw = faiss.IndexHNSWSQ(d, faiss.ScalarQuantizer.QT_8bit, 8)
     sq_hnsw.hnsw.efConstruction = 40
     sq_hnsw.hnsw.efSearch = 32
@@ -99,6 +113,11 @@ else:
     sq_inner.train(rows)
     sq_inner.nprobe = 3
     mapped["idmap_sq_ivf_l2"] = faiss.IndexIDMap(sq_inner)
+    pq_quantizer = faiss.IndexFlatL2(d)
+    pq_inner = faiss.IndexIVFPQ(pq_quantizer, d, 8, 4, 8)
+    pq_inner.train(rows)
+    pq_inner.nprobe = 3
+    mapped["idmap_pq_ivf_l2"] = faiss.IndexIDMap(pq_inner)
     for name, (index, data, q) in indexes.items():
         index.add(data)
         faiss.write_index(index, os.path.join(folder, "faiss_" + name + ".faiss"))

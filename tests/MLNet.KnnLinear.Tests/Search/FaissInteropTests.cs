@@ -219,6 +219,27 @@ public sealed class FaissInteropTests
         File.WriteAllBytes(path, fourBit);
         FluentActions.Invoking(() => NeighborIndex.LoadFaiss(path)).Should().Throw<InvalidDataException>().WithMessage("*quantizer's type is 1*QT_8bit (0)*");
 
+        // A product-quantized file: cut short in its codes, of codes other than 8 bits, or with a sub-quantizer count
+        // that does not divide the dimension.
+        NeighborIndex.Build(rows, 4, KnnDistance.L2, new ExactIndexOptions { Encoding = new ProductQuantizerEncoding { Subquantizers = 2 } }).SaveFaiss(path);
+        var pq = File.ReadAllBytes(path);
+        NeighborIndex.LoadFaiss(path).Count.Should().Be(300);
+        File.WriteAllBytes(path, pq[..(pq.Length - 14)]);   // the search settings (9 bytes) and 5 bytes of codes
+        FluentActions.Invoking(() => NeighborIndex.LoadFaiss(path)).Should().Throw<InvalidDataException>().WithMessage("*codes: 600 entries of 1 bytes, but only 595 bytes are left*");
+        var fourBitCodes = pq.ToArray();
+        BitConverter.GetBytes(4UL).CopyTo(fourBitCodes, 4 + 33 + 16);   // nbits, after the header, d and M
+        File.WriteAllBytes(path, fourBitCodes);
+        FluentActions.Invoking(() => NeighborIndex.LoadFaiss(path)).Should().Throw<InvalidDataException>().WithMessage("*4-bit codes*nbits = 8*");
+        var threeSubspaces = pq.ToArray();
+        BitConverter.GetBytes(3UL).CopyTo(threeSubspaces, 4 + 33 + 8);   // M
+        File.WriteAllBytes(path, threeSubspaces);
+        FluentActions.Invoking(() => NeighborIndex.LoadFaiss(path)).Should().Throw<InvalidDataException>().WithMessage("*3 sub-quantizers*");
+        NeighborIndex.Build(rows, 4, KnnDistance.L2, new IvfIndexOptions { NumberOfLists = 5, NumberOfProbes = 2, Encoding = new ProductQuantizerEncoding { Subquantizers = 2 } }).SaveFaiss(path);
+        var ivfPq = File.ReadAllBytes(path);
+        NeighborIndex.LoadFaiss(path).Count.Should().Be(300);
+        File.WriteAllBytes(path, ivfPq[..(ivfPq.Length - 30)]);
+        FluentActions.Invoking(() => NeighborIndex.LoadFaiss(path)).Should().Throw<InvalidDataException>().WithMessage("*bytes are left*");
+
         var l1 = NeighborIndex.Build(rows, 4, KnnDistance.L1, new IvfIndexOptions { NumberOfLists = 5, NumberOfProbes = 2 });
         FluentActions.Invoking(() => l1.SaveFaiss(path)).Should().Throw<NotSupportedException>().WithMessage("*L1 inverted file*");
     }

@@ -14,7 +14,9 @@ namespace MLNet.KnnLinear.Benchmarks;
 /// rows when both fit (<c>both</c>). <c>l1</c> builds an exact L1 index of the same rows (byte rows in chunks).
 /// <c>ivf-sq8</c> and <c>both-sq8</c> build the inverted file of 8-bit residual codes instead
 /// (<see cref="ScalarQuantizerEncoding"/>), and report recall at nprobe 16, 32 and 64.
-/// <code>dotnet run -c Release --project tests/MLNet.KnnLinear.Benchmarks -- ceiling [exact|ivf|both|l1|ivf-sq8|both-sq8] [rows] [data dir]</code>
+/// <c>ivf-pq</c> and <c>both-pq</c> build the inverted file of product codes (m bytes a row, residuals; m the fourth
+/// argument, default 96).
+/// <code>dotnet run -c Release --project tests/MLNet.KnnLinear.Benchmarks -- ceiling [exact|ivf|both|l1|ivf-sq8|both-sq8|ivf-pq|both-pq] [rows] [data dir] [m]</code>
 /// </summary>
 public static class CeilingRun
 {
@@ -33,7 +35,9 @@ public static class CeilingRun
 
         long[]? exactIds = null;
         bool codes = kind.EndsWith("-sq8", StringComparison.Ordinal);
-        kind = codes ? kind[..^4] : kind;
+        bool productCodes = kind.EndsWith("-pq", StringComparison.Ordinal);
+        int subquantizers = args.Length > 4 ? int.Parse(args[4], System.Globalization.CultureInfo.InvariantCulture) : 96;
+        kind = codes ? kind[..^4] : productCodes ? kind[..^3] : kind;
         if (kind is "exact" or "both")
         {
             exactIds = RunExact(KnnDistance.L2, "exact, byte panels", setA, rowCount, d, queryFloats);
@@ -47,7 +51,8 @@ public static class CeilingRun
         if (kind is "ivf" or "both")
         {
             using var peak = new PeakWorkingSet();
-            var options = new IvfIndexOptions { NumberOfLists = 256, NumberOfProbes = 16, Seed = 1, Encoding = codes ? new ScalarQuantizerEncoding() : null };
+            NeighborIndexEncoding? encoding = codes ? new ScalarQuantizerEncoding() : productCodes ? new ProductQuantizerEncoding { Subquantizers = subquantizers } : null;
+            var options = new IvfIndexOptions { NumberOfLists = 256, NumberOfProbes = 16, Seed = 1, Encoding = encoding };
             var index = NeighborIndex.Create(d, KnnDistance.L2, options);
             var watch = Stopwatch.StartNew();
             var sample = new byte[256L * 256 * d];   // faiss' 256 training rows per list: the first 65,536 rows, as bytes
@@ -68,10 +73,10 @@ public static class CeilingRun
             Console.WriteLine($"  working set after adding: {WorkingSet() / 1e9:F2} GB (peak {peak.Peak / 1e9:F2} GB)");
             var (search, ids) = Search(index, queryFloats);
             string recall = exactIds is null ? string.Empty : $", recall@10 {RecallAtK.Of(exactIds, ids, 10):F3} against the exact index";
-            Console.WriteLine($"IVF256 (nprobe 16), {(codes ? "8-bit residual codes" : "byte lists")}: train {train:F1} s, add {add:F1} s, search {search:F2} s ({queryCount / search:F0} q/s){recall}, index {index.SizeInBytes / 1e9:F2} GB ({index.SizeInBytes / (double)rowBytes:F3}× the row bytes), peak working set {peak.Peak / 1e9:F2} GB ({peak.Peak / (double)rowBytes:F2}× the row bytes; {peak.Start / 1e9:F2} GB before the index; the byte training sample of {256L * 256 * d / 1e9:F2} GB given back after training), GC heap committed {GC.GetGCMemoryInfo().TotalCommittedBytes / 1e9:F2} GB");
+            Console.WriteLine($"IVF256 (nprobe 16), {(codes ? "8-bit residual codes" : productCodes ? $"PQ{subquantizers} residual codes" : "byte lists")}: train {train:F1} s, add {add:F1} s, search {search:F2} s ({queryCount / search:F0} q/s){recall}, index {index.SizeInBytes / 1e9:F2} GB ({index.SizeInBytes / (double)rowBytes:F3}× the row bytes), peak working set {peak.Peak / 1e9:F2} GB ({peak.Peak / (double)rowBytes:F2}× the row bytes; {peak.Start / 1e9:F2} GB before the index; the byte training sample of {256L * 256 * d / 1e9:F2} GB given back after training), GC heap committed {GC.GetGCMemoryInfo().TotalCommittedBytes / 1e9:F2} GB");
             if (exactIds is not null)
             {
-                foreach (int probes in new[] { 32, 64 })
+                foreach (int probes in new[] { 32, 64, 128 })
                 {
                     index.SetSearchSize(probes);
                     var (seconds, found) = Search(index, queryFloats);

@@ -10,7 +10,7 @@ if (Environment.GetEnvironmentVariable("KNNLINEAR_HUGE_PAGES") == "0")
     AppContext.SetSwitch("MLNet.KnnLinear.DisableHugePages", true);
 }
 
-if (args.Length > 0 && args[0] is "ann" or "ann-sq8")
+if (args.Length > 0 && args[0] is "ann" or "ann-sq8" or "ann-pq")
 {
     // The approximate-search recall sweep beside faiss (AnnRecallRun): `-- ann [A|B] [nlist] [data dir]`.
     return MLNet.KnnLinear.Benchmarks.AnnRecallRun.Run(args);

@@ -11,7 +11,9 @@ public sealed class ExactIndexOptions : NeighborIndexOptions
     /// <summary>
     /// How rows are stored: null (the default) as they are, floats or pixel bytes; <see cref="ScalarQuantizerEncoding"/>
     /// as 8-bit codes, trained on the rows <see cref="NeighborIndex.Build(ReadOnlySpan{float}, int, KnnDistance, NeighborIndexOptions?)"/>
-    /// or a fit is given, or on <see cref="NeighborIndex.Train(ReadOnlySpan{float})"/>'s sample. L2 and cosine only.
+    /// or a fit is given, or on <see cref="NeighborIndex.Train(ReadOnlySpan{float})"/>'s sample;
+    /// <see cref="ProductQuantizerEncoding"/> as m-byte product codes (faiss' <c>IndexPQ</c>), the codebooks trained on a
+    /// sample (seed 1) of the same rows. L2 and cosine only.
     /// </summary>
     public NeighborIndexEncoding? Encoding { get; set; }
 

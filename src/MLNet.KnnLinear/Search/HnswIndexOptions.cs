@@ -22,7 +22,8 @@ public sealed class HnswIndexOptions : NeighborIndexOptions
     /// <summary>
     /// How nodes are stored: null (the default) as rows (faiss' <c>IndexHNSWFlat</c>); <see cref="ScalarQuantizerEncoding"/>
     /// as 8-bit codes (faiss' <c>IndexHNSWSQ</c>, factory <c>HNSW32,SQ8</c>), the ranges trained on every row a build is
-    /// given, or on <see cref="NeighborIndex.Train(ReadOnlySpan{float})"/>'s sample. L2 and cosine only.
+    /// given, or on <see cref="NeighborIndex.Train(ReadOnlySpan{float})"/>'s sample. L2 and cosine only. Product codes
+    /// (<see cref="ProductQuantizerEncoding"/>) are refused, naming <c>Encoding</c>.
     /// </summary>
     public NeighborIndexEncoding? Encoding { get; set; }
 

@@ -50,7 +50,9 @@ public sealed class IvfIndexOptions : NeighborIndexOptions
     /// How each list stores its rows: null (the default) as they are (faiss' <c>IndexIVFFlat</c>);
     /// <see cref="ScalarQuantizerEncoding"/> as 8-bit codes (faiss' <c>IndexIVFScalarQuantizer</c>, factory
     /// <c>IVF…,SQ8</c>): L2 rows as their residuals from their list's centroid, cosine rows as they are, the
-    /// quantizer's ranges trained on the k-means sample. L2 and cosine only.
+    /// quantizer's ranges trained on the k-means sample; <see cref="ProductQuantizerEncoding"/> as m-byte product codes
+    /// of each row's residual from its list's centroid (faiss' <c>IndexIVFPQ</c>, factory <c>IVF…,PQ</c>m), the
+    /// codebooks trained on residuals of a seeded sample. L2 and cosine only.
     /// </summary>
     public NeighborIndexEncoding? Encoding { get; set; }
 

@@ -64,8 +64,9 @@ public sealed partial class NeighborIndex
     public KnnDistance Distance => _distance;
 
     /// <summary>
-    /// Whether the index can take rows: an inverted file needs <see cref="Train(ReadOnlySpan{float})"/> first (its centroids); exact and
-    /// HNSW indexes learn nothing and are always trained.
+    /// Whether the index can take rows: an inverted file needs <see cref="Train(ReadOnlySpan{float})"/> first (its centroids), and so
+    /// does any index with an encoding (its ranges or codebooks); exact and HNSW indexes of rows as they are learn nothing
+    /// and are always trained.
     /// </summary>
     public bool IsTrained => _inner is not null;
 
@@ -79,7 +80,7 @@ public sealed partial class NeighborIndex
     internal INeighborIndex Inner => _inner ?? throw new InvalidOperationException(NotTrained + " first.");
 
     /// <summary>What an untrained index says (an inverted file's centroids or a scalar quantizer's ranges are not learnt yet).</summary>
-    private const string NotTrained = "The index is not trained (an inverted file learns its centroids, a scalar-quantized index its ranges): call Train(sample)";
+    private const string NotTrained = "The index is not trained (an inverted file learns its centroids, a scalar-quantized index its ranges, a product-quantized index its codebooks): call Train(sample)";
 
     internal FlatIndex? Exact => _inner as FlatIndex;
 

@@ -9,7 +9,10 @@ With the fourth argument `sq8` (AnnRecallRun's `ann-sq8`): IndexScalarQuantizer 
 with QT_8bit (by residual, faiss' default), and on set B IndexHNSWSQ (M 32, efConstruction 64), instead of
 IndexIVFFlat and HNSW; memory is the codes, ids and centroids.
 
-    /usr/bin/python3 tests/MLNet.KnnLinear.Benchmarks/reference/ann_reference.py [A|B] [nlist] [data dir] [flat|sq8]
+With `pq` (AnnRecallRun's `ann-pq`): IndexIVFPQ(nlist, m, 8 bits), by residual with faiss' precomputed tables; memory is
+the codes, ids, centroids and the precomputed table.
+
+    /usr/bin/python3 tests/MLNet.KnnLinear.Benchmarks/reference/ann_reference.py [A|B] [nlist] [data dir] [flat|sq8|pq] [m]
 """
 import os
 import sys
@@ -26,6 +29,7 @@ set_name = sys.argv[1].upper() if len(sys.argv) > 1 else "B"
 nlist = int(sys.argv[2]) if len(sys.argv) > 2 else 1024
 data_dir = sys.argv[3] if len(sys.argv) > 3 else "../shared/data/cifar-10-batches-bin"
 encoding = sys.argv[4] if len(sys.argv) > 4 else "flat"
+subquantizers = int(sys.argv[5]) if len(sys.argv) > 5 else 96
 
 
 def read(names):
@@ -84,8 +88,20 @@ def sweep(index, name, size_name, sizes, set_size):
     for target in TARGETS:
         hit = next((r for r in results if r[1] >= target), None)
         print(f"  faiss {name} at recall >= {target:.2f}: " + (f"{size_name} {hit[0]}, {hit[2]:,.0f} q/s (recall {hit[1]:.3f})" if hit else "not reached"), flush=True)
+    print(f"  faiss {name}: best recall@10 {max(r[1] for r in results):.3f}", flush=True)
 
 
+if encoding == "pq":
+    start = time.perf_counter()
+    quantizer = faiss.IndexFlatL2(d)
+    ivf = faiss.IndexIVFPQ(quantizer, d, nlist, subquantizers, 8)
+    ivf.train(rows)
+    ivf.add(rows)
+    build = time.perf_counter() - start
+    memory = (rows.shape[0] * (subquantizers + 8) + nlist * d * 4 + nlist * subquantizers * 256 * 4 + 256 * d * 4) / 1e6
+    print(f"  faiss IVF{nlist},PQ{subquantizers}: build {build:.1f} s, about {memory:,.0f} MB (codes, int64 ids, centroids, precomputed table {ivf.use_precomputed_table})", flush=True)
+    sweep(ivf, f"IVF{nlist},PQ{subquantizers}", "nprobe", [p for p in SWEEP if p <= nlist], lambda p: setattr(ivf, "nprobe", p))
+    sys.exit(0)
 if encoding == "sq8" and d <= 1024:
     # The exact index of codes on set B only: on 3,072 pixels faiss scans codes one query at a time (minutes).
     start = time.perf_counter()

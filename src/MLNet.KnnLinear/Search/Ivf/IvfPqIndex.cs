@@ -379,7 +379,8 @@ internal sealed class IvfPqIndex : INeighborIndex
                     float offset = 0f;
                     if (UsesListTerms)
                     {
-                        // ‖q − c‖² + (term2 − 2⟨q, y⟩): the query's L2 table in this list.
+                        // ‖q − c‖² + (term2 − 2⟨q, y⟩): the query's L2 table in this list. (Summing the two tables per
+                        // code instead, faiss' "pointer" mode, measured 2.3× slower here: two dependent loads a byte.)
                         TensorPrimitives.MultiplyAdd(scores, -2f, terms, table);
                         scores = table;
                         TensorPrimitives.Subtract(query, centroid, difference);

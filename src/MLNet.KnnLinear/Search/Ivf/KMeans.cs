@@ -54,8 +54,8 @@ internal static class KMeans
         return order[..take];
     }
 
-    /// <summary>k-means on <paramref name="sample"/>: the rows <see cref="SampleOrder"/> chose, in that order (it is not changed). Each iteration is reported unless <c>reportProgress</c> is false (several k-means at once: a product quantizer's sub-spaces).</summary>
-    public static float[] TrainOnSample(ReadOnlySpan<float> sample, int dimension, KnnDistance distance, int clusters, int iterations, int maxThreads, bool reportProgress = true)
+    /// <summary>k-means on <paramref name="sample"/>: the rows <see cref="SampleOrder"/> chose, in that order (it is not changed).</summary>
+    public static float[] TrainOnSample(ReadOnlySpan<float> sample, int dimension, KnnDistance distance, int clusters, int iterations, int maxThreads)
     {
         int sampleCount = sample.Length / dimension;
         var centroids = new float[clusters * dimension];
@@ -72,11 +72,7 @@ internal static class KMeans
         for (int step = 0; step < iterations; step++)
         {
             Cancellation.ThrowIfRequested();
-            if (reportProgress)
-            {
-                WorkProgress.Report("k-means iteration", step, iterations);
-            }
-
+            WorkProgress.Report("k-means iteration", step, iterations);
             // Assigned a bounded chunk at a time: a search copies its queries once, and the whole sample's copy per
             // iteration (0.8 GB for 65,536 pixel rows) piled up as garbage faster than the GC returned it.
             var nearest = new FlatIndex(centroids, dimension, distance, maxThreads);
@@ -115,15 +111,11 @@ internal static class KMeans
             SplitLargestIntoEmpty(centroids, sizes, dimension);
         }
 
-        if (reportProgress)
-        {
-            WorkProgress.Report("k-means iteration", iterations, iterations);
-        }
-
+        WorkProgress.Report("k-means iteration", iterations, iterations);
         return centroids;
     }
 
-    private static void SplitLargestIntoEmpty(float[] centroids, int[] sizes, int dimension)
+    internal static void SplitLargestIntoEmpty(float[] centroids, int[] sizes, int dimension)
     {
         for (int empty = 0; empty < sizes.Length; empty++)
         {

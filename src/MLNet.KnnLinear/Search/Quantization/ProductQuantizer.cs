@@ -1,4 +1,6 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace MLNet.KnnLinear.Search.Quantization;
 
@@ -151,23 +153,34 @@ internal sealed class ProductQuantizer
         }
     }
 
-    /// <summary>A code's sum in a query's tables: Σ_m table[m·256 + code_m] (the ADC distance or similarity).</summary>
+    /// <summary>
+    /// A code's sum in a query's tables: Σ_m table[m·256 + code_m] (the ADC distance or similarity). The hot loop of a
+    /// search (half its time at m = 96): four running sums, and no bounds checks, since a byte code indexes within its
+    /// sub-space's 256 entries and the lengths are checked once.
+    /// </summary>
     public static float Sum(ReadOnlySpan<float> table, ReadOnlySpan<byte> code)
     {
+        if (table.Length < code.Length * CentroidsPerSubspace)
+        {
+            throw new ArgumentException($"A code of {code.Length} bytes needs a table of {code.Length * CentroidsPerSubspace} floats; got {table.Length}.", nameof(table));
+        }
+
+        ref float entries = ref MemoryMarshal.GetReference(table);
+        ref byte bytes = ref MemoryMarshal.GetReference(code);
         float a = 0f, b = 0f, c = 0f, d = 0f;
         int m = 0;
-        int offset = 0;
+        nint offset = 0;
         for (; m + 4 <= code.Length; m += 4, offset += 4 * CentroidsPerSubspace)
         {
-            a += table[offset + code[m]];
-            b += table[offset + CentroidsPerSubspace + code[m + 1]];
-            c += table[offset + (2 * CentroidsPerSubspace) + code[m + 2]];
-            d += table[offset + (3 * CentroidsPerSubspace) + code[m + 3]];
+            a += Unsafe.Add(ref entries, offset + Unsafe.Add(ref bytes, m));
+            b += Unsafe.Add(ref entries, offset + CentroidsPerSubspace + Unsafe.Add(ref bytes, m + 1));
+            c += Unsafe.Add(ref entries, offset + (2 * CentroidsPerSubspace) + Unsafe.Add(ref bytes, m + 2));
+            d += Unsafe.Add(ref entries, offset + (3 * CentroidsPerSubspace) + Unsafe.Add(ref bytes, m + 3));
         }
 
         for (; m < code.Length; m++, offset += CentroidsPerSubspace)
         {
-            a += table[offset + code[m]];
+            a += Unsafe.Add(ref entries, offset + Unsafe.Add(ref bytes, m));
         }
 
         return (a + b) + (c + d);

@@ -5,8 +5,8 @@ namespace MLNet.KnnLinear.Search.Quantization;
 
 /// <summary>
 /// Trains a <see cref="ProductQuantizer"/> as faiss' <c>ProductQuantizer::train</c> does: in each sub-space, k-means
-/// of 256 centroids over the same seeded sample of at most 256 rows a centroid (65,536), 25 iterations, on the exact
-/// index's matrix-product kernel (<see cref="KMeans.TrainOnSample"/>). Sub-spaces are independent, so they are trained
+/// of 256 centroids over the same seeded sample of at most 256 rows a centroid (65,536), 25 iterations
+/// (<see cref="SubspaceKMeans"/>). Sub-spaces are independent, so they are trained
 /// side by side on the threads (each one single-threaded): the centroids depend on the seed and the rows, never on the
 /// thread count.
 /// </summary>
@@ -59,7 +59,7 @@ internal static class ProductQuantizerTraining
                     values.AsSpan((r * dimension) + (m * sub), sub).CopyTo(slice.AsSpan(r * sub, sub));
                 }
 
-                var trained = KMeans.TrainOnSample(slice, sub, KnnDistance.L2, ProductQuantizer.CentroidsPerSubspace, Iterations, maxThreads: 1, reportProgress: false);
+                var trained = SubspaceKMeans.Train(slice, sub, Iterations);
                 trained.CopyTo(centroids.AsSpan(m * ProductQuantizer.CentroidsPerSubspace * sub, trained.Length));
                 int finished = Interlocked.Increment(ref done);
                 if (Environment.CurrentManagedThreadId == caller)

@@ -25,7 +25,7 @@ internal sealed record ExampleOptions(
     string? Data)
 {
     /// <summary>What --index may name; auto is HNSW above 5,000 images, else exact.</summary>
-    public static readonly string[] IndexKinds = ["auto", "exact", "ivf", "hnsw", "exact-sq8", "ivf-sq8", "hnsw-sq8"];
+    public static readonly string[] IndexKinds = ["auto", "exact", "ivf", "hnsw", "exact-sq8", "ivf-sq8", "hnsw-sq8", "exact-pq", "ivf-pq"];
 
     public static RootCommand CreateCommand(Func<ExampleOptions, int> run)
     {
@@ -39,7 +39,7 @@ internal sealed record ExampleOptions(
         var features = new Option<string>("--features") { Description = $"What is compared: {ImageFeatures.Hog} (HoG + HSV colour histograms) or {ImageFeatures.Pixels} (the resized images' raw pixels).", DefaultValueFactory = _ => ImageFeatures.Hog, CustomParser = r => OneOf(r, "--features", ImageFeatures.Kinds) };
         // HoG's default 2 × 2 blocks of 8 × 8-pixel cells need images of at least 16 × 16.
         var size = new Option<int>("--size") { Description = "Images are resized to N × N pixels before featurizing (at least 16: one HoG block).", DefaultValueFactory = _ => 32, CustomParser = r => OptionParsers.Whole(r, "--size", 16) };
-        var index = new Option<string>("--index") { Description = "The index: exact, ivf (inverted file), hnsw (graph), or auto (hnsw above 5,000 images, else exact); add -sq8 (exact-sq8, ivf-sq8, hnsw-sq8) to store the features as 8-bit codes, a quarter of the memory.", DefaultValueFactory = _ => "auto", CustomParser = r => OneOf(r, "--index", IndexKinds) };
+        var index = new Option<string>("--index") { Description = "The index: exact, ivf (inverted file), hnsw (graph), or auto (hnsw above 5,000 images, else exact); add -sq8 (exact-sq8, ivf-sq8, hnsw-sq8) to store the features as 8-bit codes, a quarter of the memory, or -pq (exact-pq, ivf-pq: at least 256 images) for product codes of a byte per 4 values, a sixteenth.", DefaultValueFactory = _ => "auto", CustomParser = r => OneOf(r, "--index", IndexKinds) };
         var query = new Option<string[]>("--query") { Description = "An image to find similar images of; repeat for more.", DefaultValueFactory = _ => [] };
         var queryCount = new Option<int?>("--query-count") { Description = "Random images of the index used as queries (default: 5 when no --query is given, else none).", CustomParser = r => OptionParsers.Whole(r, "--query-count", 1) };
         var k = new Option<int>("--k") { Description = "Neighbours shown per query.", DefaultValueFactory = _ => 8, CustomParser = r => OptionParsers.Whole(r, "--k", 1) };

@@ -102,7 +102,7 @@ int Run(ExampleOptions options)
         watch.Restart();
         index = AnsiConsole.Status().Start($"Building the {kind} index", status =>
         {
-            return NeighborIndex.Build(indexRows, dimension, KnnDistance.L2, IndexOptions(kind, options.Seed));
+            return NeighborIndex.Build(indexRows, dimension, KnnDistance.L2, IndexOptions(kind, options.Seed, dimension));
         });
         double buildSeconds = watch.Elapsed.TotalSeconds;
         settings = new IndexSettings(options.Features, options.Size, kind, files.Length, dimension);
@@ -214,16 +214,34 @@ int Run(ExampleOptions options)
 }
 
 // The index kinds of --index, seeded so that the same folder gives the same approximate index; "-sq8" stores the
-// features as 8-bit codes (faiss' SQ8).
-static NeighborIndexOptions IndexOptions(string kind, int seed)
+// features as 8-bit codes (faiss' SQ8), "-pq" as product codes of a byte per 4 values (faiss' PQ, 16× less than floats).
+static NeighborIndexOptions IndexOptions(string kind, int seed, int dimension)
 {
-    var encoding = kind.EndsWith("-sq8", StringComparison.Ordinal) ? new ScalarQuantizerEncoding() : null;
-    return kind.Replace("-sq8", string.Empty, StringComparison.Ordinal) switch
+    NeighborIndexEncoding? encoding = kind.EndsWith("-sq8", StringComparison.Ordinal) ? new ScalarQuantizerEncoding()
+        : kind.EndsWith("-pq", StringComparison.Ordinal) ? new ProductQuantizerEncoding { Subquantizers = SubquantizersFor(dimension) }
+        : null;
+    return kind.Replace("-sq8", string.Empty, StringComparison.Ordinal).Replace("-pq", string.Empty, StringComparison.Ordinal) switch
     {
         "ivf" => new IvfIndexOptions { Seed = seed, Encoding = encoding },
         "hnsw" => new HnswIndexOptions { Seed = seed, Encoding = encoding },
         _ => new ExactIndexOptions { Encoding = encoding },
     };
+}
+
+// Product codes of about a byte per 4 feature values: the largest count of sub-quantizers that divides the dimension
+// and is at most a quarter of it.
+static int SubquantizersFor(int dimension)
+{
+    int most = Math.Max(1, dimension / 4);
+    for (int m = most; m > 1; m--)
+    {
+        if (dimension % m == 0)
+        {
+            return m;
+        }
+    }
+
+    return 1;
 }
 
 // "class/0003.png": an image's folder and name, enough to tell images apart in the table.

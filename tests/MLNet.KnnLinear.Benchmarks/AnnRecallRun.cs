@@ -61,7 +61,7 @@ public static class AnnRecallRun
         if (set == "B10M")
         {
             SlicedTruth(rows, queries, d, k, truthRows);
-            Console.WriteLine($"ours exact (8 slices, merged): {watch.Elapsed.TotalSeconds:F0} s");
+            Console.WriteLine($"ours exact ({(n + 1_032_703) / 1_032_704} slices of at most 1,032,704 rows, merged): {watch.Elapsed.TotalSeconds:F0} s");
         }
         else
         {
@@ -85,7 +85,7 @@ public static class AnnRecallRun
             watch.Restart();
             var ivf = NeighborIndex.Build(rows, d, KnnDistance.L2, new IvfIndexOptions { NumberOfLists = lists, NumberOfProbes = 1, Encoding = new ProductQuantizerEncoding { Subquantizers = subquantizers } });
             Console.WriteLine($"ours IVF{lists},PQ{subquantizers}: build {watch.Elapsed.TotalSeconds:F1} s, {ivf.SizeInBytes / 1e6:N0} MB before the first search");
-            Sweep(ivf, $"IVF{lists},PQ{subquantizers}", "nprobe", ProbeSweep.Where(p => p <= lists && (set != "B10M" || p <= 64)), queries, truthRows, k);
+            Sweep(ivf, $"IVF{lists},PQ{subquantizers}", "nprobe", ProbeSweep.Where(p => p <= lists && (set != "B10M" || p <= 64)), queries, truthRows, k, set is "B1M" or "B10M" ? 129_088 : null);
             Console.WriteLine($"ours IVF{lists},PQ{subquantizers}: {ivf.SizeInBytes / 1e6:N0} MB after the sweep (with the lists' precomputed tables)");
         }
         else
@@ -189,7 +189,19 @@ public static class AnnRecallRun
     /// Recall@k and batch queries per second (searches repeated for at least a second, after one warm-up) at each
     /// search size until recall reaches 0.995, then the smallest size reaching each target.
     /// </summary>
-    private static void Sweep(NeighborIndex index, string name, string sizeName, IEnumerable<int> sizes, float[] queries, int[] truth, int k)
+    /// <param name="index">The index swept.</param>
+    /// <param name="name">Its name in the output.</param>
+    /// <param name="sizeName">What its search size is.</param>
+    /// <param name="sizes">The search sizes.</param>
+    /// <param name="queries">The queries.</param>
+    /// <param name="truth">The exact neighbours.</param>
+    /// <param name="k">Neighbours per query.</param>
+    /// <param name="sources">
+    /// For sets of noisy copies (B1M, B10M): the rows of the original set. Their exact neighbours are mostly copies of
+    /// one image, told apart only by the noise, so recall is also printed by source image: the share of found rows
+    /// that are copies of an image among the exact neighbours' images.
+    /// </param>
+    private static void Sweep(NeighborIndex index, string name, string sizeName, IEnumerable<int> sizes, float[] queries, int[] truth, int k, int? sources = null)
     {
         int q = truth.Length / k;
         var found = new int[q * k];
@@ -216,7 +228,8 @@ public static class AnnRecallRun
             double recall = Recall(truth, found, k);
             results.Add((size, recall, qps));
             best = Math.Max(best, recall);
-            Console.WriteLine($"  {sizeName} {size,3}: recall@10 {recall:F3}, {qps:N0} q/s");
+            string bySource = sources is int n ? $", by source image {Recall(truth.Select(r => r % n).ToArray(), found.Select(r => r < 0 ? -1 : r % n).ToArray(), k):F3}" : string.Empty;
+            Console.WriteLine($"  {sizeName} {size,3}: recall@10 {recall:F3}{bySource}, {qps:N0} q/s");
             if (recall >= 0.995)
             {
                 break;

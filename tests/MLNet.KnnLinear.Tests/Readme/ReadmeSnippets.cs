@@ -102,6 +102,21 @@ public static class ReadmeSnippets
         #endregion
     }
 
+    /// <summary>Rows stored as product codes (faiss' PQ96) in an inverted file.</summary>
+    public static void ProductQuantizedIndex(byte[] pixels, float[] query)
+    {
+        #region neighbor-index-pq
+        var small = NeighborIndex.Create(dimension: 3072, KnnDistance.L2,
+            new IvfIndexOptions { NumberOfLists = 1024, Encoding = new ProductQuantizerEncoding { Subquantizers = 96 } });   // faiss' "IVF1024,PQ96"
+        small.Train(pixels);                              // the centroids, then 96 × 256 sub-centroids of the residuals
+        small.Add(pixels);                                // 96 bytes a row, whatever the rows were
+        var ids = new long[10];
+        var distances = new float[10];
+        small.Search(query, 10, ids, distances);          // distances to the rows as the codes decode (faiss' ADC)
+        small.SaveFaiss("small.faiss");                   // an IndexIVFPQ for faiss.read_index
+        #endregion
+    }
+
     /// <summary>FindNearestNeighbors as a pipeline step.</summary>
     public static void SimilaritySearchStep(MLContext ml, IDataView referenceImages, IDataView queryImages)
     {

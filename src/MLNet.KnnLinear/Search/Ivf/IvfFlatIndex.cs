@@ -548,27 +548,7 @@ internal sealed class IvfFlatIndex : INeighborIndex
         var probeLists = new int[queryCount * probes];
         _quantizer.Search(queries, probes, probeDistances, probeLists);
 
-        // The queries of each list, in query order (a CSR of list → queries).
-        var start = new int[NumberOfLists + 1];
-        foreach (int l in probeLists)
-        {
-            start[l + 1]++;
-        }
-
-        for (int l = 0; l < NumberOfLists; l++)
-        {
-            start[l + 1] += start[l];
-        }
-
-        var queriesOfList = new int[probeLists.Length];
-        var next = start.AsSpan(0, NumberOfLists).ToArray();
-        for (int q = 0; q < queryCount; q++)
-        {
-            for (int p = 0; p < probes; p++)
-            {
-                queriesOfList[next[probeLists[(q * probes) + p]]++] = q;
-            }
-        }
+        var (start, queriesOfList) = ProbeGroups.Of(probeLists, queryCount, probes, NumberOfLists);
 
         int threads = Math.Max(1, Math.Min(MaxThreads, NumberOfLists));
         var partial = new TopKSelector[threads][];
@@ -634,17 +614,7 @@ internal sealed class IvfFlatIndex : INeighborIndex
         var (decoded, scratch, found) = Quantizer is null ? (null, null, null) : (new float[Dimension], new float[Dimension], new (double Key, int Row)[k]);
         for (int q = 0; q < queryCount; q++)
         {
-            var merged = partial[0][q];
-            for (int t = 1; t < threads; t++)
-            {
-                int n = partial[t][q].CopySorted(d, r);
-                for (int i = 0; i < n; i++)
-                {
-                    merged.Add(d[i], r[i]);
-                }
-            }
-
-            int got = merged.CopySorted(d, rows.Slice(q * k, k));
+            int got = ProbeGroups.Merged(partial, q, d, r).CopySorted(d, rows.Slice(q * k, k));
             if (Quantizer is not null)
             {
                 RefineCodes(queryArray.AsSpan(q * Dimension, Dimension), d.AsSpan(0, got), rows.Slice(q * k, got), decoded!, scratch!, found!);

@@ -346,7 +346,7 @@ internal sealed class IvfPqIndex : INeighborIndex
             }
         });
 
-        var (start, queriesOfList) = ProbeGroups(probeLists, queryCount, probes);
+        var (start, queriesOfList) = ProbeGroups.Of(probeLists, queryCount, probes, NumberOfLists);
         int threads = Math.Max(1, Math.Min(MaxThreads, NumberOfLists));
         var partial = new TopKSelector[threads][];
         ParallelRanges.Run(threads, t =>
@@ -402,17 +402,7 @@ internal sealed class IvfPqIndex : INeighborIndex
         var r = new int[k];
         for (int q = 0; q < queryCount; q++)
         {
-            var merged = partial[0][q];
-            for (int t = 1; t < threads; t++)
-            {
-                int got = partial[t][q].CopySorted(d, r);
-                for (int i = 0; i < got; i++)
-                {
-                    merged.Add(d[i], r[i]);
-                }
-            }
-
-            merged.CopySorted(keys.Slice(q * k, k), found.Slice(q * k, k));
+            ProbeGroups.Merged(partial, q, d, r).CopySorted(keys.Slice(q * k, k), found.Slice(q * k, k));
         }
     }
 
@@ -430,32 +420,5 @@ internal sealed class IvfPqIndex : INeighborIndex
                 selector.Add(key, ids[p]);
             }
         }
-    }
-
-    /// <summary>The queries of each list, in query order: a CSR of list → queries from each query's probed lists.</summary>
-    private (int[] Start, int[] QueriesOfList) ProbeGroups(int[] probeLists, int queryCount, int probes)
-    {
-        var start = new int[NumberOfLists + 1];
-        foreach (int l in probeLists)
-        {
-            start[l + 1]++;
-        }
-
-        for (int l = 0; l < NumberOfLists; l++)
-        {
-            start[l + 1] += start[l];
-        }
-
-        var queriesOfList = new int[probeLists.Length];
-        var next = start.AsSpan(0, NumberOfLists).ToArray();
-        for (int q = 0; q < queryCount; q++)
-        {
-            for (int p = 0; p < probes; p++)
-            {
-                queriesOfList[next[probeLists[(q * probes) + p]]++] = q;
-            }
-        }
-
-        return (start, queriesOfList);
     }
 }

@@ -208,7 +208,7 @@ internal sealed class IvfPqIndex : INeighborIndex
                 }
             }
 
-            ProductQuantizedCodes.Encode(Quantizer, chunk, unitRows: false, codes.AsSpan(begin * m, count * m), _maxThreads);
+            ProductQuantizedCodes.Encode(Quantizer, chunk, unitRows: false, codes, (long)begin * m, _maxThreads);
         }
 
         WorkProgress.Report("rows filed in lists", n, n);

@@ -12,17 +12,18 @@ internal static class ProductQuantizedCodes
     private const int EncodeBlockRows = 4096;
 
     /// <summary>
-    /// Encodes every row of <paramref name="rows"/> into <paramref name="codes"/> (row-major, m bytes each), cosine rows
-    /// scaled to unit length first. Rows are independent, so blocks go to the threads in any order with the same codes.
+    /// Encodes every row of <paramref name="rows"/> into <paramref name="codes"/> from <paramref name="codeStart"/> on
+    /// (row-major, m bytes each), cosine rows scaled to unit length first. Arrays, not spans, so the threads read the
+    /// caller's chunk and write its codes in place (no copy of either). Rows are independent, so blocks go to the
+    /// threads in any order with the same codes.
     /// </summary>
-    public static void Encode(ProductQuantizer quantizer, ReadOnlySpan<float> rows, bool unitRows, Span<byte> codes, int maxThreads)
+    public static void Encode(ProductQuantizer quantizer, float[] rows, bool unitRows, byte[] codes, long codeStart, int maxThreads)
     {
         int d = quantizer.Dimension;
         int m = quantizer.Subquantizers;
         int n = rows.Length / d;
         int blocks = (n + EncodeBlockRows - 1) / EncodeBlockRows;
-        var rowArray = rows.ToArray();
-        var codeArray = new byte[codes.Length];
+        var codeArray = codes.AsMemory((int)codeStart, n * m);
         int threads = Math.Max(1, Math.Min(KnnLinearParallelism.ThreadsFor(maxThreads), blocks));
         ParallelRanges.Run(threads, t =>
         {
@@ -34,7 +35,7 @@ internal static class ProductQuantizedCodes
                 int end = Math.Min(n, (b + 1) * EncodeBlockRows);
                 for (int r = b * EncodeBlockRows; r < end; r++)
                 {
-                    ReadOnlySpan<float> row = rowArray.AsSpan(r * d, d);
+                    ReadOnlySpan<float> row = rows.AsSpan(r * d, d);
                     if (unitRows)
                     {
                         row.CopyTo(unit);
@@ -42,12 +43,10 @@ internal static class ProductQuantizedCodes
                         row = unit;
                     }
 
-                    quantizer.Encode(row, codeArray.AsSpan(r * m, m), table);
+                    quantizer.Encode(row, codeArray.Span.Slice(r * m, m), table);
                 }
             }
         });
-
-        codeArray.CopyTo(codes);
     }
 
     /// <summary>The metric an index of <paramref name="distance"/> ranks codes by (inner product only for faiss' inner-product files).</summary>

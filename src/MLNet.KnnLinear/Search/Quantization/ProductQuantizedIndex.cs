@@ -41,12 +41,23 @@ internal sealed class ProductQuantizedIndex : INeighborIndex
     /// <summary>Row <paramref name="row"/>'s code.</summary>
     public ReadOnlySpan<byte> Code(int row) => _codes.Row(row);
 
+    /// <summary>
+    /// Encodes rows a bounded chunk (16,384 rows) at a time, so no copy of all the rows is made, and appends every code
+    /// at the end: an add happens whole or not at all.
+    /// </summary>
     public void Add(ReadOnlySpan<float> rows)
     {
+        const int chunkRows = 16_384;
         int n = rows.Length / Dimension;
+        int m = Quantizer.Subquantizers;
+        var codes = new byte[(long)n * m];
+        for (int begin = 0; begin < n; begin += chunkRows)
+        {
+            int count = Math.Min(chunkRows, n - begin);
+            ProductQuantizedCodes.Encode(Quantizer, rows.Slice(begin * Dimension, count * Dimension).ToArray(), Distance == KnnDistance.Cosine, codes, (long)begin * m, _maxThreads);
+        }
+
         _codes.Reserve(n);
-        var codes = new byte[(long)n * Quantizer.Subquantizers];
-        ProductQuantizedCodes.Encode(Quantizer, rows, Distance == KnnDistance.Cosine, codes, _maxThreads);
         AddCodes(codes);
     }
 

@@ -27,6 +27,13 @@ internal static class ExactSearchOnnx
     /// <summary>Throws <see cref="NotSupportedException"/> naming <paramref name="component"/> and the option when the index cannot be exported.</summary>
     public static void Check(NeighborIndex index, string component)
     {
+        if (index.Refined is not null)
+        {
+            throw new NotSupportedException(
+                $"ONNX export: {component} with an index that re-ranks its candidates (RefineFactor) cannot be exported: " +
+                "ONNX has no two-stage search of codes then rows. Export an index without RefineFactor (an exact index without Encoding ranks by the full rows).");
+        }
+
         if (index.ExactPq is not null)
         {
             throw new NotSupportedException(

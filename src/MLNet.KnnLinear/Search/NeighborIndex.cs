@@ -82,15 +82,44 @@ public sealed partial class NeighborIndex
     /// <summary>What an untrained index says (an inverted file's centroids or a scalar quantizer's ranges are not learnt yet).</summary>
     private const string NotTrained = "The index is not trained (an inverted file learns its centroids, a scalar-quantized index its ranges, a product-quantized index its codebooks): call Train(sample)";
 
-    internal FlatIndex? Exact => _inner as FlatIndex;
+    /// <summary>The index of rows or codes itself: the encoded index when candidates are re-ranked on full rows (<see cref="Refined"/>).</summary>
+    private INeighborIndex? Core => _inner is RefinedIndex refined ? refined.Base : _inner;
 
-    internal IvfFlatIndex? Ivf => _inner as IvfFlatIndex;
+    /// <summary>The re-ranking wrapper when <see cref="NeighborIndexOptions.RefineFactor"/> is set (the kinds below are then its encoded index's).</summary>
+    internal RefinedIndex? Refined => _inner as RefinedIndex;
 
-    internal HnswIndex? Hnsw => _inner as HnswIndex;
+    internal FlatIndex? Exact => Core as FlatIndex;
 
-    internal IvfPqIndex? IvfPq => _inner as IvfPqIndex;
+    internal IvfFlatIndex? Ivf => Core as IvfFlatIndex;
 
-    internal ProductQuantizedIndex? ExactPq => _inner as ProductQuantizedIndex;
+    internal HnswIndex? Hnsw => Core as HnswIndex;
+
+    internal IvfPqIndex? IvfPq => Core as IvfPqIndex;
+
+    internal ProductQuantizedIndex? ExactPq => Core as ProductQuantizedIndex;
+
+    /// <summary>
+    /// This index seen as one of its parts (a refined index's encoded index or its full rows), with the same ids and
+    /// removals, for writers that write each part as an index of its own.
+    /// </summary>
+    internal NeighborIndex PartView(INeighborIndex part)
+    {
+        var view = new NeighborIndex(part, _options, _maxThreads) { _ids = _ids };
+        foreach (int row in _removed.Rows())
+        {
+            view._removed.Add(row);
+        }
+
+        return view;
+    }
+
+    /// <summary>This index of codes (fresh from a file) re-ranked on <paramref name="rows"/>, the same rows as they are.</summary>
+    internal NeighborIndex Refine(FlatIndex rows, float factor)
+        => new(new RefinedIndex(Inner, rows, factor, _maxThreads), _options.WithRefineFactor(factor), _maxThreads);
+
+    /// <summary>A trained index of codes wrapped to re-rank on full rows when the options ask for it (its rows added to both by the caller).</summary>
+    private INeighborIndex RefinedIfAsked(INeighborIndex encoded)
+        => _options.RefineFactor is { } factor ? new RefinedIndex(encoded, new FlatIndex(_dimension, _distance, _maxThreads), factor, _maxThreads) : encoded;
 
     /// <summary>The lists an inverted file (of rows, 8-bit codes or product codes) holds; null for other kinds.</summary>
     private int? ListCount => Ivf?.NumberOfLists ?? IvfPq?.NumberOfLists;
@@ -191,6 +220,11 @@ public sealed partial class NeighborIndex
                 _inner = WithQuantizer(encoded, training.ToQuantizer());
                 break;
         }
+
+        if (_inner is not null and not RefinedIndex)
+        {
+            _inner = RefinedIfAsked(_inner);
+        }
     }
 
     /// <summary>
@@ -236,6 +270,11 @@ public sealed partial class NeighborIndex
                 training.AddRows(sample);
                 _inner = WithQuantizer(encoded, training.ToQuantizer());
                 break;
+        }
+
+        if (_inner is not null and not RefinedIndex)
+        {
+            _inner = RefinedIfAsked(_inner);
         }
     }
 
@@ -583,6 +622,13 @@ public sealed partial class NeighborIndex
             HnswIndexOptions hnsw => HnswIndex.Build(rows, dimension, distance, hnsw, maxThreads),
             _ => BuildFlat(rows, dimension, distance, maxThreads),
         };
+        if (options.RefineFactor is { } factor)
+        {
+            var full = new FlatIndex(dimension, distance, maxThreads);
+            full.Add(rows);
+            inner = new RefinedIndex(inner, full, factor, maxThreads);
+        }
+
         return new NeighborIndex(inner, options, maxThreads);
     }
 
@@ -700,6 +746,11 @@ public sealed partial class NeighborIndex
     {
         CheckSearchSize(probesOrEf);
         INeighborIndex inner = Hnsw is { } hnsw ? hnsw.WithSearchSize(probesOrEf) : Ivf is { } ivf ? ivf.WithProbes(probesOrEf) : IvfPq!.WithProbes(probesOrEf);
+        if (Refined is { } refined)
+        {
+            inner = refined.WithBase(inner);
+        }
+
         var copy = new NeighborIndex(inner, _options, _maxThreads) { _ids = _ids, _sharesStorage = true };
         foreach (int row in _removed.Rows())
         {

@@ -134,27 +134,55 @@ internal sealed class NeighborIndexFit
         }
 
         _options.Validate(Count);
+        INeighborIndex inner;
         if (_options.IsProductQuantized)
         {
-            return new NeighborIndex(BuildProductQuantized(maxThreads), _options, maxThreads);
+            inner = BuildProductQuantized(maxThreads);
         }
-
-        if (_options is ExactIndexOptions)
+        else if (_options is ExactIndexOptions)
         {
-            return new NeighborIndex(BuildScalarQuantized(maxThreads), _options, maxThreads);
+            inner = BuildScalarQuantized(maxThreads);
         }
-
-        if (_byteRows is not null)
+        else if (_byteRows is not null)
         {
-            return new NeighborIndex(IvfFlatIndex.Build(_byteRows, _distance, (IvfIndexOptions)_options, maxThreads), _options, maxThreads);
+            inner = IvfFlatIndex.Build(_byteRows, _distance, (IvfIndexOptions)_options, maxThreads);
+        }
+        else
+        {
+            // Rows in chunks, never one array: an inverted file trains on its sample and files them chunk by chunk; an
+            // HNSW graph keeps the store.
+            inner = _options is HnswIndexOptions hnsw
+                ? HnswIndex.Build(_rows!, _distance, hnsw, maxThreads)
+                : IvfFlatIndex.Build(_rows!, _distance, (IvfIndexOptions)_options, maxThreads);
         }
 
-        // Rows in chunks, never one array: an inverted file trains on its sample and files them chunk by chunk; an
-        // HNSW graph keeps the store.
-        INeighborIndex inner = _options is HnswIndexOptions hnsw
-            ? HnswIndex.Build(_rows!, _distance, hnsw, maxThreads)
-            : IvfFlatIndex.Build(_rows!, _distance, (IvfIndexOptions)_options, maxThreads);
-        return new NeighborIndex(inner, _options, maxThreads);
+        return new NeighborIndex(RefinedIfAsked(inner, maxThreads), _options, maxThreads);
+    }
+
+    /// <summary>
+    /// The encoded index wrapped to re-rank on the rows as they are, when the options ask for it
+    /// (<see cref="NeighborIndexOptions.RefineFactor"/>): the rows held go into an exact index beside the codes, pixel
+    /// rows as bytes.
+    /// </summary>
+    private INeighborIndex RefinedIfAsked(INeighborIndex encoded, int maxThreads)
+    {
+        if (_options.RefineFactor is not { } factor)
+        {
+            return encoded;
+        }
+
+        var full = new FlatIndex(_dimension, _distance, maxThreads);
+        if (_byteRows is { } bytes)
+        {
+            full.Reserve(bytes.Count);
+            bytes.ForEachChunk(chunk => full.Add(chunk));
+        }
+        else
+        {
+            _rows!.ForEachChunk(chunk => full.Add(chunk));
+        }
+
+        return new RefinedIndex(encoded, full, factor, maxThreads);
     }
 
     /// <summary>

@@ -13,7 +13,8 @@ namespace MLNet.KnnLinear.Search;
 /// quantizer's minima and ranges, then each row's code) and 5 an inverted file of codes (lists, probes, whether codes
 /// are residuals, centroids, the quantizer, each list's rows and codes), 6 an HNSW graph of codes (as 3, then the
 /// quantizer and the codes in place of the rows); 7 an exact index of product-quantized codes and 8 an inverted file
-/// of them (see NeighborIndexState.ProductQuantized.cs). A library from before a layout refuses it by its layout byte. Every count is checked when read.
+/// of them (see NeighborIndexState.ProductQuantized.cs); 9 an index of codes re-ranked on its rows (the factor, then the
+/// index of codes and the exact index of the rows, each with its own layout byte). A library from before a layout refuses it by its layout byte. Every count is checked when read.
 /// </summary>
 internal static partial class NeighborIndexState
 {
@@ -46,6 +47,16 @@ internal static partial class NeighborIndexState
     public static void Write(BinaryWriter writer, NeighborIndex index)
     {
         CheckFits(index);
+        if (index.Refined is { } refined)
+        {
+            // Layout 9: the factor, then the index of codes and the full rows, each as an index of its own.
+            writer.Write((byte)RowLayout.Refined);
+            writer.Write(refined.Factor);
+            Write(writer, index.PartView(refined.Base));
+            Write(writer, index.PartView(refined.Rows));
+            return;
+        }
+
         if (WriteProductQuantized(writer, index))
         {
             return;
@@ -143,9 +154,46 @@ internal static partial class NeighborIndexState
         }
     }
 
+    /// <summary>Layout 9: the refine factor, an index of codes, then the exact index of the same rows.</summary>
+    private static NeighborIndex ReadRefined(ModelStateReader reader, int features, int rows, KnnDistance distance, int maxThreads, int version)
+    {
+        float factor = reader.ReadSingle("refine factor");
+        if (!float.IsFinite(factor) || factor < 1 || factor > 1000)
+        {
+            throw reader.Invalid($"refine factor {factor} is not between 1 and 1,000");
+        }
+
+        var encoded = Read(reader, features, rows, distance, maxThreads, version, insideRefined: true);
+        if (encoded.Refined is not null || encoded.Exact is { Quantizer: null })
+        {
+            throw reader.Invalid("the index re-ranked on its rows is not an index of codes");
+        }
+
+        var full = Read(reader, features, rows, distance, maxThreads, version, insideRefined: true);
+        if (full.Inner is not FlatIndex { Quantizer: null } flat)
+        {
+            throw reader.Invalid("the rows an index of codes is re-ranked on are not an exact index of rows");
+        }
+
+        return encoded.Refine(flat, factor);
+    }
+
     public static NeighborIndex Read(ModelStateReader reader, int features, int rows, KnnDistance distance, int maxThreads, int version)
+        => Read(reader, features, rows, distance, maxThreads, version, insideRefined: false);
+
+    private static NeighborIndex Read(ModelStateReader reader, int features, int rows, KnnDistance distance, int maxThreads, int version, bool insideRefined)
     {
         var layout = (RowLayout)reader.ReadByte("row layout");
+        if (layout == RowLayout.Refined && version >= 4)
+        {
+            if (insideRefined)
+            {
+                throw reader.Invalid("an index re-ranked on its rows inside another one");
+            }
+
+            return ReadRefined(reader, features, rows, distance, maxThreads, version);
+        }
+
         if (layout is RowLayout.ExactProductCodes or RowLayout.InvertedFileProductCodes && version >= 4)
         {
             return ReadProductQuantized(reader, layout, features, rows, distance, maxThreads);
@@ -176,7 +224,7 @@ internal static partial class NeighborIndexState
 
         if (layout is not (RowLayout.ExactFloats or RowLayout.ExactBytes))
         {
-            throw reader.Invalid($"row layout {(int)layout} is not one of 0 (floats), 1 (bytes){(version >= 3 ? ", 2 (inverted file), 3 (HNSW)" : string.Empty)}{(version >= 4 ? ", 4 (codes), 5 (inverted file of codes), 6 (HNSW graph of codes), 7 (product codes) or 8 (inverted file of product codes)" : string.Empty)}");
+            throw reader.Invalid($"row layout {(int)layout} is not one of 0 (floats), 1 (bytes){(version >= 3 ? ", 2 (inverted file), 3 (HNSW)" : string.Empty)}{(version >= 4 ? ", 4 (codes), 5 (inverted file of codes), 6 (HNSW graph of codes), 7 (product codes), 8 (inverted file of product codes) or 9 (codes re-ranked on rows)" : string.Empty)}");
         }
 
         bool bytes = layout == RowLayout.ExactBytes;
@@ -357,5 +405,6 @@ internal static partial class NeighborIndexState
         HnswCodes = 6,
         ExactProductCodes = 7,
         InvertedFileProductCodes = 8,
+        Refined = 9,
     }
 }

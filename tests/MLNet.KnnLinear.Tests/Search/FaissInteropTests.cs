@@ -37,6 +37,11 @@ public sealed class FaissInteropTests
             ["pq_exact_cosine"] = NeighborIndex.Build(rows, Dimension, KnnDistance.Cosine, new ExactIndexOptions { Encoding = new ProductQuantizerEncoding { Subquantizers = 4 } }),
             ["pq_ivf_l2"] = NeighborIndex.Build(rows, Dimension, KnnDistance.L2, new IvfIndexOptions { NumberOfLists = 10, NumberOfProbes = 3, Encoding = new ProductQuantizerEncoding { Subquantizers = 4 } }),
             ["pq_ivf_cosine"] = NeighborIndex.Build(rows, Dimension, KnnDistance.Cosine, new IvfIndexOptions { NumberOfLists = 10, NumberOfProbes = 3, Encoding = new ProductQuantizerEncoding { Subquantizers = 4 } }),
+            // Re-ranked on the rows (IxRF around the codes, then a flat index of the rows).
+            ["pq_rf_ivf_l2"] = NeighborIndex.Build(rows, Dimension, KnnDistance.L2, new IvfIndexOptions { NumberOfLists = 10, NumberOfProbes = 3, Encoding = new ProductQuantizerEncoding { Subquantizers = 4 }, RefineFactor = 4 }),
+            ["pq_rf_exact_cosine"] = NeighborIndex.Build(rows, Dimension, KnnDistance.Cosine, new ExactIndexOptions { Encoding = new ProductQuantizerEncoding { Subquantizers = 4 }, RefineFactor = 2.5f }),
+            ["sq_rf_ivf_l2"] = NeighborIndex.Build(rows, Dimension, KnnDistance.L2, new IvfIndexOptions { NumberOfLists = 10, NumberOfProbes = 3, Encoding = new ScalarQuantizerEncoding(), RefineFactor = 3 }),
+            ["sq_rf_exact_cosine"] = NeighborIndex.Build(rows, Dimension, KnnDistance.Cosine, new ExactIndexOptions { Encoding = new ScalarQuantizerEncoding(), RefineFactor = 2 }),
         };
         // Ids of the user's and removed rows: written as IndexIDMap2 around the rows that remain.
         long[] ids = Enumerable.Range(0, 2000).Select(i => 5_000_000_000L + (3L * i)).ToArray();
@@ -51,6 +56,7 @@ public sealed class FaissInteropTests
             ["idmap_sq_ivf_l2"] = NeighborIndex.Create(Dimension, KnnDistance.L2, new IvfIndexOptions { NumberOfLists = 10, NumberOfProbes = 3, Encoding = new ScalarQuantizerEncoding() }),
             ["idmap_pq_exact_l2"] = NeighborIndex.Create(Dimension, KnnDistance.L2, new ExactIndexOptions { Encoding = new ProductQuantizerEncoding { Subquantizers = 4 } }),
             ["idmap_pq_ivf_l2"] = NeighborIndex.Create(Dimension, KnnDistance.L2, new IvfIndexOptions { NumberOfLists = 10, NumberOfProbes = 3, Encoding = new ProductQuantizerEncoding { Subquantizers = 4 } }),
+            ["idmap_pq_rf_ivf_cosine"] = NeighborIndex.Create(Dimension, KnnDistance.Cosine, new IvfIndexOptions { NumberOfLists = 10, NumberOfProbes = 3, Encoding = new ProductQuantizerEncoding { Subquantizers = 4 }, RefineFactor = 4 }),
         };
         foreach (var (name, index) in mapped)
         {
@@ -144,10 +150,11 @@ public sealed class FaissInteropTests
         string folder = Folder(out _, out var queries);
         FaissPython.RunScript("build", folder);
 
-        foreach (string name in new[] { "flat_l2", "flat_l1", "flat_ip", "ivf_l2", "ivf_ip", "hnsw_l2", "sq_flat_l2", "sq_flat_ip", "sq_ivf_l2", "sq_ivf_ip", "sq_hnsw_l2", "pq_flat_l2", "pq_flat_ip", "pq_ivf_l2", "pq_ivf_ip" })
+        foreach (string name in new[] { "flat_l2", "flat_l1", "flat_ip", "ivf_l2", "ivf_ip", "hnsw_l2", "sq_flat_l2", "sq_flat_ip", "sq_ivf_l2", "sq_ivf_ip", "sq_hnsw_l2", "pq_flat_l2", "pq_flat_ip", "pq_ivf_l2", "pq_ivf_ip", "pq_rf_ivf_l2", "sq_rf_flat_ip" })
         {
             var index = NeighborIndex.LoadFaiss(Path.Combine(folder, $"faiss_{name}.faiss"));
             index.Count.Should().Be(2000);
+            (index.Refined is not null).Should().Be(name.Contains("_rf_", StringComparison.Ordinal), $"{name} re-ranks on its rows where faiss' does (IndexRefineFlat)");
             index.Distance.Should().Be(name.EndsWith("l2", StringComparison.Ordinal) ? KnnDistance.L2 : name.EndsWith("l1", StringComparison.Ordinal) ? KnnDistance.L1 : KnnDistance.Cosine);
             var (ours, _) = IvfIndexTests.Search(index, queries, K);
             var theirs = ReadIds(Path.Combine(folder, $"faiss_{name}.ids"));
@@ -166,7 +173,7 @@ public sealed class FaissInteropTests
             theirs.Should().Equal(ours, $"our search of faiss' {name} file finds faiss' neighbours");
         }
 
-        foreach (string name in new[] { "idmap2_flat_l2", "idmap_ivf_l2", "idmap_hnsw_l2", "idmap_sq_ivf_l2", "idmap_pq_ivf_l2" })
+        foreach (string name in new[] { "idmap2_flat_l2", "idmap_ivf_l2", "idmap_hnsw_l2", "idmap_sq_ivf_l2", "idmap_pq_ivf_l2", "idmap_pq_rf_ivf_l2" })
         {
             var index = NeighborIndex.LoadFaiss(Path.Combine(folder, $"faiss_{name}.faiss"));
             index.Count.Should().Be(2000);
@@ -239,6 +246,27 @@ public sealed class FaissInteropTests
         NeighborIndex.LoadFaiss(path).Count.Should().Be(300);
         File.WriteAllBytes(path, ivfPq[..(ivfPq.Length - 30)]);
         FluentActions.Invoking(() => NeighborIndex.LoadFaiss(path)).Should().Throw<InvalidDataException>().WithMessage("*bytes are left*");
+
+        // A re-ranked file: k_factor outside faiss' [1, 1000], a refine index of another row count, or cut short.
+        NeighborIndex.Build(rows, 4, KnnDistance.L2, new ExactIndexOptions { Encoding = new ScalarQuantizerEncoding(), RefineFactor = 3 }).SaveFaiss(path);
+        var refined = File.ReadAllBytes(path);
+        NeighborIndex.LoadFaiss(path).Refined!.Factor.Should().Be(3);
+        var smallFactor = refined.ToArray();
+        BitConverter.GetBytes(0.5f).CopyTo(smallFactor, smallFactor.Length - 4);
+        File.WriteAllBytes(path, smallFactor);
+        FluentActions.Invoking(() => NeighborIndex.LoadFaiss(path)).Should().Throw<InvalidDataException>().WithMessage("*k_factor is 0.5*[1, 1000]*");
+        File.WriteAllBytes(path, refined[..(refined.Length - 2)]);
+        FluentActions.Invoking(() => NeighborIndex.LoadFaiss(path)).Should().Throw<InvalidDataException>().WithMessage("*truncated*");
+        var fewerRows = refined.ToArray();
+        int flatStart = refined.Length - 4 - (300 * 4 * 4) - 8 - 33 - 4;   // k_factor, rows, their count, header, code
+        System.Text.Encoding.ASCII.GetString(fewerRows, flatStart, 4).Should().Be("IxF2");
+        BitConverter.GetBytes(299L).CopyTo(fewerRows, flatStart + 8);   // the refine index's ntotal
+        File.WriteAllBytes(path, fewerRows);
+        FluentActions.Invoking(() => NeighborIndex.LoadFaiss(path)).Should().Throw<InvalidDataException>();
+        var flatBase = refined.ToArray();
+        "IxF2"u8.CopyTo(flatBase.AsSpan(4 + 33));   // the base record's code: a flat index is not one of codes
+        File.WriteAllBytes(path, flatBase);
+        FluentActions.Invoking(() => NeighborIndex.LoadFaiss(path)).Should().Throw<InvalidDataException>();
 
         var l1 = NeighborIndex.Build(rows, 4, KnnDistance.L1, new IvfIndexOptions { NumberOfLists = 5, NumberOfProbes = 2 });
         FluentActions.Invoking(() => l1.SaveFaiss(path)).Should().Throw<NotSupportedException>().WithMessage("*L1 inverted file*");

@@ -19,6 +19,7 @@ internal sealed class FaissReader
     private readonly Stream _stream;
     private readonly string _path;
     private int _depth;
+    private bool _inRefine;
 
     private FaissReader(Stream stream, string path)
     {
@@ -78,9 +79,56 @@ internal sealed class FaissReader
             case "IHNf":
             case "IHNs":
                 return new NeighborIndex(ReadHnsw(code));
+            case "IxRF":
+                return ReadRefined();
             default:
-                throw Invalid($"index type '{code}' is not one this library reads (IxF2, IxFI, IxFl, IwFl, IxSQ, IwSq, IxPq, IwPQ, IHNf, IHNs, and IxMp / IxM2 around them)");
+                throw Invalid($"index type '{code}' is not one this library reads (IxF2, IxFI, IxFl, IwFl, IxSQ, IwSq, IxPq, IwPQ, IHNf, IHNs, IxRF around an encoded one, and IxMp / IxM2 around them)");
         }
+    }
+
+    /// <summary>
+    /// <c>IxRF</c> (IndexRefine; faiss makes it an IndexRefineFlat when its refine index is flat): the header, the
+    /// encoded index, the refine index, then k_factor (a float in faiss' [1, 1000]). Read when the encoded index is one
+    /// of codes (scalar or product quantized) and the refine index a flat one of the same rows and metric.
+    /// </summary>
+    private NeighborIndex ReadRefined()
+    {
+        var (d, count, distance) = ReadHeader("IxRF");
+        if (_inRefine)
+        {
+            throw Invalid("'IxRF' inside another IxRF");
+        }
+
+        _inRefine = true;
+
+        var encoded = ReadIndex();
+        if (encoded.Refined is not null || encoded.HasUserIds || encoded.Exact is { Quantizer: null })
+        {
+            throw Invalid("the IxRF's base index is not an index of codes (this library re-ranks scalar- or product-quantized indexes only)");
+        }
+
+        var rows = ReadIndex();
+        if (rows.Inner is not FlatIndex { Quantizer: null } flat || rows.HasUserIds)
+        {
+            throw Invalid("the IxRF's refine index is not a flat index (IxF2, IxFI): IndexRefineFlat is the refine this library reads");
+        }
+
+        foreach (var (name, part) in new[] { ("base", encoded), ("refine", rows) })
+        {
+            if (part.Dimension != d || part.Count != count || part.Distance != distance)
+            {
+                throw Invalid($"'IxRF' says {count} vectors of {d} ({distance}), its {name} index holds {part.Count} of {part.Dimension} ({part.Distance})");
+            }
+        }
+
+        float factor = _reader.ReadSingle();
+        if (!float.IsFinite(factor) || factor < 1 || factor > 1000)
+        {
+            throw Invalid($"the IxRF's k_factor is {factor}, not in [1, 1000]");
+        }
+
+        _inRefine = false;
+        return encoded.Refine(flat, factor);
     }
 
     /// <summary><c>IxMp</c> / <c>IxM2</c> (IndexIDMap / IndexIDMap2): a header, the inner index, then one int64 id per vector.</summary>

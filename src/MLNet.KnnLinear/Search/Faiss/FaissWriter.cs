@@ -32,31 +32,7 @@ internal static class FaissWriter
             return;
         }
 
-        if (index.Ivf is { } ivf)
-        {
-            WriteInvertedFile(writer, ivf);
-        }
-        else if (index.IvfPq is { } productIvf)
-        {
-            WriteProductInvertedFile(writer, productIvf);
-        }
-        else if (index.ExactPq is { } product)
-        {
-            WriteProductQuantized(writer, product, product.Count, row => product.Code(row).ToArray());
-        }
-        else if (index.Hnsw is { } hnsw)
-        {
-            WriteHnsw(writer, hnsw);
-        }
-        else if (index.Exact is { Quantizer: { } quantizer } encoded)
-        {
-            WriteScalarQuantized(writer, encoded.Dimension, encoded.Distance, quantizer, encoded.Count, encoded.CopyCode);
-        }
-        else
-        {
-            var exact = index.Exact!;
-            WriteFlat(writer, exact.Count, exact.Dimension, exact.Distance, exact.CopyRow);
-        }
+        WriteRecord(writer, index, index.Inner, position: null, index.Inner.Count);
     }
 
     /// <summary>
@@ -79,11 +55,32 @@ internal static class FaissWriter
         }
 
         writer.Write("IxM2"u8);
-        WriteHeader(writer, index.Dimension, ids.Count, Metric(index.Distance));
+        WriteHeader(writer, index.Dimension, ids.Count, Metric(FileDistanceOf(inner)));
+        WriteRecord(writer, index, inner, position, ids.Count);
+        writer.Write((ulong)ids.Count);
+        foreach (long id in ids)
+        {
+            writer.Write(id);
+        }
+    }
+
+    /// <summary>
+    /// The record of one index (<paramref name="inner"/>, <paramref name="index"/>'s or a part of it): its
+    /// <paramref name="count"/> kept rows, renumbered by <paramref name="position"/> (−1 for a removed row; null: every
+    /// row under its own number).
+    /// </summary>
+    private static void WriteRecord(BinaryWriter writer, NeighborIndex index, INeighborIndex inner, int[]? position, int count)
+    {
+        int[] Kept() => position is null
+            ? Enumerable.Range(0, inner.Count).ToArray()
+            : Enumerable.Range(0, inner.Count).Where(row => position[row] >= 0).ToArray();
         switch (inner)
         {
+            case RefinedIndex refined:
+                WriteRefined(writer, index, refined, position, count);
+                break;
             case IvfFlatIndex ivf:
-                WriteInvertedFile(writer, ivf, position, ids.Count);
+                WriteInvertedFile(writer, ivf, position, count);
                 break;
             case HnswIndex when index.HasRemovedRows:
                 throw new NotSupportedException("faiss' IndexHNSWFlat has no removal, so an HNSW graph with removed rows has no faiss form; build the graph again from the rows that remain, or save it before removing.");
@@ -91,29 +88,56 @@ internal static class FaissWriter
                 WriteHnsw(writer, hnsw);
                 break;
             case IvfPqIndex productIvf:
-                WriteProductInvertedFile(writer, productIvf, position, ids.Count);
+                WriteProductInvertedFile(writer, productIvf, position, count);
                 break;
             case ProductQuantizedIndex product:
-                var keptProductCodes = Enumerable.Range(0, inner.Count).Where(row => position[row] >= 0).ToArray();
+                var keptProductCodes = Kept();
                 WriteProductQuantized(writer, product, keptProductCodes.Length, i => product.Code(keptProductCodes[i]).ToArray());
                 break;
             case FlatIndex { Quantizer: { } quantizer } encoded:
-                var keptCodes = Enumerable.Range(0, inner.Count).Where(row => position[row] >= 0).ToArray();
-                WriteScalarQuantized(writer, index.Dimension, index.Distance, quantizer, keptCodes.Length, (i, destination) => encoded.CopyCode(keptCodes[i], destination));
+                var keptCodes = Kept();
+                WriteScalarQuantized(writer, encoded.Dimension, encoded.Distance, quantizer, keptCodes.Length, (i, destination) => encoded.CopyCode(keptCodes[i], destination));
                 break;
             default:
                 // Kept rows in row order are positions 0, 1, … in order: written as they are read.
-                var kept = Enumerable.Range(0, inner.Count).Where(row => position[row] >= 0).ToArray();
-                WriteFlat(writer, kept.Length, index.Dimension, index.Distance, (i, destination) => inner.CopyRow(kept[i], destination));
+                var kept = Kept();
+                WriteFlat(writer, kept.Length, inner.Dimension, inner.Distance, (i, destination) => inner.CopyRow(kept[i], destination));
                 break;
         }
-
-        writer.Write((ulong)ids.Count);
-        foreach (long id in ids)
-        {
-            writer.Write(id);
-        }
     }
+
+    /// <summary>
+    /// <c>IxRF</c> (faiss' IndexRefine, read back by faiss as IndexRefineFlat): the header, the encoded index, the rows
+    /// as a flat index with the encoded index's metric (cosine rows at unit length: <c>IxF2</c> under product codes,
+    /// which rank cosine as L2 between unit vectors, else <c>IxFI</c>), then k_factor as a float.
+    /// </summary>
+    private static void WriteRefined(BinaryWriter writer, NeighborIndex index, RefinedIndex refined, int[]? position, int count)
+    {
+        var distance = FileDistanceOf(refined.Base);
+        writer.Write("IxRF"u8);
+        WriteHeader(writer, refined.Dimension, count, Metric(distance));
+        WriteRecord(writer, index, refined.Base, position, count);
+        var kept = Enumerable.Range(0, refined.Count).Where(row => position is null || position[row] >= 0).ToArray();
+        bool unit = refined.Distance == KnnDistance.Cosine;
+        WriteFlat(writer, kept.Length, refined.Dimension, distance, (i, destination) =>
+        {
+            refined.Rows.CopyRow(kept[i], destination);
+            if (unit)
+            {
+                UnitRows.Normalize(destination, refined.Dimension);
+            }
+        });
+        writer.Write(refined.Factor);
+    }
+
+    /// <summary>The distance an index's faiss record carries (product codes of cosine are written as L2 between unit vectors).</summary>
+    private static KnnDistance FileDistanceOf(INeighborIndex inner) => inner switch
+    {
+        RefinedIndex refined => FileDistanceOf(refined.Base),
+        ProductQuantizedIndex product => FileDistance(product.Metric),
+        IvfPqIndex productIvf => FileDistance(productIvf.Metric),
+        _ => inner.Distance,
+    };
 
     private static void WriteFlat(BinaryWriter writer, float[] rows, int dimension, KnnDistance distance)
         => WriteFlat(writer, rows.Length / dimension, dimension, distance, (r, destination) => rows.AsSpan(r * dimension, dimension).CopyTo(destination));

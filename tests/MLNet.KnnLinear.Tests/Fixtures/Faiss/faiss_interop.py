@@ -15,7 +15,9 @@
                                    sq_hnsw_l2 (IndexHNSWSQ, M 8, efConstruction 40, efSearch 32), and
                                    idmap_sq_ivf_l2 (IndexIDMap of sq_ivf_l2's kind); product-quantized (M 4,
                                    8 bits): pq_flat_l2, pq_flat_ip (unit rows), pq_ivf_l2 (nlist 8, nprobe 3,
-                                   by residual), pq_ivf_ip (unit rows) and idmap_pq_ivf_l2; write each as
+                                   by residual), pq_ivf_ip (unit rows) and idmap_pq_ivf_l2; re-ranked
+                                   (IndexRefineFlat, k_factor 4): pq_rf_ivf_l2 (around pq_ivf_l2's kind),
+                                   sq_rf_flat_ip (around sq_flat_ip's kind) and idmap_pq_rf_ivf_l2; write each as
                                    DIR/faiss_<name>.faiss and its k-NN results as DIR/faiss_<name>.ids / .dist
 """
 import glob
@@ -87,6 +89,20 @@ else:
         ivf.own_fields = True
         quantizer.this.disown()
         indexes[name] = (ivf, data, q)
+    kept_alive = []  # IndexRefineFlat does not own its base: the Python objects must outlive it
+    for name, metric, data, q in [("pq_rf_ivf_l2", faiss.METRIC_L2, rows, queries), ("sq_rf_flat_ip", faiss.METRIC_INNER_PRODUCT, unit_rows, unit_queries)]:
+        if name.startswith("pq"):
+            quantizer = faiss.IndexFlatL2(d)
+            base = faiss.IndexIVFPQ(quantizer, d, 8, 4, 8, metric)
+            base.nprobe = 3
+            kept_alive.append(quantizer)
+        else:
+            base = faiss.IndexScalarQuantizer(d, faiss.ScalarQuantizer.QT_8bit, metric)
+        refined = faiss.IndexRefineFlat(base)
+        refined.k_factor = 4
+        refined.train(data)
+        kept_alive.append(base)
+        indexes[name] = (refined, data, q)
     sq_hnsw = faiss.IndexHNSWSQ(d, faiss.ScalarQuantizer.QT_8bit, 8)
     sq_hnsw.hnsw.efConstruction = 40
     sq_hnsw.hnsw.efSearch = 32
@@ -118,6 +134,14 @@ else:
     pq_inner.train(rows)
     pq_inner.nprobe = 3
     mapped["idmap_pq_ivf_l2"] = faiss.IndexIDMap(pq_inner)
+    rf_quantizer = faiss.IndexFlatL2(d)
+    rf_base = faiss.IndexIVFPQ(rf_quantizer, d, 8, 4, 8)
+    rf_base.nprobe = 3
+    rf_inner = faiss.IndexRefineFlat(rf_base)
+    rf_inner.k_factor = 4
+    rf_inner.train(rows)
+    kept_alive.extend([rf_quantizer, rf_base, rf_inner])
+    mapped["idmap_pq_rf_ivf_l2"] = faiss.IndexIDMap(rf_inner)
     for name, (index, data, q) in indexes.items():
         index.add(data)
         faiss.write_index(index, os.path.join(folder, "faiss_" + name + ".faiss"))

@@ -15,8 +15,10 @@ namespace MLNet.KnnLinear.Benchmarks;
 /// <c>ivf-sq8</c> and <c>both-sq8</c> build the inverted file of 8-bit residual codes instead
 /// (<see cref="ScalarQuantizerEncoding"/>), and report recall at nprobe 16, 32 and 64.
 /// <c>ivf-pq</c> and <c>both-pq</c> build the inverted file of product codes (m bytes a row, residuals; m the fourth
-/// argument, default 96).
-/// <code>dotnet run -c Release --project tests/MLNet.KnnLinear.Benchmarks -- ceiling [exact|ivf|both|l1|ivf-sq8|both-sq8|ivf-pq|both-pq] [rows] [data dir] [m]</code>
+/// argument, default 96); a fifth argument re-ranks k × that factor of their candidates on the rows as they are
+/// (<see cref="NeighborIndexOptions.RefineFactor"/>: the index then also keeps the row bytes). <c>both-pq</c> then runs
+/// faiss' IndexIVFPQ of the same rows and m (reference/ceiling_pq_reference.py) for its recall beside ours.
+/// <code>dotnet run -c Release --project tests/MLNet.KnnLinear.Benchmarks -- ceiling [exact|ivf|both|l1|ivf-sq8|both-sq8|ivf-pq|both-pq] [rows] [data dir] [m] [refine factor]</code>
 /// </summary>
 public static class CeilingRun
 {
@@ -37,6 +39,7 @@ public static class CeilingRun
         bool codes = kind.EndsWith("-sq8", StringComparison.Ordinal);
         bool productCodes = kind.EndsWith("-pq", StringComparison.Ordinal);
         int subquantizers = args.Length > 4 ? int.Parse(args[4], System.Globalization.CultureInfo.InvariantCulture) : 96;
+        float? refine = args.Length > 5 ? float.Parse(args[5], System.Globalization.CultureInfo.InvariantCulture) : null;
         kind = codes ? kind[..^4] : productCodes ? kind[..^3] : kind;
         if (kind is "exact" or "both")
         {
@@ -52,7 +55,7 @@ public static class CeilingRun
         {
             using var peak = new PeakWorkingSet();
             NeighborIndexEncoding? encoding = codes ? new ScalarQuantizerEncoding() : productCodes ? new ProductQuantizerEncoding { Subquantizers = subquantizers } : null;
-            var options = new IvfIndexOptions { NumberOfLists = 256, NumberOfProbes = 16, Seed = 1, Encoding = encoding };
+            var options = new IvfIndexOptions { NumberOfLists = 256, NumberOfProbes = 16, Seed = 1, Encoding = encoding, RefineFactor = refine };
             var index = NeighborIndex.Create(d, KnnDistance.L2, options);
             var watch = Stopwatch.StartNew();
             var sample = new byte[256L * 256 * d];   // faiss' 256 training rows per list: the first 65,536 rows, as bytes
@@ -73,7 +76,7 @@ public static class CeilingRun
             Console.WriteLine($"  working set after adding: {WorkingSet() / 1e9:F2} GB (peak {peak.Peak / 1e9:F2} GB)");
             var (search, ids) = Search(index, queryFloats);
             string recall = exactIds is null ? string.Empty : $", recall@10 {RecallAtK.Of(exactIds, ids, 10):F3} against the exact index";
-            Console.WriteLine($"IVF256 (nprobe 16), {(codes ? "8-bit residual codes" : productCodes ? $"PQ{subquantizers} residual codes" : "byte lists")}: train {train:F1} s, add {add:F1} s, search {search:F2} s ({queryCount / search:F0} q/s){recall}, index {index.SizeInBytes / 1e9:F2} GB ({index.SizeInBytes / (double)rowBytes:F3}× the row bytes), peak working set {peak.Peak / 1e9:F2} GB ({peak.Peak / (double)rowBytes:F2}× the row bytes; {peak.Start / 1e9:F2} GB before the index; the byte training sample of {256L * 256 * d / 1e9:F2} GB given back after training), GC heap committed {GC.GetGCMemoryInfo().TotalCommittedBytes / 1e9:F2} GB");
+            Console.WriteLine($"IVF256 (nprobe 16), {(codes ? "8-bit residual codes" : productCodes ? $"PQ{subquantizers} residual codes" : "byte lists")}{(refine is { } f ? $", re-ranked ×{f} on the row bytes" : string.Empty)}: train {train:F1} s, add {add:F1} s, search {search:F2} s ({queryCount / search:F0} q/s){recall}, index {index.SizeInBytes / 1e9:F2} GB ({index.SizeInBytes / (double)rowBytes:F3}× the row bytes), peak working set {peak.Peak / 1e9:F2} GB ({peak.Peak / (double)rowBytes:F2}× the row bytes; {peak.Start / 1e9:F2} GB before the index; the byte training sample of {256L * 256 * d / 1e9:F2} GB given back after training), GC heap committed {GC.GetGCMemoryInfo().TotalCommittedBytes / 1e9:F2} GB");
             if (exactIds is not null)
             {
                 foreach (int probes in new[] { 32, 64, 128 })
@@ -83,9 +86,35 @@ public static class CeilingRun
                     Console.WriteLine($"  nprobe {probes}: recall@10 {RecallAtK.Of(exactIds, found, 10):F3}, {queryCount / seconds:F0} q/s");
                 }
             }
+
+            if (productCodes && exactIds is not null)
+            {
+                RunFaissProductCodes(rowCount, dataDir, subquantizers, exactIds);
+            }
         }
 
         return 0;
+    }
+
+    /// <summary>
+    /// faiss' IndexIVFPQ of the same rows and m, same run (reference/ceiling_pq_reference.py with Debian's faiss), its
+    /// recall against the exact neighbours found here; skipped with a note where /usr/bin/python3 is missing.
+    /// </summary>
+    private static void RunFaissProductCodes(int rowCount, string dataDir, int subquantizers, long[] exactIds)
+    {
+        string script = Path.Combine(AppContext.BaseDirectory, "reference", "ceiling_pq_reference.py");
+        if (!File.Exists("/usr/bin/python3") || !File.Exists(script))
+        {
+            Console.WriteLine("faiss: not run (/usr/bin/python3 with python3-faiss, or the reference script, is missing)");
+            return;
+        }
+
+        string ids = Path.Combine(Path.GetTempPath(), $"ceiling-exact-{Environment.ProcessId}.i64");
+        File.WriteAllBytes(ids, System.Runtime.InteropServices.MemoryMarshal.AsBytes(exactIds.AsSpan()).ToArray());
+        Console.WriteLine("faiss, same rows and queries, same run:");
+        using var process = Process.Start(new ProcessStartInfo("/usr/bin/python3", $"\"{script}\" {rowCount} \"{Path.GetFullPath(dataDir)}\" {subquantizers} \"{ids}\""))!;
+        process.WaitForExit();
+        File.Delete(ids);
     }
 
     private static long WorkingSet()

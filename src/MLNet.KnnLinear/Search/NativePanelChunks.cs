@@ -7,13 +7,17 @@ namespace MLNet.KnnLinear.Search;
 /// is sized by the panels expected and grows by a quarter when more come (an inverted list grows a row at a time),
 /// later chunks are whole. Chunks of 2 MiB or more are huge pages where Linux allows (<see cref="ZeroedPages"/>). New
 /// bytes are zero (padding rows read as 0). The GC is told the bytes held (memory pressure); the finalizer frees them.
-/// All sizes are 64-bit. Growing is not thread-safe; reading is.
+/// All sizes are 64-bit. Growing is not thread-safe; reading is. Chunks can also be a mapped file's pages
+/// (<see cref="OverFile"/>): read-only, counted in <see cref="MemoryBytes"/>, and never freed here.
 /// </summary>
 internal sealed unsafe class NativePanelChunks
 {
     private readonly List<(nint Start, long Bytes, bool Mapped)> _chunks = [];
     private readonly int _panelsPerChunk;
     private long _expectedPanels;
+
+    /// <summary>The file the chunks lie in when they are a mapped file's pages (read-only, not freed here); null when they are this store's own.</summary>
+    private readonly MappedFile? _file;
 
     /// <param name="panelBytes">Bytes of one panel.</param>
     /// <param name="expectedPanels">Panels expected (sizes the first chunk; more or fewer still work).</param>
@@ -25,6 +29,36 @@ internal sealed unsafe class NativePanelChunks
         _panelsPerChunk = (int)Math.Clamp(chunkBytes / panelBytes, 1, Math.Max(1, Array.MaxLength / panelBytes));
         _expectedPanels = Math.Max(0, expectedPanels);
     }
+
+    /// <summary>
+    /// Panels that lie in a mapped file from <paramref name="offset"/> on, one after another: read-only chunks of the
+    /// file's pages (no copy; nothing allocated but the chunk list).
+    /// </summary>
+    public static NativePanelChunks OverFile(MappedFile file, long offset, long panelBytes, int panels, long chunkBytes)
+    {
+        var chunks = new NativePanelChunks(panelBytes, panels, chunkBytes, file);
+        long end = checked(offset + (panels * panelBytes));
+        if (end > file.Length)
+        {
+            throw new InvalidDataException($"{file.Path}: {panels} panels of {panelBytes} bytes from byte {offset} end past the file's {file.Length} bytes.");
+        }
+
+        for (long first = 0; first < panels; first += chunks._panelsPerChunk)
+        {
+            long bytes = Math.Min(chunks._panelsPerChunk, panels - first) * panelBytes;
+            chunks._chunks.Add(((nint)file.At(offset + (first * panelBytes)), bytes, false));
+            chunks.MemoryBytes += bytes;
+        }
+
+        return chunks;
+    }
+
+    private NativePanelChunks(long panelBytes, long expectedPanels, long chunkBytes, MappedFile file)
+        : this(panelBytes, expectedPanels, chunkBytes)
+        => _file = file;
+
+    /// <summary>Whether the panels are a mapped file's pages (read-only).</summary>
+    public bool IsMapped => _file is not null;
 
     public long PanelBytes { get; }
 
@@ -44,6 +78,11 @@ internal sealed unsafe class NativePanelChunks
     /// <summary>Makes room for panel <paramref name="panel"/> (the panels before it have room already): a new chunk, or a short chunk grown.</summary>
     public void Ensure(int panel)
     {
+        if (_file is not null)
+        {
+            throw new InvalidOperationException($"These rows are read from the memory-mapped file {_file.Path}, which is read-only: load it without memoryMapped to add rows.");
+        }
+
         int chunk = panel / _panelsPerChunk;
         int panelsNeeded = (panel % _panelsPerChunk) + 1;
         if (chunk == _chunks.Count)
@@ -68,7 +107,7 @@ internal sealed unsafe class NativePanelChunks
     /// <summary>Gives back what lies past the first <paramref name="panelsUsed"/> panels in the last chunk.</summary>
     public void Trim(int panelsUsed)
     {
-        if (_chunks.Count == 0)
+        if (_chunks.Count == 0 || _file is not null)
         {
             return;
         }
@@ -104,6 +143,11 @@ internal sealed unsafe class NativePanelChunks
 
     ~NativePanelChunks()
     {
+        if (_file is not null)
+        {
+            return;   // the file's pages: unmapped by the file's own finalizer once no store reads them
+        }
+
         foreach (var (start, bytes, mapped) in _chunks)
         {
             ZeroedPages.Free(start, bytes, mapped);

@@ -26,6 +26,7 @@ public sealed partial class NeighborIndex
     private NeighborIds? _ids;
     private bool _readOnly;
     private bool _sharesStorage;
+    private bool _memoryMapped;
 
     internal NeighborIndex(FlatIndex exact)
         : this(exact, new ExactIndexOptions(), maxThreads: 0)
@@ -114,7 +115,7 @@ public sealed partial class NeighborIndex
     }
 
     /// <summary>This index of codes (fresh from a file) re-ranked on <paramref name="rows"/>, the same rows as they are.</summary>
-    internal NeighborIndex Refine(FlatIndex rows, float factor)
+    internal NeighborIndex Refine(INeighborIndex rows, float factor)
         => new(new RefinedIndex(Inner, rows, factor, _maxThreads), _options.WithRefineFactor(factor), _maxThreads);
 
     /// <summary>A trained index of codes wrapped to re-rank on full rows when the options ask for it (its rows added to both by the caller).</summary>
@@ -751,7 +752,7 @@ public sealed partial class NeighborIndex
             inner = refined.WithBase(inner);
         }
 
-        var copy = new NeighborIndex(inner, _options, _maxThreads) { _ids = _ids, _sharesStorage = true };
+        var copy = new NeighborIndex(inner, _options, _maxThreads) { _ids = _ids, _sharesStorage = true, _memoryMapped = _memoryMapped };
         foreach (int row in _removed.Rows())
         {
             copy._removed.Add(row);
@@ -808,6 +809,11 @@ public sealed partial class NeighborIndex
     private void CheckAdd(ReadOnlySpan<float> rows, string parameter)
     {
         CheckWritable();
+        if (_memoryMapped)
+        {
+            throw new InvalidOperationException("This index was loaded with memoryMapped: true, so its codes or rows are read from the file in place and it takes no rows: load it with LoadFaiss(path) to add rows (Remove works on either).");
+        }
+
         if (_inner is null)
         {
             throw new InvalidOperationException(NotTrained + " before Add, as faiss does.");
@@ -930,6 +936,38 @@ public sealed partial class NeighborIndex
         using var file = File.OpenRead(path);
         return MLNet.KnnLinear.Search.Faiss.FaissReader.Read(file, path);
     }
+
+    /// <summary>
+    /// Reads an index faiss wrote (see <see cref="LoadFaiss(string)"/>); with <paramref name="memoryMapped"/> true (faiss'
+    /// <c>IO_FLAG_MMAP</c>), the file is mapped into memory and the bulk of the index is searched where it lies in the
+    /// file instead of being read into memory: the codes of an exact index of product codes (<c>IndexPQ</c>), and the
+    /// rows of a re-ranked index (<c>IndexRefineFlat</c>: only the candidates' rows are read). The operating system
+    /// loads those pages on first touch and may drop them again, so they take no managed heap and no private memory,
+    /// and processes mapping the same file share them. Other parts (centroids, inverted lists, graphs, flat and 8-bit
+    /// indexes, whose search layout differs from the file's) are read into memory as by <see cref="LoadFaiss(string)"/>.
+    /// The mapping lives as long as the index; the file must not be changed while it does. Such an index takes no
+    /// rows (<see cref="Add(ReadOnlySpan{float})"/> is refused); <see cref="Remove"/> and every search work.
+    /// </summary>
+    /// <param name="path">The faiss file.</param>
+    /// <param name="memoryMapped">Map the file and search in place (true), or read it (false: <see cref="LoadFaiss(string)"/>).</param>
+    /// <exception cref="InvalidDataException">The file is damaged, or holds an index kind, metric or id scheme this library does not read (the message says which).</exception>
+    public static NeighborIndex LoadFaiss(string path, bool memoryMapped)
+    {
+        if (!memoryMapped)
+        {
+            return LoadFaiss(path);
+        }
+
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        var mapped = new MappedFile(path);
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16);
+        var index = MLNet.KnnLinear.Search.Faiss.FaissReader.Read(file, path, mapped);
+        index._memoryMapped = true;
+        return index;
+    }
+
+    /// <summary>Whether the index searches a memory-mapped file in place (<see cref="LoadFaiss(string, bool)"/>); it then takes no rows.</summary>
+    public bool IsMemoryMapped => _memoryMapped;
 
     /// <summary>Reads an index in faiss' binary format from <paramref name="stream"/>; see <see cref="LoadFaiss(string)"/>.</summary>
     /// <param name="stream">A readable stream, read from its position (a stream that cannot seek is first copied to memory).</param>

@@ -53,7 +53,21 @@ internal static partial class NeighborIndexState
             writer.Write((byte)RowLayout.Refined);
             writer.Write(refined.Factor);
             Write(writer, index.PartView(refined.Base));
-            Write(writer, index.PartView(refined.Rows));
+            if (refined.Rows is FlatIndex)
+            {
+                Write(writer, index.PartView(refined.Rows));
+                return;
+            }
+
+            // Rows read from a mapped file: written as an exact index of floats would be.
+            writer.Write((byte)RowLayout.ExactFloats);
+            var full = new float[index.Dimension];
+            for (int r = 0; r < refined.Rows.Count; r++)
+            {
+                refined.Rows.CopyRow(r, full);
+                writer.WriteArray<float>(full);
+            }
+
             return;
         }
 

@@ -7,7 +7,7 @@ namespace MLNet.KnnLinear.Search;
 /// An index of encoded rows whose candidates are re-ranked on the rows as they are (faiss' <c>IndexRefineFlat</c>):
 /// the encoded index (<see cref="Base"/>) finds k × <see cref="Factor"/> candidates per query, then each candidate's
 /// distance is computed from its full row (<see cref="Rows"/>, an exact index: pixel rows as bytes, other rows as
-/// floats) and the k nearest by that distance are kept, ties by row number. Both indexes hold every row, numbered alike.
+/// floats; or a memory-mapped file's float rows) and the k nearest by that distance are kept, ties by row number. Both indexes hold every row, numbered alike.
 /// The distances reported are the exact ones (Euclidean for L2, 1 − cosine similarity for cosine), not the codes'.
 /// </summary>
 /// <remarks>
@@ -25,7 +25,7 @@ internal sealed class RefinedIndex : INeighborIndex
     /// <param name="rows">The rows as they are, in the same order.</param>
     /// <param name="factor">Candidates per neighbour wanted: at least 1 (faiss' <c>k_factor</c>).</param>
     /// <param name="maxThreads">The most threads re-ranking uses (0: no limit of its own).</param>
-    public RefinedIndex(INeighborIndex baseIndex, FlatIndex rows, float factor, int maxThreads)
+    public RefinedIndex(INeighborIndex baseIndex, INeighborIndex rows, float factor, int maxThreads)
     {
         if (baseIndex.Dimension != rows.Dimension || baseIndex.Distance != rows.Distance || baseIndex.Count != rows.Count)
         {
@@ -41,8 +41,8 @@ internal sealed class RefinedIndex : INeighborIndex
     /// <summary>The encoded index whose candidates are re-ranked.</summary>
     public INeighborIndex Base { get; }
 
-    /// <summary>The rows as they are.</summary>
-    public FlatIndex Rows { get; }
+    /// <summary>The rows as they are: an exact index, or the rows of a memory-mapped file (<see cref="MappedRowsIndex"/>).</summary>
+    public INeighborIndex Rows { get; }
 
     /// <summary>Candidates per neighbour: a search for k takes ⌊k × factor⌋ candidates from <see cref="Base"/>.</summary>
     public float Factor { get; }
@@ -154,7 +154,7 @@ internal sealed class RefinedIndex : INeighborIndex
     }
 
     /// <summary>Σ a·b, 256 values at a time in float, the blocks in double.</summary>
-    private static double SumOfProducts(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    internal static double SumOfProducts(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
     {
         double sum = 0;
         for (int i = 0; i < a.Length; i += ExactBlock)

@@ -30,6 +30,26 @@ internal sealed unsafe class RowStore<T>
         _chunks = new NativePanelChunks((long)dimension * sizeof(T), Math.Max(1, expectedRows), chunkBytes);
     }
 
+    /// <summary>
+    /// A read-only store of <paramref name="rows"/> rows that lie row-major in a mapped file from
+    /// <paramref name="offset"/> on: no copy, the file's pages are read as the rows are.
+    /// </summary>
+    public static RowStore<T> OverFile(MappedFile file, long offset, int dimension, int rows)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(dimension, 1);
+        var chunks = NativePanelChunks.OverFile(file, offset, (long)dimension * sizeof(T), rows, ChunkBytes);
+        return new RowStore<T>(dimension, chunks) { Count = rows };
+    }
+
+    private RowStore(int dimension, NativePanelChunks chunks)
+    {
+        Dimension = dimension;
+        _chunks = chunks;
+    }
+
+    /// <summary>Whether the rows are read from a mapped file (read-only).</summary>
+    public bool IsMapped => _chunks.IsMapped;
+
     /// <summary>A store holding a copy of <paramref name="rows"/> (a whole number of rows of <paramref name="dimension"/> values).</summary>
     public static RowStore<T> CopyOf(ReadOnlySpan<T> rows, int dimension)
     {

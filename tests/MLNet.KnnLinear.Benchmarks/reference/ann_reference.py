@@ -21,7 +21,8 @@ import time
 import faiss
 import numpy as np
 
-SHIFTS = [(0, 0), (3, 0), (-3, 0), (0, 3), (0, -3), (2, 2), (-2, -2), (1, -1)]
+import ann_data
+
 SWEEP = [1, 2, 4, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256]
 TARGETS = [0.90, 0.95, 0.99]
 
@@ -31,31 +32,7 @@ data_dir = sys.argv[3] if len(sys.argv) > 3 else "../shared/data/cifar-10-batche
 encoding = sys.argv[4] if len(sys.argv) > 4 else "flat"
 subquantizers = int(sys.argv[5]) if len(sys.argv) > 5 else 96
 
-
-def read(names):
-    raw = np.concatenate([np.fromfile(os.path.join(data_dir, n), dtype=np.uint8).reshape(-1, 3073) for n in names])
-    return raw[:, 1:].reshape(-1, 3, 32, 32).astype(np.float32)
-
-
-def shifted(images, dx, dy, flip):
-    x = np.arange(32)
-    xs = 31 - x if flip else x
-    sx = np.clip(xs - dx, 0, 31)
-    sy = np.clip(np.arange(32) - dy, 0, 31)
-    return images[:, :, sy][:, :, :, sx]
-
-
-def emit(images):
-    if set_name == "B":
-        return images.reshape(-1, 3, 8, 4, 8, 4).mean(axis=(3, 5), dtype=np.float32).reshape(len(images), -1)
-    return images.reshape(len(images), -1)
-
-
-train = read([f"data_batch_{i}.bin" for i in range(1, 6)])
-test = read(["test_batch.bin"])
-variants = [emit(shifted(train, dx, dy, flip)) for (dx, dy) in SHIFTS for flip in (False, True)]
-rows = np.ascontiguousarray(np.stack(variants, axis=1).reshape(len(train) * 16, -1), dtype=np.float32)
-queries = np.ascontiguousarray(emit(test), dtype=np.float32)
+rows, queries = ann_data.cifar_rows(data_dir, pooled=set_name == "B")
 d = rows.shape[1]
 k = 10
 print(f"  faiss {faiss.__version__}, {faiss.omp_get_max_threads()} threads; {rows.shape[0]:,} rows x {d}", flush=True)

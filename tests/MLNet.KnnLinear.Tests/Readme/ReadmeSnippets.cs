@@ -117,6 +117,26 @@ public static class ReadmeSnippets
         #endregion
     }
 
+    /// <summary>Product codes whose candidates are re-ranked on the pixel rows (faiss' IndexRefineFlat).</summary>
+    public static void RefinedIndex(byte[] pixels, float[] query)
+    {
+        #region neighbor-index-refine
+        var refined = NeighborIndex.Create(dimension: 3072, KnnDistance.L2,
+            new IvfIndexOptions
+            {
+                NumberOfLists = 1024,
+                Encoding = new ProductQuantizerEncoding { Subquantizers = 96 },
+                RefineFactor = 10,                        // faiss' "IVF1024,PQ96,RFlat" with k_factor 10
+            });
+        refined.Train(pixels);
+        refined.Add(pixels);                              // 96-byte codes, and the pixel rows as bytes beside them
+        var ids = new long[10];
+        var distances = new float[10];
+        refined.Search(query, 10, ids, distances);        // the codes' 100 best, ranked by exact distances
+        refined.SaveFaiss("refined.faiss");               // an IndexRefineFlat around the IndexIVFPQ
+        #endregion
+    }
+
     /// <summary>FindNearestNeighbors as a pipeline step.</summary>
     public static void SimilaritySearchStep(MLContext ml, IDataView referenceImages, IDataView queryImages)
     {

@@ -21,16 +21,24 @@ internal sealed class FaissReader
     private int _depth;
     private bool _inRefine;
 
-    private FaissReader(Stream stream, string path)
+    /// <summary>The file mapped when loading with memoryMapped: true (rows and codes are then read in place); null otherwise.</summary>
+    private readonly MappedFile? _mapped;
+
+    private FaissReader(Stream stream, string path, MappedFile? mapped)
     {
         _stream = stream;
         _reader = new BinaryReader(stream, System.Text.Encoding.ASCII, leaveOpen: true);
         _path = path;
+        _mapped = mapped;
     }
 
-    public static NeighborIndex Read(Stream stream, string path)
+    /// <summary>
+    /// Reads an index from <paramref name="stream"/>. With <paramref name="mapped"/> (the same file, mapped), the bulk of
+    /// an exact index of product codes (its codes) and of a re-ranked index (its rows) stay in the file's pages.
+    /// </summary>
+    public static NeighborIndex Read(Stream stream, string path, MappedFile? mapped = null)
     {
-        var reader = new FaissReader(stream, path);
+        var reader = new FaissReader(stream, path, mapped);
         try
         {
             return reader.ReadIndex();
@@ -107,8 +115,8 @@ internal sealed class FaissReader
             throw Invalid("the IxRF's base index is not an index of codes (this library re-ranks scalar- or product-quantized indexes only)");
         }
 
-        var rows = ReadIndex();
-        if (rows.Inner is not FlatIndex { Quantizer: null } flat || rows.HasUserIds)
+        var rows = _mapped is null ? ReadIndex() : ReadMappedRows();
+        if (rows.Inner is not (FlatIndex { Quantizer: null } or MappedRowsIndex) || rows.HasUserIds)
         {
             throw Invalid("the IxRF's refine index is not a flat index (IxF2, IxFI): IndexRefineFlat is the refine this library reads");
         }
@@ -128,7 +136,23 @@ internal sealed class FaissReader
         }
 
         _inRefine = false;
-        return encoded.Refine(flat, factor);
+        return encoded.Refine(rows.Inner, factor);
+    }
+
+    /// <summary>
+    /// A re-ranked index's flat record (<c>IxF2</c>, <c>IxFI</c>) read in place from the mapped file: its rows as they
+    /// lie there (inner-product rows are still checked for unit length, which reads them once).
+    /// </summary>
+    private NeighborIndex ReadMappedRows()
+    {
+        string code = ReadCode();
+        if (code is not ("IxF2" or "IxFI"))
+        {
+            throw Invalid($"the IxRF's refine index is '{code}', not a flat index (IxF2, IxFI): IndexRefineFlat is the refine this library reads");
+        }
+
+        var (d, count, distance) = ReadHeader(code);
+        return new NeighborIndex(new MappedRowsIndex(ReadFlatRows(d, count, distance), distance), new ExactIndexOptions(), maxThreads: 0);
     }
 
     /// <summary><c>IxMp</c> / <c>IxM2</c> (IndexIDMap / IndexIDMap2): a header, the inner index, then one int64 id per vector.</summary>
@@ -203,8 +227,17 @@ internal sealed class FaissReader
         CheckBytes(stored, 1, "codes");
         var codes = ReadRows<byte>(m, count, check: null);
         // Inner product loads as cosine ranked by faiss' inner product, so the file's neighbours are faiss'.
-        var index = new ProductQuantizedIndex(d, distance, quantizer, maxThreads: 0, innerProduct: distance == KnnDistance.Cosine);
-        codes.ForEachChunk(chunk => index.AddCodes(chunk));
+        ProductQuantizedIndex index;
+        if (codes.IsMapped)
+        {
+            index = new ProductQuantizedIndex(d, distance, quantizer, codes, maxThreads: 0, innerProduct: distance == KnnDistance.Cosine);
+        }
+        else
+        {
+            index = new ProductQuantizedIndex(d, distance, quantizer, maxThreads: 0, innerProduct: distance == KnnDistance.Cosine);
+            codes.ForEachChunk(chunk => index.AddCodes(chunk));
+        }
+
         _reader.ReadInt32();   // search_type: how faiss searches (ST_PQ, polysemous, …); this library searches by ADC
         _reader.ReadByte();    // encode_signs
         _reader.ReadInt32();   // polysemous_ht
@@ -674,6 +707,24 @@ internal sealed class FaissReader
     private RowStore<T> ReadRows<T>(int d, int count, ChunkCheck<T>? check)
         where T : unmanaged
     {
+        if (_mapped is not null)
+        {
+            // In place: the store reads the file's pages; a check reads them once, a chunk at a time.
+            var mapped = RowStore<T>.OverFile(_mapped, _stream.Position, d, count);
+            if (check is not null)
+            {
+                int first = 0;
+                mapped.ForEachChunk(chunk =>
+                {
+                    check(chunk, first);
+                    first += chunk.Length / d;
+                });
+            }
+
+            _stream.Seek((long)count * d * System.Runtime.CompilerServices.Unsafe.SizeOf<T>(), SeekOrigin.Current);
+            return mapped;
+        }
+
         var rows = new RowStore<T>(d, count);
         int size = System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
         var chunk = new T[checked(Math.Max(1, Math.Min(count, ReadChunkBytes / size / d)) * d)];

@@ -25,6 +25,11 @@ internal sealed class ProductQuantizedIndex : INeighborIndex
         _codes = new RowStore<byte>(quantizer.Subquantizers, 256);
     }
 
+    /// <summary>An index over codes held elsewhere already (a memory-mapped faiss file's, read-only).</summary>
+    public ProductQuantizedIndex(int dimension, KnnDistance distance, ProductQuantizer quantizer, RowStore<byte> codes, int maxThreads, bool innerProduct)
+        : this(dimension, distance, quantizer, maxThreads, innerProduct)
+        => _codes = codes;
+
     public ProductQuantizer Quantizer { get; }
 
     /// <summary>How codes are ranked: by L2 (cosine: of unit vectors), or by faiss' inner product for its files.</summary>

@@ -32,6 +32,17 @@ internal static class Cancellation
         return new Scope(check, outer);
     }
 
+    /// <summary>
+    /// No cancellation point until the scope ends: for steps that must happen together or not at all (a re-ranked
+    /// index's codes and its rows of the same chunk). Progress reports go on.
+    /// </summary>
+    public static Scope Suspend()
+    {
+        var outer = Current.Value;
+        Current.Value = null;
+        return new Scope(null, outer);
+    }
+
     /// <summary>Enters a scope cancelled by <paramref name="token"/> (nothing to enter when it cannot be cancelled).</summary>
     public static Scope Enter(CancellationToken token)
         => token.CanBeCanceled ? Enter(token.ThrowIfCancellationRequested) : new Scope(null, Current.Value);

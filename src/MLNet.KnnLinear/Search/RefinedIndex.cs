@@ -19,6 +19,9 @@ internal sealed class RefinedIndex : INeighborIndex
     /// <summary>Values summed in float before the sum goes to double: 256 squares of differences of bytes stay below 2²⁴ (exact).</summary>
     private const int ExactBlock = 256;
 
+    /// <summary>Rows added to both parts between cancellation points.</summary>
+    private const int AddChunkRows = 16_384;
+
     private readonly int _maxThreads;
 
     /// <param name="baseIndex">The encoded index that proposes candidates; holds the same rows as <paramref name="rows"/>.</param>
@@ -58,16 +61,35 @@ internal sealed class RefinedIndex : INeighborIndex
     /// <summary>This index over another view of the same encoded rows (a copy with its own search size).</summary>
     public RefinedIndex WithBase(INeighborIndex baseIndex) => new(baseIndex, Rows, Factor, _maxThreads);
 
+    /// <summary>
+    /// Adds rows to the codes and to the rows, 16,384 rows at a time: a cancellation point between chunks only, so both
+    /// parts always hold the same rows (chunks added before a cancellation stay, in both).
+    /// </summary>
     public void Add(ReadOnlySpan<float> rows)
     {
-        Base.Add(rows);
-        Rows.Add(rows);
+        int d = Dimension;
+        for (int first = 0; first < rows.Length / d; first += AddChunkRows)
+        {
+            Cancellation.ThrowIfRequested();
+            var chunk = rows.Slice(first * d, Math.Min(AddChunkRows, (rows.Length / d) - first) * d);
+            using var together = Cancellation.Suspend();
+            Base.Add(chunk);
+            Rows.Add(chunk);
+        }
     }
 
+    /// <summary>Adds byte rows (pixels) to the codes and to the rows (as bytes), 16,384 rows at a time; see <see cref="Add(ReadOnlySpan{float})"/>.</summary>
     public void Add(ReadOnlySpan<byte> rows)
     {
-        Base.Add(rows);
-        Rows.Add(rows);
+        int d = Dimension;
+        for (int first = 0; first < rows.Length / d; first += AddChunkRows)
+        {
+            Cancellation.ThrowIfRequested();
+            var chunk = rows.Slice(first * d, Math.Min(AddChunkRows, (rows.Length / d) - first) * d);
+            using var together = Cancellation.Suspend();
+            Base.Add(chunk);
+            Rows.Add(chunk);
+        }
     }
 
     public void CopyRow(int row, Span<float> destination) => Rows.CopyRow(row, destination);

@@ -132,6 +132,24 @@ public sealed class RefineTests
     }
 
     [Fact]
+    public void ACancelledAdd_LeavesTheCodesAndTheRowsInStep()
+    {
+        var (rows, queries) = Data(40_000, 5, pixels: true, seed: 11);
+        var pixels = rows.Select(v => (byte)v).ToArray();
+        var index = NeighborIndex.Create(D, KnnDistance.L2, new IvfIndexOptions { NumberOfLists = 16, NumberOfProbes = 16, Encoding = new ProductQuantizerEncoding { Subquantizers = 4 }, RefineFactor = 1000 });
+        index.Train(rows);
+        using var cancel = new CancellationTokenSource();
+        var progress = new CancelOnFirstReport(cancel);
+        FluentActions.Invoking(() => index.Add(pixels, progress, cancel.Token)).Should().Throw<OperationCanceledException>();
+        progress.Reports.Should().BeGreaterThan(0, "the add reported progress, and was cancelled at its first report");
+
+        // Cancelled between chunks of 16,384 rows, never between the codes and the rows of one chunk.
+        index.Count.Should().Be(16_384, "the first chunk went into both parts; the cancellation stopped the add before the second");
+        index.Refined!.Rows.Count.Should().Be(index.Refined.Base.Count);
+        IvfIndexTests.Search(index, queries, 5).Rows.Should().Equal(IvfIndexTests.Search(NeighborIndex.Build(rows.AsSpan(0, 16_384 * D), D, KnnDistance.L2), queries, 5).Rows, "the rows added are searched exactly");
+    }
+
+    [Fact]
     public void BadOptions_AreRefused_NamingRefineFactor()
     {
         foreach (float bad in new[] { 0.5f, 0f, float.NaN, float.PositiveInfinity, 1001f })
@@ -221,6 +239,18 @@ public sealed class RefineTests
         }
 
         return distance == KnnDistance.L2 ? Math.Sqrt(squared) : 1 - (dot / Math.Sqrt(qq * rr));
+    }
+}
+
+/// <summary>Cancels its source at the first progress report (reports come on the adding thread).</summary>
+internal sealed class CancelOnFirstReport(CancellationTokenSource source) : IProgress<NeighborIndexProgress>
+{
+    public int Reports { get; private set; }
+
+    public void Report(NeighborIndexProgress value)
+    {
+        Reports++;
+        source.Cancel();
     }
 }
 

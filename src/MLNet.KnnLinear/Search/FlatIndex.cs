@@ -443,6 +443,13 @@ internal sealed class FlatIndex : INeighborIndex
 
     private DistanceScan EnsureLayout()
     {
+        // Laid out already (every call after the first search): no lock, so re-ranking threads reading rows do not
+        // contend. Adds, which drop the layout, are not thread-safe with searches anyway.
+        if (_scan is { } laidOut)
+        {
+            return laidOut;
+        }
+
         lock (_layoutLock)
         {
             if (_scan is not null)

@@ -14,6 +14,7 @@ internal sealed unsafe class MappedFile
     private readonly MemoryMappedViewAccessor? _view;
     private readonly byte* _start;
     private readonly bool _pointerHeld;
+    private bool _released;
 
     /// <param name="path">The file, opened read-only and shared for reading (it may be deleted while mapped on Linux).</param>
     public MappedFile(string path)
@@ -48,13 +49,24 @@ internal sealed unsafe class MappedFile
         return _start + offset;
     }
 
-    ~MappedFile()
+    /// <summary>Unmaps the file now (a load that failed, or kept nothing mapped); no store may read it afterwards.</summary>
+    public void Dispose()
+    {
+        Release();
+        GC.SuppressFinalize(this);
+    }
+
+    ~MappedFile() => Release();
+
+    private void Release()
     {
         // A constructor that threw part-way leaves some of these unset: only what was made is released.
-        if (_pointerHeld)
+        if (_pointerHeld && !_released)
         {
             _view!.SafeMemoryMappedViewHandle.ReleasePointer();
         }
+
+        _released = true;
 
         _view?.Dispose();
         _file?.Dispose();

@@ -49,7 +49,8 @@ public sealed partial class NeighborIndex
         for (int k = Math.Min(FirstRangeK, Math.Max(held, 1)); pending.Length > 0; k = (int)Math.Min(2L * k, Math.Max(held, 1)))
         {
             // At most MaxRangeResults results per round: the queries still pending beyond that wait for the next round.
-            int take = (int)Math.Clamp(MaxRangeResults / k, 1, pending.Length);
+            // A re-ranked index holds ⌊k × factor⌋ candidates a query while it searches: the budget counts those.
+            int take = (int)Math.Clamp(MaxRangeResults / (Refined?.CandidatesFor(k) ?? k), 1, pending.Length);
             var postponed = pending[take..];
             pending = pending[..take];
             var batch = new float[(long)pending.Length * _dimension];

@@ -150,6 +150,9 @@ public sealed partial class NeighborIndex
         options.Validate(long.MaxValue);
         options.ValidateFor(distance);
         options.ValidateFor(dimension);
+
+        // A copy, so options the caller changes after Create (a RefineFactor read at Train) are the ones validated.
+        options = options.WithRefineFactor(options.RefineFactor);
         var index = new NeighborIndex(dimension, distance, options, maxThreads);
         index._inner = options switch
         {
@@ -335,14 +338,14 @@ public sealed partial class NeighborIndex
     /// <param name="rows">Rows, row-major, <see cref="Dimension"/> values each, finite.</param>
     /// <exception cref="InvalidOperationException">An inverted file not trained yet; an index whose rows carry ids of the user's; a read-only index.</exception>
     /// <exception cref="ArgumentException">The data is not a whole number of rows, or holds NaN or infinite values.</exception>
-    /// <param name="cancellationToken">Stops a long addition (HNSW insertion batches, rows filed in an inverted file's lists) with <see cref="OperationCanceledException"/>; the index is then as it was.</param>
+    /// <param name="cancellationToken">Stops a long addition (HNSW insertion batches, rows filed in an inverted file's lists) with <see cref="OperationCanceledException"/>; the index is then as it was, except a re-ranked one (<see cref="NeighborIndexOptions.RefineFactor"/>), which keeps the 16,384-row chunks it added before (with their ids).</param>
     public void Add(ReadOnlySpan<float> rows, CancellationToken cancellationToken)
         => Add(rows, NoProgress, cancellationToken);
 
     /// <summary>Adds rows, whose ids are their row numbers, reporting progress; see <see cref="Add(ReadOnlySpan{float})"/>.</summary>
     /// <param name="rows">Rows, row-major, <see cref="Dimension"/> values each, finite.</param>
     /// <param name="progress">Receives the stage (<c>"HNSW insertion"</c>, <c>"rows filed in lists"</c>) and how far it is, on the calling thread; null for none.</param>
-    /// <param name="cancellationToken">Stops a long addition with <see cref="OperationCanceledException"/>; the index is then as it was.</param>
+    /// <param name="cancellationToken">Stops a long addition with <see cref="OperationCanceledException"/>; the index is then as it was, except a re-ranked one, which keeps the 16,384-row chunks it added before.</param>
     /// <exception cref="InvalidOperationException">An inverted file not trained yet; an index whose rows carry ids of the user's; a read-only index.</exception>
     /// <exception cref="ArgumentException">The data is not a whole number of rows, or holds NaN or infinite values.</exception>
     public void Add(ReadOnlySpan<float> rows, IProgress<NeighborIndexProgress>? progress, CancellationToken cancellationToken)
@@ -493,9 +496,22 @@ public sealed partial class NeighborIndex
 
     private void AddWithIds(NeighborIds map, ReadOnlySpan<float> rows, ReadOnlySpan<long> ids)
     {
-        _inner!.Add(rows);
-        map.Append(ids, firstRow: _inner.Count - ids.Length);
-        _ids = map;
+        int before = _inner!.Count;
+        try
+        {
+            _inner.Add(rows);
+        }
+        finally
+        {
+            // Every row that went in gets its id, also when the add stopped part-way (a re-ranked index keeps the
+            // chunks it added before a cancellation): rows and ids never fall out of step.
+            int added = _inner.Count - before;
+            if (added > 0)
+            {
+                map.Append(ids[..added], firstRow: before);
+                _ids = map;
+            }
+        }
     }
 
     private void CheckByteRows(ReadOnlySpan<byte> rows, string parameter = "rows")
@@ -943,8 +959,9 @@ public sealed partial class NeighborIndex
     /// file instead of being read into memory: the codes of an exact index of product codes (<c>IndexPQ</c>), and the
     /// rows of a re-ranked index (<c>IndexRefineFlat</c>: only the candidates' rows are read). The operating system
     /// loads those pages on first touch and may drop them again, so they take no managed heap and no private memory,
-    /// and processes mapping the same file share them. Other parts (centroids, inverted lists, graphs, flat and 8-bit
-    /// indexes, whose search layout differs from the file's) are read into memory as by <see cref="LoadFaiss(string)"/>.
+    /// and processes mapping the same file share them. Other parts (centroids, inverted lists, graph links, exact flat
+    /// and 8-bit indexes, whose search layout differs from the file's) are read into memory as by
+    /// <see cref="LoadFaiss(string)"/>; a file with nothing to map loads as by it (<see cref="IsMemoryMapped"/> false).
     /// The mapping lives as long as the index; the file must not be changed while it does. Such an index takes no
     /// rows (<see cref="Add(ReadOnlySpan{float})"/> is refused); <see cref="Remove"/> and every search work.
     /// </summary>
@@ -960,13 +977,29 @@ public sealed partial class NeighborIndex
 
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         var mapped = new MappedFile(path);
-        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16);
-        var index = MLNet.KnnLinear.Search.Faiss.FaissReader.Read(file, path, mapped);
-        index._memoryMapped = true;
-        return index;
+        try
+        {
+            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16);
+            var index = MLNet.KnnLinear.Search.Faiss.FaissReader.Read(file, path, mapped, out bool keptMapped);
+            if (!keptMapped)
+            {
+                mapped.Dispose();   // nothing of this kind is searched in place: an index read into memory, as LoadFaiss(path)
+            }
+
+            index._memoryMapped = keptMapped;
+            return index;
+        }
+        catch
+        {
+            mapped.Dispose();
+            throw;
+        }
     }
 
-    /// <summary>Whether the index searches a memory-mapped file in place (<see cref="LoadFaiss(string, bool)"/>); it then takes no rows.</summary>
+    /// <summary>
+    /// Whether part of the index is searched in place in a memory-mapped file (<see cref="LoadFaiss(string, bool)"/> of a
+    /// kind it maps); it then takes no rows. False for kinds read into memory whatever was asked.
+    /// </summary>
     public bool IsMemoryMapped => _memoryMapped;
 
     /// <summary>Reads an index in faiss' binary format from <paramref name="stream"/>; see <see cref="LoadFaiss(string)"/>.</summary>

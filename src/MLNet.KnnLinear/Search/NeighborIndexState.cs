@@ -178,7 +178,7 @@ internal static partial class NeighborIndexState
         }
 
         var encoded = Read(reader, features, rows, distance, maxThreads, version, insideRefined: true);
-        if (encoded.Refined is not null || encoded.Exact is { Quantizer: null })
+        if (encoded.Refined is not null || encoded.Exact is { Quantizer: null } || encoded.Ivf is { Quantizer: null } || encoded.Hnsw is { Quantizer: null })
         {
             throw reader.Invalid("the index re-ranked on its rows is not an index of codes");
         }

@@ -10,6 +10,7 @@ namespace MLNet.KnnLinear.Tests.Search;
 /// returns, allocate a small part of what they map, take no rows, and refuse damaged files as reading does. Kinds whose
 /// search layout differs from the file's are read into memory and search the same.
 /// </summary>
+[Collection(MLNet.KnnLinear.Tests.Pipeline.ProcessThreadsCollection.Name)] // counts allocation on every thread: run alone
 public sealed class MemoryMappedLoadTests
 {
     private const int D = 32;
@@ -89,9 +90,29 @@ public sealed class MemoryMappedLoadTests
         Search(mapped, queries).Ids.Should().NotContain(first);
         mapped.Count.Should().Be(2_999);
 
-        // An inverted file of product codes: lists read into memory, searched as when read.
+        // An inverted file of product codes: lists read into memory, searched as when read; nothing stays mapped, so
+        // the index is an ordinary one and takes rows.
         string ivfPath = Save(NeighborIndex.Build(rows, D, KnnDistance.L2, new IvfIndexOptions { NumberOfLists = 8, NumberOfProbes = 3, Encoding = new ProductQuantizerEncoding { Subquantizers = M } }));
-        Search(NeighborIndex.LoadFaiss(ivfPath, memoryMapped: true), queries).Should().BeEquivalentTo(Search(NeighborIndex.LoadFaiss(ivfPath), queries), o => o.WithStrictOrdering());
+        var ivf = NeighborIndex.LoadFaiss(ivfPath, memoryMapped: true);
+        ivf.IsMemoryMapped.Should().BeFalse("an inverted file's lists are read into memory");
+        Search(ivf, queries).Should().BeEquivalentTo(Search(NeighborIndex.LoadFaiss(ivfPath), queries), o => o.WithStrictOrdering());
+        ivf.Add(rows.AsSpan(0, D));
+        ivf.Count.Should().Be(3_001);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void HnswGraphs_SearchTheirStorageInTheFile(bool codes)
+    {
+        var (rows, queries) = Data(4_000, 10, seed: 8);
+        var options = new HnswIndexOptions { MaxConnections = 8, ConstructionSearchSize = 40, SearchSize = 32, Encoding = codes ? new ScalarQuantizerEncoding() : null };
+        string path = Save(NeighborIndex.Build(rows, D, KnnDistance.L2, options));
+        var mapped = NeighborIndex.LoadFaiss(path, memoryMapped: true);
+        mapped.IsMemoryMapped.Should().BeTrue("the graph's rows or codes are read where they lie in the file");
+        (codes ? mapped.Hnsw!.StoredCodes!.IsMapped : mapped.Hnsw!.StoredRows.IsMapped).Should().BeTrue();
+        Search(mapped, queries).Should().BeEquivalentTo(Search(NeighborIndex.LoadFaiss(path), queries), o => o.WithStrictOrdering());
+        FluentActions.Invoking(() => mapped.Add(rows.AsSpan(0, D))).Should().Throw<InvalidOperationException>().WithMessage("*memoryMapped*");
     }
 
     [Fact]

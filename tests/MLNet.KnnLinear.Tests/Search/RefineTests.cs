@@ -147,6 +147,39 @@ public sealed class RefineTests
         index.Count.Should().Be(16_384, "the first chunk went into both parts; the cancellation stopped the add before the second");
         index.Refined!.Rows.Count.Should().Be(index.Refined.Base.Count);
         IvfIndexTests.Search(index, queries, 5).Rows.Should().Equal(IvfIndexTests.Search(NeighborIndex.Build(rows.AsSpan(0, 16_384 * D), D, KnnDistance.L2), queries, 5).Rows, "the rows added are searched exactly");
+
+        // With ids of the user's: the rows that went in before the cancellation have theirs, and later adds line up.
+        var withIds = NeighborIndex.Create(D, KnnDistance.L2, new IvfIndexOptions { NumberOfLists = 16, NumberOfProbes = 16, Encoding = new ProductQuantizerEncoding { Subquantizers = 4 }, RefineFactor = 1000 });
+        withIds.Train(rows);
+        long[] ids = [.. Enumerable.Range(0, 40_000).Select(i => 7_000_000L + i)];
+        using var cancelIds = new CancellationTokenSource();
+        FluentActions.Invoking(() => withIds.Add(rows, ids, new CancelOnFirstReport(cancelIds), cancelIds.Token)).Should().Throw<OperationCanceledException>();
+        withIds.Count.Should().Be(16_384);
+        withIds.Add(rows.AsSpan(16_384 * D, 100 * D), ids.AsSpan(16_384, 100));
+        var found = new long[5 * 5];
+        withIds.Search(rows.AsSpan(0, 5 * D), 5, found, new float[5 * 5]);
+        found.Where((_, i) => i % 5 == 0).Should().Equal(ids.Take(5), "each row finds itself first, by its own id");
+        withIds.Search(rows.AsSpan(16_384 * D, D), 1, found.AsSpan(0, 1), new float[1]);
+        found[0].Should().Be(ids[16_384], "a row added after the cancellation has its own id");
+    }
+
+    [Fact]
+    public void RangeSearch_AndOptionsChangedAfterCreate_AreSafe()
+    {
+        var (rows, queries) = Data(800, 10, pixels: false, seed: 12);
+        var refined = NeighborIndex.Build(rows, D, KnnDistance.L2, new ExactIndexOptions { Encoding = new ProductQuantizerEncoding { Subquantizers = 4 }, RefineFactor = 1000 });
+        var exact = NeighborIndex.Build(rows, D, KnnDistance.L2);
+        var inside = refined.SearchRadius(queries, 2.6f);
+        var expected = exact.SearchRadius(queries, 2.6f);
+        expected.Ids.Count.Should().BeGreaterThan(10, "the radius holds rows");
+        inside.Limits.Should().Equal(expected.Limits);
+        inside.Ids.Should().Equal(expected.Ids, "every row re-ranked, the radius holds the exact index's rows");
+
+        var options = new ExactIndexOptions { Encoding = new ScalarQuantizerEncoding(), RefineFactor = 3 };
+        var index = NeighborIndex.Create(D, KnnDistance.L2, options);
+        options.RefineFactor = float.NaN;   // changed after Create: the index keeps what was checked
+        index.Train(rows);
+        index.Refined!.Factor.Should().Be(3);
     }
 
     [Fact]

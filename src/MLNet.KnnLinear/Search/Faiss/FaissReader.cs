@@ -24,6 +24,9 @@ internal sealed class FaissReader
     /// <summary>The file mapped when loading with memoryMapped: true (rows and codes are then read in place); null otherwise.</summary>
     private readonly MappedFile? _mapped;
 
+    /// <summary>Whether a store over <see cref="_mapped"/> was kept by the index read (not copied out of it).</summary>
+    private bool _keptMapped;
+
     private FaissReader(Stream stream, string path, MappedFile? mapped)
     {
         _stream = stream;
@@ -32,16 +35,26 @@ internal sealed class FaissReader
         _mapped = mapped;
     }
 
+    /// <summary>Reads an index from <paramref name="stream"/> into memory.</summary>
+    public static NeighborIndex Read(Stream stream, string path) => Read(stream, path, mapped: null, out _);
+
     /// <summary>
-    /// Reads an index from <paramref name="stream"/>. With <paramref name="mapped"/> (the same file, mapped), the bulk of
-    /// an exact index of product codes (its codes) and of a re-ranked index (its rows) stay in the file's pages.
+    /// Reads an index from <paramref name="stream"/>. With <paramref name="mapped"/> (the same file, mapped), the codes
+    /// of an exact index of product codes, the rows of a re-ranked index and an HNSW graph's storage stay in the file's
+    /// pages.
     /// </summary>
-    public static NeighborIndex Read(Stream stream, string path, MappedFile? mapped = null)
+    /// <param name="stream">The file, positioned at its start.</param>
+    /// <param name="path">Its path, for messages.</param>
+    /// <param name="mapped">The same file mapped, or null to read everything.</param>
+    /// <param name="keptMapped">Whether the index searches part of <paramref name="mapped"/> in place (false: it may be unmapped).</param>
+    public static NeighborIndex Read(Stream stream, string path, MappedFile? mapped, out bool keptMapped)
     {
         var reader = new FaissReader(stream, path, mapped);
         try
         {
-            return reader.ReadIndex();
+            var index = reader.ReadIndex();
+            keptMapped = reader._keptMapped;
+            return index;
         }
         catch (EndOfStreamException)
         {
@@ -110,7 +123,7 @@ internal sealed class FaissReader
         _inRefine = true;
 
         var encoded = ReadIndex();
-        if (encoded.Refined is not null || encoded.HasUserIds || encoded.Exact is { Quantizer: null })
+        if (encoded.Refined is not null || encoded.HasUserIds || encoded.Exact is { Quantizer: null } || encoded.Ivf is { Quantizer: null } || encoded.Hnsw is { Quantizer: null })
         {
             throw Invalid("the IxRF's base index is not an index of codes (this library re-ranks scalar- or product-quantized indexes only)");
         }
@@ -152,6 +165,7 @@ internal sealed class FaissReader
         }
 
         var (d, count, distance) = ReadHeader(code);
+        _keptMapped = true;
         return new NeighborIndex(new MappedRowsIndex(ReadFlatRows(d, count, distance), distance), new ExactIndexOptions(), maxThreads: 0);
     }
 
@@ -230,6 +244,7 @@ internal sealed class FaissReader
         ProductQuantizedIndex index;
         if (codes.IsMapped)
         {
+            _keptMapped = true;
             index = new ProductQuantizedIndex(d, distance, quantizer, codes, maxThreads: 0, innerProduct: distance == KnnDistance.Cosine);
         }
         else
@@ -635,6 +650,8 @@ internal sealed class FaissReader
             throw Invalid($"the HNSW storage is '{storageCode}' with {scount} vectors of dimension {sd} ({sdistance}); {count} of dimension {d} ({distance}) were expected");
         }
 
+        // The graph keeps its storage's store: over the mapped file when there is one.
+        _keptMapped |= _mapped is not null;
         if (codes)
         {
             var (quantizer, stored) = ReadCodes(d, count, distance);

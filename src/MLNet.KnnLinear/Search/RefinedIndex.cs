@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
 using MLNet.KnnLinear.Pipeline;
 
 namespace MLNet.KnnLinear.Search;
@@ -65,21 +66,13 @@ internal sealed class RefinedIndex : INeighborIndex
     /// Adds rows to the codes and to the rows, 16,384 rows at a time: a cancellation point between chunks only, so both
     /// parts always hold the same rows (chunks added before a cancellation stay, in both).
     /// </summary>
-    public void Add(ReadOnlySpan<float> rows)
-    {
-        int d = Dimension;
-        for (int first = 0; first < rows.Length / d; first += AddChunkRows)
-        {
-            Cancellation.ThrowIfRequested();
-            var chunk = rows.Slice(first * d, Math.Min(AddChunkRows, (rows.Length / d) - first) * d);
-            using var together = Cancellation.Suspend();
-            Base.Add(chunk);
-            Rows.Add(chunk);
-        }
-    }
+    public void Add(ReadOnlySpan<float> rows) => AddToBoth(rows);
 
     /// <summary>Adds byte rows (pixels) to the codes and to the rows (as bytes), 16,384 rows at a time; see <see cref="Add(ReadOnlySpan{float})"/>.</summary>
-    public void Add(ReadOnlySpan<byte> rows)
+    public void Add(ReadOnlySpan<byte> rows) => AddToBoth(rows);
+
+    private void AddToBoth<T>(ReadOnlySpan<T> rows)
+        where T : unmanaged
     {
         int d = Dimension;
         for (int first = 0; first < rows.Length / d; first += AddChunkRows)
@@ -87,8 +80,18 @@ internal sealed class RefinedIndex : INeighborIndex
             Cancellation.ThrowIfRequested();
             var chunk = rows.Slice(first * d, Math.Min(AddChunkRows, (rows.Length / d) - first) * d);
             using var together = Cancellation.Suspend();
-            Base.Add(chunk);
-            Rows.Add(chunk);
+            if (typeof(T) == typeof(byte))
+            {
+                var bytes = MemoryMarshal.Cast<T, byte>(chunk);
+                Base.Add(bytes);
+                Rows.Add(bytes);
+            }
+            else
+            {
+                var floats = MemoryMarshal.Cast<T, float>(chunk);
+                Base.Add(floats);
+                Rows.Add(floats);
+            }
         }
     }
 

@@ -23,7 +23,9 @@ namespace MLNet.KnnLinear.Benchmarks;
 /// <c>ann-pq</c>: the inverted file of product codes (m bytes a row, residuals, faiss' IndexIVFPQ) over nprobe beside
 /// faiss' IndexIVFPQ(nlist, m, 8) in the same run; PQ tops out below recall 0.95 on these sets, so the sweep runs the
 /// whole ladder and prints the best recall.
-/// <code>dotnet run -c Release --project tests/MLNet.KnnLinear.Benchmarks -- ann-pq [A|B|B1M|B10M] [nlist] [data dir] [m]</code>
+/// A fifth argument re-ranks k × that factor of the codes' candidates on the rows (<c>RefineFactor</c>), beside
+/// faiss' IndexRefineFlat around its IndexIVFPQ with the same k_factor.
+/// <code>dotnet run -c Release --project tests/MLNet.KnnLinear.Benchmarks -- ann-pq [A|B|B1M|B10M] [nlist] [data dir] [m] [refine factor]</code>
 /// </summary>
 public static class AnnRecallRun
 {
@@ -76,6 +78,7 @@ public static class AnnRecallRun
         }
 
         int subquantizers = args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 96;
+        float? refine = args.Length > 5 ? float.Parse(args[5], CultureInfo.InvariantCulture) : null;
         if (args[0] == "ann-sq8")
         {
             RunScalarQuantized(rows, queries, d, lists, truthRows, k);
@@ -83,10 +86,11 @@ public static class AnnRecallRun
         else if (args[0] == "ann-pq")
         {
             watch.Restart();
-            var ivf = NeighborIndex.Build(rows, d, KnnDistance.L2, new IvfIndexOptions { NumberOfLists = lists, NumberOfProbes = 1, Encoding = new ProductQuantizerEncoding { Subquantizers = subquantizers } });
-            Console.WriteLine($"ours IVF{lists},PQ{subquantizers}: build {watch.Elapsed.TotalSeconds:F1} s, {ivf.SizeInBytes / 1e6:N0} MB before the first search");
-            Sweep(ivf, $"IVF{lists},PQ{subquantizers}", "nprobe", ProbeSweep.Where(p => p <= lists && (set != "B10M" || p <= 64)), queries, truthRows, k, set is "B1M" or "B10M" ? 129_088 : null);
-            Console.WriteLine($"ours IVF{lists},PQ{subquantizers}: {ivf.SizeInBytes / 1e6:N0} MB after the sweep (with the lists' precomputed tables)");
+            var ivf = NeighborIndex.Build(rows, d, KnnDistance.L2, new IvfIndexOptions { NumberOfLists = lists, NumberOfProbes = 1, Encoding = new ProductQuantizerEncoding { Subquantizers = subquantizers }, RefineFactor = refine });
+            string name = $"IVF{lists},PQ{subquantizers}{(refine is { } f ? $",RFlat×{f}" : string.Empty)}";
+            Console.WriteLine($"ours {name}: build {watch.Elapsed.TotalSeconds:F1} s, {ivf.SizeInBytes / 1e6:N0} MB before the first search");
+            Sweep(ivf, name, "nprobe", ProbeSweep.Where(p => p <= lists && (set != "B10M" || p <= 64)), queries, truthRows, k, set is "B1M" or "B10M" ? 129_088 : null);
+            Console.WriteLine($"ours {name}: {ivf.SizeInBytes / 1e6:N0} MB after the sweep (with the lists' precomputed tables)");
         }
         else
         {
@@ -98,7 +102,7 @@ public static class AnnRecallRun
         {
             Console.WriteLine("faiss, same data, same run:");
             string encoding = args[0] switch { "ann-sq8" => "sq8", "ann-pq" => "pq", _ => "flat" };
-            var start = new ProcessStartInfo("/usr/bin/python3", $"\"{script}\" {set} {lists} \"{dataDir}\" {encoding} {subquantizers}") { RedirectStandardOutput = false };
+            var start = new ProcessStartInfo("/usr/bin/python3", $"\"{script}\" {set} {lists} \"{dataDir}\" {encoding} {subquantizers} {refine?.ToString(CultureInfo.InvariantCulture) ?? string.Empty}") { RedirectStandardOutput = false };
             using var process = Process.Start(start)!;
             process.WaitForExit();
         }

@@ -10,9 +10,9 @@ with QT_8bit (by residual, faiss' default), and on set B IndexHNSWSQ (M 32, efCo
 IndexIVFFlat and HNSW; memory is the codes, ids and centroids.
 
 With `pq` (AnnRecallRun's `ann-pq`): IndexIVFPQ(nlist, m, 8 bits), by residual with faiss' precomputed tables; memory is
-the codes, ids, centroids and the precomputed table.
+the codes, ids, centroids and the precomputed table. A sixth argument wraps it in IndexRefineFlat with that k_factor.
 
-    /usr/bin/python3 tests/MLNet.KnnLinear.Benchmarks/reference/ann_reference.py [A|B] [nlist] [data dir] [flat|sq8|pq] [m]
+    /usr/bin/python3 tests/MLNet.KnnLinear.Benchmarks/reference/ann_reference.py [A|B] [nlist] [data dir] [flat|sq8|pq] [m] [k_factor]
 """
 import os
 import sys
@@ -31,6 +31,7 @@ nlist = int(sys.argv[2]) if len(sys.argv) > 2 else 1024
 data_dir = sys.argv[3] if len(sys.argv) > 3 else "../shared/data/cifar-10-batches-bin"
 encoding = sys.argv[4] if len(sys.argv) > 4 else "flat"
 subquantizers = int(sys.argv[5]) if len(sys.argv) > 5 else 96
+refine = float(sys.argv[6]) if len(sys.argv) > 6 else None
 
 rows, queries = ann_data.cifar_rows(data_dir, pooled=set_name == "B")
 d = rows.shape[1]
@@ -72,12 +73,18 @@ if encoding == "pq":
     start = time.perf_counter()
     quantizer = faiss.IndexFlatL2(d)
     ivf = faiss.IndexIVFPQ(quantizer, d, nlist, subquantizers, 8)
-    ivf.train(rows)
-    ivf.add(rows)
+    index, name = ivf, f"IVF{nlist},PQ{subquantizers}"
+    if refine is not None:
+        # IndexRefineFlat around the codes: the rows kept as float32, k_factor as ours.
+        index = faiss.IndexRefineFlat(ivf)
+        index.k_factor = refine
+        name += f",RFlat x{refine:g}"
+    index.train(rows)
+    index.add(rows)
     build = time.perf_counter() - start
-    memory = (rows.shape[0] * (subquantizers + 8) + nlist * d * 4 + nlist * subquantizers * 256 * 4 + 256 * d * 4) / 1e6
-    print(f"  faiss IVF{nlist},PQ{subquantizers}: build {build:.1f} s, about {memory:,.0f} MB (codes, int64 ids, centroids, precomputed table {ivf.use_precomputed_table})", flush=True)
-    sweep(ivf, f"IVF{nlist},PQ{subquantizers}", "nprobe", [p for p in SWEEP if p <= nlist], lambda p: setattr(ivf, "nprobe", p))
+    memory = (rows.shape[0] * (subquantizers + 8) + nlist * d * 4 + nlist * subquantizers * 256 * 4 + 256 * d * 4 + (rows.nbytes if refine is not None else 0)) / 1e6
+    print(f"  faiss {name}: build {build:.1f} s, about {memory:,.0f} MB (codes, int64 ids, centroids, precomputed table {ivf.use_precomputed_table}{', float32 rows' if refine is not None else ''})", flush=True)
+    sweep(index, name, "nprobe", [p for p in SWEEP if p <= nlist], lambda p: setattr(ivf, "nprobe", p))
     sys.exit(0)
 if encoding == "sq8" and d <= 1024:
     # The exact index of codes on set B only: on 3,072 pixels faiss scans codes one query at a time (minutes).

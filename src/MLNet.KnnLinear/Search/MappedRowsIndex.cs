@@ -46,19 +46,20 @@ internal sealed class MappedRowsIndex : INeighborIndex
         {
             Cancellation.ThrowIfRequested();
             var query = queries.Slice(q * d, d);
-            double queryNorm = Distance == KnnDistance.Cosine ? Math.Sqrt(RefinedIndex.SumOfProducts(query, query)) : 0;
+            bool cosine = Distance == KnnDistance.Cosine;
+            double queryNorm = cosine ? RefinedIndex.Norm(query) : 0;
             selector.Reset();
             for (int r = 0; r < Count; r++)
             {
                 var row = _rows.Row(r);
-                selector.Add(Distance == KnnDistance.Cosine ? RefinedIndex.CosineKey(query, queryNorm, row) : RefinedIndex.SquaredL2(query, row, scratch), r);
+                selector.Add(RefinedIndex.Key(cosine, query, queryNorm, row, scratch), r);
             }
 
             int n = selector.CopySorted(keys, found);
             for (int j = 0; j < k; j++)
             {
                 rows[(q * k) + j] = j < n ? found[j] : -1;
-                distances[(q * k) + j] = j >= n ? float.PositiveInfinity : Distance == KnnDistance.Cosine ? (float)keys[j] : (float)Math.Sqrt(keys[j]);
+                distances[(q * k) + j] = RefinedIndex.Reported(cosine, keys[j], j < n ? found[j] : -1);
             }
         }
 

@@ -53,21 +53,7 @@ internal static partial class NeighborIndexState
             writer.Write((byte)RowLayout.Refined);
             writer.Write(refined.Factor);
             Write(writer, index.PartView(refined.Base));
-            if (refined.Rows is FlatIndex)
-            {
-                Write(writer, index.PartView(refined.Rows));
-                return;
-            }
-
-            // Rows read from a mapped file: written as an exact index of floats would be.
-            writer.Write((byte)RowLayout.ExactFloats);
-            var full = new float[index.Dimension];
-            for (int r = 0; r < refined.Rows.Count; r++)
-            {
-                refined.Rows.CopyRow(r, full);
-                writer.WriteArray<float>(full);
-            }
-
+            Write(writer, index.PartView(refined.Rows));
             return;
         }
 
@@ -132,8 +118,9 @@ internal static partial class NeighborIndexState
             return;
         }
 
-        var exact = index.Exact!;
-        if (exact.Quantizer is { } quantizer)
+        // An exact index (or the rows of a mapped file, written as an exact index of floats would be).
+        var exact = index.Exact;
+        if (exact?.Quantizer is { } quantizer)
         {
             writer.Write((byte)RowLayout.ExactCodes);
             WriteQuantizer(writer, quantizer);
@@ -147,14 +134,15 @@ internal static partial class NeighborIndexState
             return;
         }
 
-        writer.Write((byte)(exact.StoresBytes ? RowLayout.ExactBytes : RowLayout.ExactFloats));
-        if (exact.StoresBytes)
+        bool bytes = exact?.StoresBytes == true;
+        writer.Write((byte)(bytes ? RowLayout.ExactBytes : RowLayout.ExactFloats));
+        if (bytes)
         {
-            var bytes = new byte[index.Dimension];
+            var byteRow = new byte[index.Dimension];
             for (int r = 0; r < index.Count; r++)
             {
-                exact.CopyRow(r, bytes);
-                writer.WriteArray<byte>(bytes);
+                exact!.CopyRow(r, byteRow);
+                writer.WriteArray<byte>(byteRow);
             }
 
             return;
@@ -163,7 +151,7 @@ internal static partial class NeighborIndexState
         var row = new float[index.Dimension];
         for (int r = 0; r < index.Count; r++)
         {
-            exact.CopyRow(r, row);
+            index.Inner.CopyRow(r, row);
             writer.WriteArray<float>(row);
         }
     }

@@ -134,7 +134,7 @@ internal sealed class RefinedIndex : INeighborIndex
             {
                 Cancellation.ThrowIfRequested();
                 ReadOnlySpan<float> query = queryArray.AsSpan(q * d, d);
-                double queryNorm = cosine ? Math.Sqrt(SumOfProducts(query, query)) : 0;
+                double queryNorm = cosine ? Norm(query) : 0;
                 selector.Reset();
                 foreach (int candidate in candidateRows.AsSpan(q * candidates, candidates))
                 {
@@ -144,7 +144,7 @@ internal sealed class RefinedIndex : INeighborIndex
                     }
 
                     Rows.CopyRow(candidate, row);
-                    selector.Add(cosine ? CosineKey(query, queryNorm, row) : SquaredL2(query, row, scratch), candidate);
+                    selector.Add(Key(cosine, query, queryNorm, row, scratch), candidate);
                 }
 
                 selector.CopySorted(keys.AsSpan(q * k, k), found.AsSpan(q * k, k));
@@ -154,32 +154,37 @@ internal sealed class RefinedIndex : INeighborIndex
         for (long i = 0; i < keys.Length; i++)
         {
             rows[(int)i] = found[i];
-            distances[(int)i] = found[i] < 0 ? float.PositiveInfinity : cosine ? (float)keys[i] : (float)Math.Sqrt(keys[i]);
+            distances[(int)i] = Reported(cosine, keys[i], found[i]);
         }
     }
 
-    /// <summary>Σ (q − x)², 256 values at a time in float, the blocks in double (exact for whole numbers in [0, 255]).</summary>
-    internal static double SquaredL2(ReadOnlySpan<float> query, ReadOnlySpan<float> row, Span<float> scratch)
+    /// <summary>The exact ranking key of <paramref name="row"/> for <paramref name="query"/>: squared L2, or 1 − cosine (<paramref name="queryNorm"/> is ‖query‖ for cosine).</summary>
+    internal static double Key(bool cosine, ReadOnlySpan<float> query, double queryNorm, ReadOnlySpan<float> row, Span<float> scratch)
+        => cosine ? CosineKey(query, queryNorm, row) : SquaredL2(query, row, scratch);
+
+    /// <summary>The distance reported for a key: its root for L2, the key itself (1 − cosine) for cosine; +∞ where no row was found.</summary>
+    internal static float Reported(bool cosine, double key, int row)
+        => row < 0 ? float.PositiveInfinity : cosine ? (float)key : (float)Math.Sqrt(key);
+
+    /// <summary>‖q‖ in double, summed as the exact index sums norms (exact for whole numbers in [0, 255]).</summary>
+    internal static double Norm(ReadOnlySpan<float> x) => Math.Sqrt(GemmScan.ExactSquaredNorm(x));
+
+    /// <summary>Σ (q − x)², the exact index's blocked sum of the difference (exact for whole numbers in [0, 255]).</summary>
+    private static double SquaredL2(ReadOnlySpan<float> query, ReadOnlySpan<float> row, Span<float> scratch)
     {
         TensorPrimitives.Subtract(query, row, scratch);
-        double sum = 0;
-        for (int i = 0; i < query.Length; i += ExactBlock)
-        {
-            sum += TensorPrimitives.SumOfSquares(scratch.Slice(i, Math.Min(ExactBlock, query.Length - i)));
-        }
-
-        return sum;
+        return GemmScan.ExactSquaredNorm(scratch);
     }
 
     /// <summary>1 − q·x / (‖q‖ ‖x‖) in double; a zero row or query is at distance 1 (as the exact index ranks it).</summary>
-    internal static double CosineKey(ReadOnlySpan<float> query, double queryNorm, ReadOnlySpan<float> row)
+    private static double CosineKey(ReadOnlySpan<float> query, double queryNorm, ReadOnlySpan<float> row)
     {
-        double rowNorm = Math.Sqrt(SumOfProducts(row, row));
+        double rowNorm = Norm(row);
         return queryNorm == 0 || rowNorm == 0 ? 1.0 : 1.0 - (SumOfProducts(query, row) / (queryNorm * rowNorm));
     }
 
     /// <summary>Σ a·b, 256 values at a time in float, the blocks in double.</summary>
-    internal static double SumOfProducts(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    private static double SumOfProducts(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
     {
         double sum = 0;
         for (int i = 0; i < a.Length; i += ExactBlock)

@@ -71,9 +71,7 @@ internal static class FaissWriter
     /// </summary>
     private static void WriteRecord(BinaryWriter writer, NeighborIndex index, INeighborIndex inner, int[]? position, int count)
     {
-        int[] Kept() => position is null
-            ? Enumerable.Range(0, inner.Count).ToArray()
-            : Enumerable.Range(0, inner.Count).Where(row => position[row] >= 0).ToArray();
+        int[] Kept() => KeptRows(inner.Count, position);
         switch (inner)
         {
             case RefinedIndex refined:
@@ -117,7 +115,7 @@ internal static class FaissWriter
         writer.Write("IxRF"u8);
         WriteHeader(writer, refined.Dimension, count, Metric(distance));
         WriteRecord(writer, index, refined.Base, position, count);
-        var kept = Enumerable.Range(0, refined.Count).Where(row => position is null || position[row] >= 0).ToArray();
+        var kept = KeptRows(refined.Count, position);
         bool unit = refined.Distance == KnnDistance.Cosine;
         WriteFlat(writer, kept.Length, refined.Dimension, distance, (i, destination) =>
         {
@@ -129,6 +127,10 @@ internal static class FaissWriter
         });
         writer.Write(refined.Factor);
     }
+
+    /// <summary>The rows of <paramref name="count"/> written, in row order: those <paramref name="position"/> keeps (all when null).</summary>
+    private static int[] KeptRows(int count, int[]? position)
+        => Enumerable.Range(0, count).Where(row => position is null || position[row] >= 0).ToArray();
 
     /// <summary>The distance an index's faiss record carries (product codes of cosine are written as L2 between unit vectors).</summary>
     private static KnnDistance FileDistanceOf(INeighborIndex inner) => inner switch

@@ -16,19 +16,20 @@ internal sealed class ProductQuantizedIndex : INeighborIndex
     private readonly int _maxThreads;
 
     public ProductQuantizedIndex(int dimension, KnnDistance distance, ProductQuantizer quantizer, int maxThreads, bool innerProduct = false)
+        : this(dimension, distance, quantizer, new RowStore<byte>(quantizer.Subquantizers, 256), maxThreads, innerProduct)
+    {
+    }
+
+    /// <summary>An index over codes held elsewhere already (a memory-mapped faiss file's, read-only).</summary>
+    public ProductQuantizedIndex(int dimension, KnnDistance distance, ProductQuantizer quantizer, RowStore<byte> codes, int maxThreads, bool innerProduct)
     {
         Metric = ProductQuantizedCodes.MetricFor(distance, innerProduct);
         Dimension = dimension;
         Distance = distance;
         Quantizer = quantizer;
         _maxThreads = Math.Max(0, maxThreads);
-        _codes = new RowStore<byte>(quantizer.Subquantizers, 256);
+        _codes = codes;
     }
-
-    /// <summary>An index over codes held elsewhere already (a memory-mapped faiss file's, read-only).</summary>
-    public ProductQuantizedIndex(int dimension, KnnDistance distance, ProductQuantizer quantizer, RowStore<byte> codes, int maxThreads, bool innerProduct)
-        : this(dimension, distance, quantizer, maxThreads, innerProduct)
-        => _codes = codes;
 
     public ProductQuantizer Quantizer { get; }
 
